@@ -1,0 +1,21 @@
+// Command linghang generates, schedules and archives the documents of a
+// 领航计划 cycle. Run `linghang help` for the subcommands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "linghang:", err)
+		os.Exit(exitCode(err))
+	}
+}
