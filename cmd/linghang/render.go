@@ -1,5 +1,40 @@
 package main
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"sort"
+)
 
-func runRender(ctx context.Context, e *env, args []string) error { return notYet("render") }
+// renderKinds are the document kinds of `linghang render KIND`.
+func renderKinds() map[string]command {
+	return map[string]command{
+		"notice": {"通知（GB/T 9704 信函格式 PDF，或可编辑 DOCX）", renderNotice},
+		"form":   {"空白报名表 PDF（--blank）", renderForm},
+		"forms":  {"每位学员已填写的报名表 PDF（附照片），并按班次合订", renderForms},
+		"badges": {"胸卡 PDF（a4-8 / a6 版式）", renderBadges},
+		"roster": {"学员名单（XLSX 或 PDF）", renderRoster},
+		"signin": {"签到表 PDF（每天或每半天一页）", renderSignin},
+	}
+}
+
+func runRender(ctx context.Context, e *env, args []string) error {
+	kinds := renderKinds()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		names := make([]string, 0, len(kinds))
+		for n := range kinds {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fmt.Fprintln(e.stdout, "用法: linghang render <文档类型> [参数]\n\n文档类型:")
+		for _, n := range names {
+			fmt.Fprintf(e.stdout, "  %-7s %s\n", n, kinds[n].summary)
+		}
+		return nil
+	}
+	k, ok := kinds[args[0]]
+	if !ok {
+		return fmt.Errorf("未知的文档类型 %q（可选: notice, form, forms, badges, roster, signin）", args[0])
+	}
+	return k.run(ctx, e, args[1:])
+}
