@@ -2,4 +2,6 @@ package main
 
 import "context"
 
-func renderBadges(ctx context.Context, e *env, args []string) error { return notYet("render renderBadges") }
+func renderBadges(ctx context.Context, e *env, args []string) error {
+	return notYet("render renderBadges")
+}

@@ -2,4 +2,6 @@ package main
 
 import "context"
 
-func renderNotice(ctx context.Context, e *env, args []string) error { return notYet("render renderNotice") }
+func renderNotice(ctx context.Context, e *env, args []string) error {
+	return notYet("render renderNotice")
+}

@@ -2,4 +2,6 @@ package main
 
 import "context"
 
-func renderRoster(ctx context.Context, e *env, args []string) error { return notYet("render renderRoster") }
+func renderRoster(ctx context.Context, e *env, args []string) error {
+	return notYet("render renderRoster")
+}

@@ -2,4 +2,6 @@ package main
 
 import "context"
 
-func renderSignin(ctx context.Context, e *env, args []string) error { return notYet("render renderSignin") }
+func renderSignin(ctx context.Context, e *env, args []string) error {
+	return notYet("render renderSignin")
+}
