@@ -1,0 +1,137 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"sync"
+)
+
+// Doc is one document a run produces: what it is (for the archive's
+// metadata and layout) and how to render it.
+type Doc struct {
+	Kind      string   // notice, form, badges, roster, signin, …
+	Year      int      // 年度
+	Cohort    int      // 期次; 0 for programme-wide documents
+	Title     string   // 题名
+	DocNumber string   // 文号, where there is one
+	Author    string   // 责任者
+	Filename  string   // readable file name, e.g. 报名表-张三-002X.pdf
+	Folder    string   // readable folder below the kind, e.g. 第03期-江苏省科协党校班
+	MIME      string   // 格式
+	Names     []string // applicants the document is about
+	Render    func(w io.Writer) error
+}
+
+// Sink receives rendered documents, e.g. an archive batch.
+type Sink interface {
+	Add(ctx context.Context, d Doc, body []byte) error
+}
+
+// Failure is one document that could not be rendered or stored.
+type Failure struct {
+	Doc Doc
+	Err error
+}
+
+// Result of Generate.
+type Result struct {
+	Done     int
+	Bytes    int64
+	Failures []Failure
+}
+
+// Generate renders docs on `workers` goroutines (0: one per CPU) and hands
+// each result to sink in the order of docs. A document that fails is
+// recorded and the rest still complete; ctx cancellation stops the run.
+// progress, if not nil, is called after each document.
+func Generate(ctx context.Context, docs []Doc, sink Sink, workers int, progress func(done, total int)) (Result, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type out struct {
+		i    int
+		body []byte
+		err  error
+	}
+	jobs := make(chan int)
+	results := make(chan out)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				var buf bytes.Buffer
+				err := renderSafely(docs[i], &buf)
+				select {
+				case results <- out{i, buf.Bytes(), err}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range docs {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	// Hand results to the sink in document order, so archives and
+	// manifests are deterministic.
+	var res Result
+	pending := map[int]out{}
+	next := 0
+	for o := range results {
+		pending[o.i] = o
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			d := docs[next]
+			next++
+			err := p.err
+			if err == nil {
+				err = sink.Add(ctx, d, p.body)
+			}
+			if err != nil {
+				res.Failures = append(res.Failures, Failure{Doc: d, Err: err})
+			} else {
+				res.Done++
+				res.Bytes += int64(len(p.body))
+			}
+			if progress != nil {
+				progress(next, len(docs))
+			}
+		}
+	}
+	sort.SliceStable(res.Failures, func(i, k int) bool { return res.Failures[i].Doc.Filename < res.Failures[k].Doc.Filename })
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("generate: interrupted after %d of %d documents: %w", res.Done, len(docs), err)
+	}
+	return res, nil
+}
+
+func renderSafely(d Doc, w io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("渲染 %s 时内部错误: %v", d.Filename, r)
+		}
+	}()
+	if err := d.Render(w); err != nil {
+		return fmt.Errorf("渲染 %s: %w", d.Filename, err)
+	}
+	return nil
+}
