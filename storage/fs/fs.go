@@ -1,0 +1,581 @@
+// Package fs stores the archive in a local directory, one file per object,
+// so the archive stays readable with ordinary tools.
+//
+// Layout under the root directory:
+//
+//	<key>                        the object's bytes, exactly as written
+//	.linghang/meta/<key>         sidecar: JSON with size, SHA-256, ETag, time, content type, metadata
+//	.linghang/locks/00…ff        lock files (flock), striped by key
+//	…/.linghang-tmp-*            temporary files of writes in progress
+//
+// Every write goes to a temporary file in the target directory, is synced,
+// and renamed into place; the directory is synced after the rename. The
+// sidecar is written the same way, before the object, under the key's
+// lock, so a reader never sees a half-written object and a crash leaves at
+// worst a stale temporary file, which List ignores and removes once stale.
+// All file access goes through os.Root: no key, symlink or ".." can reach
+// outside the root.
+package fs
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"linghang/storage"
+)
+
+const (
+	bookDir    = storage.ReservedPrefix        // ".linghang"
+	metaDir    = bookDir + "/meta"             // sidecars mirror the object tree
+	lockDir    = bookDir + "/locks"            // 256 striped lock files
+	tempPrefix = storage.ReservedPrefix + "-tmp-"
+)
+
+// DefaultStaleAfter is how old a temporary file must be before List and
+// Clean treat it as left over by a crash and remove it.
+const DefaultStaleAfter = time.Hour
+
+// Store is a storage.Store over a local directory.
+type Store struct {
+	root *os.Root
+	dir  string
+	// StaleAfter overrides DefaultStaleAfter.
+	StaleAfter time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// New opens (creating if needed) the directory dir as a store and checks
+// that it is writable.
+func New(dir string) (*Store, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("存储目录 %s 无效：%w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("无法创建存储目录 %s：%w", abs, err)
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("无法打开存储目录 %s：%w", abs, err)
+	}
+	s := &Store{root: root, dir: abs}
+	for _, d := range []string{metaDir, lockDir} {
+		if err := root.MkdirAll(d, 0o755); err != nil {
+			root.Close()
+			return nil, fmt.Errorf("存储目录 %s 不可写：%w", abs, err)
+		}
+	}
+	return s, nil
+}
+
+// Dir returns the absolute root directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Close releases the root directory handle.
+func (s *Store) Close() error { return s.root.Close() }
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Store) staleAfter() time.Duration {
+	if s.StaleAfter > 0 {
+		return s.StaleAfter
+	}
+	return DefaultStaleAfter
+}
+
+// sidecar is the JSON stored at .linghang/meta/<key>.
+type sidecar struct {
+	Size        int64             `json:"size"`
+	SHA256      string            `json:"sha256"`
+	ETag        string            `json:"etag"`
+	Modified    time.Time         `json:"modified"`
+	ContentType string            `json:"contentType,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
+	RetainUntil time.Time         `json:"retainUntil,omitzero"`
+}
+
+// Put implements storage.Store.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.PutOptions) (storage.Info, error) {
+	if err := storage.CheckKey(key); err != nil {
+		return storage.Info{}, err
+	}
+	if err := storage.CheckMetadata(opts.Metadata); err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+	}
+	dir := path.Dir(key)
+
+	tmp, err := s.createTemp(dir)
+	if err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			tmp.Close()
+			s.root.Remove(path.Join(dir, path.Base(tmp.Name())))
+		}
+	}()
+	tmpName := path.Join(dir, path.Base(tmp.Name()))
+
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), ctxReader{ctx, r})
+	if err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：同步到磁盘失败：%w", key, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	side := sidecar{
+		Size:        n,
+		SHA256:      sum,
+		ETag:        sum[:32],
+		Modified:    s.now().UTC().Truncate(time.Microsecond),
+		ContentType: opts.ContentType,
+		Metadata:    cloneMeta(opts.Metadata),
+		RetainUntil: opts.RetainUntil.UTC(),
+	}
+	if err := s.root.Chtimes(tmpName, side.Modified, side.Modified); err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+	}
+
+	unlock, err := s.lock(key, true)
+	if err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+	}
+	defer unlock()
+	if err := ctx.Err(); err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+	}
+
+	fi, err := s.root.Lstat(key)
+	exists := err == nil
+	switch {
+	case err != nil && !errors.Is(err, iofs.ErrNotExist):
+		return storage.Info{}, s.pathError("写入", key, err)
+	case exists && !fi.Mode().IsRegular():
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, &storage.KeyError{Key: key, Reason: "与已有目录同名"})
+	case exists && opts.CreateOnly:
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, storage.ErrExists)
+	case exists && !fi.ModTime().Before(side.Modified):
+		// Keep modification times increasing per key even with a coarse clock.
+		side.Modified = fi.ModTime().UTC().Add(time.Microsecond).Truncate(time.Microsecond)
+		if err := s.root.Chtimes(tmpName, side.Modified, side.Modified); err != nil {
+			return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+		}
+	}
+	if opts.IfMatch != "" {
+		if !exists {
+			return storage.Info{}, fmt.Errorf("写入 %s：对象不存在，ETag %s 不匹配：%w", key, opts.IfMatch, storage.ErrPrecondition)
+		}
+		cur, err := s.info(key, fi)
+		if err != nil {
+			return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+		}
+		if cur.ETag != opts.IfMatch {
+			return storage.Info{}, fmt.Errorf("写入 %s：当前 ETag %s 与 %s 不符：%w", key, cur.ETag, opts.IfMatch, storage.ErrPrecondition)
+		}
+	}
+
+	// Sidecar first: a crash before the object's rename leaves a sidecar
+	// that no List shows, never an object without its metadata.
+	buf, err := json.Marshal(side)
+	if err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+	}
+	if err := s.writeAtomic(path.Join(metaDir, key), buf); err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s 的元数据：%w", key, err)
+	}
+	if opts.CreateOnly {
+		// link(2) never replaces: a second line of defence behind the lock.
+		if err := s.root.Link(tmpName, key); err != nil {
+			if errors.Is(err, iofs.ErrExist) {
+				return storage.Info{}, fmt.Errorf("写入 %s：%w", key, storage.ErrExists)
+			}
+			return storage.Info{}, s.pathError("写入", key, err)
+		}
+		s.root.Remove(tmpName)
+	} else if err := s.root.Rename(tmpName, key); err != nil {
+		return storage.Info{}, s.pathError("写入", key, err)
+	}
+	committed = true
+	if err := s.syncDir(dir); err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：同步目录失败：%w", key, err)
+	}
+	return side.info(key), nil
+}
+
+// Get implements storage.Store.
+func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
+	if err := storage.CheckKey(key); err != nil {
+		return nil, storage.Info{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, storage.Info{}, fmt.Errorf("读取 %s：%w", key, err)
+	}
+	unlock, err := s.lock(key, false)
+	if err != nil {
+		return nil, storage.Info{}, fmt.Errorf("读取 %s：%w", key, err)
+	}
+	defer unlock()
+	f, err := s.root.Open(key)
+	if err != nil {
+		return nil, storage.Info{}, s.pathError("读取", key, err)
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = iofs.ErrNotExist
+	}
+	if err != nil {
+		f.Close()
+		return nil, storage.Info{}, s.pathError("读取", key, err)
+	}
+	info, err := s.info(key, fi)
+	if err != nil {
+		f.Close()
+		return nil, storage.Info{}, fmt.Errorf("读取 %s：%w", key, err)
+	}
+	return f, info, nil
+}
+
+// Stat implements storage.Store.
+func (s *Store) Stat(ctx context.Context, key string) (storage.Info, error) {
+	if err := storage.CheckKey(key); err != nil {
+		return storage.Info{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return storage.Info{}, fmt.Errorf("查询 %s：%w", key, err)
+	}
+	unlock, err := s.lock(key, false)
+	if err != nil {
+		return storage.Info{}, fmt.Errorf("查询 %s：%w", key, err)
+	}
+	defer unlock()
+	fi, err := s.root.Lstat(key)
+	if err == nil && !fi.Mode().IsRegular() {
+		err = iofs.ErrNotExist
+	}
+	if err != nil {
+		return storage.Info{}, s.pathError("查询", key, err)
+	}
+	info, err := s.info(key, fi)
+	if err != nil {
+		return storage.Info{}, fmt.Errorf("查询 %s：%w", key, err)
+	}
+	return info, nil
+}
+
+// List implements storage.Store. It also removes stale temporary files it
+// passes (see Clean).
+func (s *Store) List(ctx context.Context, prefix string) ([]storage.Info, error) {
+	if err := storage.CheckPrefix(prefix); err != nil {
+		return nil, err
+	}
+	start := "."
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		start = prefix[:i]
+	}
+	var out []storage.Info
+	err := iofs.WalkDir(s.root.FS(), start, func(name string, d iofs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, iofs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+				return nil // prefix names nothing (yet), or a file
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if strings.HasPrefix(d.Name(), storage.ReservedPrefix) {
+			if d.IsDir() {
+				return iofs.SkipDir
+			}
+			s.removeIfStale(name, d)
+			return nil
+		}
+		if d.IsDir() {
+			// Prune directories that cannot hold a match.
+			if name != "." && !strings.HasPrefix(name+"/", prefix) && !strings.HasPrefix(prefix, name+"/") {
+				return iofs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !strings.HasPrefix(name, prefix) {
+			return nil
+		}
+		fi, err := d.Info()
+		if errors.Is(err, iofs.ErrNotExist) {
+			return nil // deleted while listing
+		}
+		if err != nil {
+			return err
+		}
+		info, err := s.info(name, fi)
+		if err != nil {
+			return err
+		}
+		info.Metadata, info.ContentType = nil, "" // List's contract: Stat for those
+		out = append(out, info)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("列出前缀 %q：%w", prefix, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
+
+// Delete implements storage.Store.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := storage.CheckKey(key); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("删除 %s：%w", key, err)
+	}
+	unlock, err := s.lock(key, true)
+	if err != nil {
+		return fmt.Errorf("删除 %s：%w", key, err)
+	}
+	defer unlock()
+	fi, err := s.root.Lstat(key)
+	if err == nil && !fi.Mode().IsRegular() {
+		err = iofs.ErrNotExist
+	}
+	if err != nil {
+		return s.pathError("删除", key, err)
+	}
+	if err := s.root.Remove(key); err != nil {
+		return s.pathError("删除", key, err)
+	}
+	if err := s.root.Remove(path.Join(metaDir, key)); err != nil && !errors.Is(err, iofs.ErrNotExist) {
+		return fmt.Errorf("删除 %s 的元数据：%w", key, err)
+	}
+	if err := s.syncDir(path.Dir(key)); err != nil {
+		return fmt.Errorf("删除 %s：同步目录失败：%w", key, err)
+	}
+	s.pruneDirs(path.Dir(key))
+	s.pruneDirs(path.Dir(path.Join(metaDir, key)))
+	return nil
+}
+
+// Clean walks the whole store and removes temporary files older than
+// StaleAfter: what a crash in the middle of a write leaves behind.
+func (s *Store) Clean(ctx context.Context) (removed int, err error) {
+	err = iofs.WalkDir(s.root.FS(), ".", func(name string, d iofs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, iofs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if name == lockDir {
+			return iofs.SkipDir
+		}
+		if !d.IsDir() && s.removeIfStale(name, d) {
+			removed++
+		}
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("清理存储目录 %s：%w", s.dir, err)
+	}
+	return removed, nil
+}
+
+// info builds the Info of the object at key whose file info is fi, from
+// its sidecar when the sidecar describes this very file (same size and
+// modification time). Otherwise — a sidecar lost or left ahead by a crash,
+// or a file copied in by hand — it hashes the content so SHA256 and ETag
+// are still right; content type and metadata are then unknown.
+func (s *Store) info(key string, fi iofs.FileInfo) (storage.Info, error) {
+	buf, err := s.root.ReadFile(path.Join(metaDir, key))
+	if err == nil {
+		var side sidecar
+		if json.Unmarshal(buf, &side) == nil && side.Size == fi.Size() && side.Modified.Equal(fi.ModTime()) {
+			return side.info(key), nil
+		}
+	} else if !errors.Is(err, iofs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+		return storage.Info{}, err
+	}
+	f, err := s.root.Open(key)
+	if err != nil {
+		return storage.Info{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return storage.Info{}, err
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	return storage.Info{Key: key, Size: n, SHA256: sum, ETag: sum[:32], Modified: fi.ModTime().UTC()}, nil
+}
+
+func (sc sidecar) info(key string) storage.Info {
+	return storage.Info{
+		Key:         key,
+		Size:        sc.Size,
+		ETag:        sc.ETag,
+		Modified:    sc.Modified,
+		ContentType: sc.ContentType,
+		Metadata:    cloneMeta(sc.Metadata),
+		SHA256:      sc.SHA256,
+	}
+}
+
+// createTemp creates a temporary file in dir (relative to the root),
+// creating dir first. A concurrent Delete may prune dir between the two
+// steps, so it retries a few times.
+func (s *Store) createTemp(dir string) (*os.File, error) {
+	var err error
+	for range 5 {
+		if err = s.root.MkdirAll(dir, 0o755); err != nil {
+			if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, iofs.ErrExist) {
+				return nil, &storage.KeyError{Key: dir, Reason: "上级路径已是一个对象"}
+			}
+			return nil, err
+		}
+		var f *os.File
+		f, err = s.root.OpenFile(path.Join(dir, tempPrefix+randomSuffix()), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, iofs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return nil, err
+}
+
+// writeAtomic writes data to name (relative to the root) through a synced
+// temporary file and a rename, then syncs the directory.
+func (s *Store) writeAtomic(name string, data []byte) error {
+	dir := path.Dir(name)
+	f, err := s.createTemp(dir)
+	if err != nil {
+		return err
+	}
+	tmp := path.Join(dir, path.Base(f.Name()))
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = s.root.Rename(tmp, name)
+	}
+	if err != nil {
+		s.root.Remove(tmp)
+		return err
+	}
+	return s.syncDir(dir)
+}
+
+func (s *Store) syncDir(dir string) error {
+	d, err := s.root.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP) {
+		return nil // file systems that cannot sync directories
+	}
+	return err
+}
+
+// pruneDirs removes dir and its parents while they are empty, stopping at
+// the root and at the bookkeeping directories.
+func (s *Store) pruneDirs(dir string) {
+	for dir != "." && dir != "/" && dir != metaDir && dir != bookDir {
+		if s.root.Remove(dir) != nil {
+			return
+		}
+		dir = path.Dir(dir)
+	}
+}
+
+func (s *Store) removeIfStale(name string, d iofs.DirEntry) bool {
+	if !strings.HasPrefix(d.Name(), tempPrefix) {
+		return false
+	}
+	fi, err := d.Info()
+	if err != nil || s.now().Sub(fi.ModTime()) < s.staleAfter() {
+		return false
+	}
+	return s.root.Remove(name) == nil
+}
+
+// pathError translates a file-system error for key into the storage
+// sentinels, naming the operation, key and directory.
+func (s *Store) pathError(op, key string, err error) error {
+	switch {
+	case errors.Is(err, iofs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EISDIR):
+		return fmt.Errorf("%s %s：%w", op, key, storage.ErrNotFound)
+	case errors.Is(err, iofs.ErrExist):
+		return fmt.Errorf("%s %s：%w", op, key, storage.ErrExists)
+	}
+	return fmt.Errorf("%s %s（存储目录 %s）：%w", op, key, s.dir, err)
+}
+
+func randomSuffix() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func cloneMeta(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// ctxReader stops a copy when the context is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
