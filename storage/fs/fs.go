@@ -39,9 +39,9 @@ import (
 )
 
 const (
-	bookDir    = storage.ReservedPrefix        // ".linghang"
-	metaDir    = bookDir + "/meta"             // sidecars mirror the object tree
-	lockDir    = bookDir + "/locks"            // 256 striped lock files
+	bookDir    = storage.ReservedPrefix // ".linghang"
+	metaDir    = bookDir + "/meta"      // sidecars mirror the object tree
+	lockDir    = bookDir + "/locks"     // 256 striped lock files
 	tempPrefix = storage.ReservedPrefix + "-tmp-"
 )
 
