@@ -31,6 +31,9 @@ type Programme struct {
 
 	Cohorts []Cohort `yaml:"cohorts" json:"cohorts"`
 	Form    FormDef  `yaml:"form" json:"form"`
+
+	// Source names the file the programme was loaded from (for messages).
+	Source string `yaml:"-" json:"-"`
 }
 
 // Section is a numbered part of the notice body. Its level follows from its
