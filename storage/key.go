@@ -103,8 +103,9 @@ func isASCIILetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
 // SafeSegment turns a name that comes from data (a person, a unit, a file
 // name from a form) into one key segment: Unicode NFC, Chinese and other
 // letters kept, the characters / \ : * ? " < > | and control characters
-// replaced by "_", surrounding spaces and dots trimmed, Windows device
-// names and the reserved prefix defused, cut to MaxSegmentLen bytes on a
+// replaced by "_", white space made plain spaces, surrounding spaces and
+// dots trimmed (so no hidden or reserved names), Windows device names
+// defused, cut to MaxSegmentLen bytes on a
 // character boundary. The result always passes CheckKey; an empty or
 // all-unsafe name becomes "_".
 func SafeSegment(s string) string {
@@ -113,10 +114,10 @@ func SafeSegment(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case strings.ContainsRune(`/\:*?"<>|`, r), isControl(r):
-			b.WriteByte('_')
 		case unicode.IsSpace(r):
 			b.WriteByte(' ')
+		case strings.ContainsRune(`/\:*?"<>|`, r), isControl(r):
+			b.WriteByte('_')
 		default:
 			b.WriteRune(r)
 		}
@@ -124,9 +125,6 @@ func SafeSegment(s string) string {
 	s = strings.Trim(b.String(), " .")
 	if s == "" {
 		return "_"
-	}
-	if strings.HasPrefix(s, ReservedPrefix) {
-		s = "_" + s
 	}
 	if isDeviceName(s) {
 		s += "_"

@@ -1,0 +1,245 @@
+package fs_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"linghang/storage"
+	lfs "linghang/storage/fs"
+	"linghang/storage/storagetest"
+)
+
+func newStore(t *testing.T) *lfs.Store {
+	t.Helper()
+	s, err := lfs.New(filepath.Join(t.TempDir(), "数据"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storage.Store { return newStore(t) })
+}
+
+// files lists every file under dir, relative, bookkeeping included.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && !strings.HasPrefix(p, filepath.Join(dir, ".linghang", "locks")) {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestLayout(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	data := []byte("%PDF-1.7 领航计划")
+	if _, err := s.Put(ctx, "2022/通知.pdf", bytes.NewReader(data), storage.PutOptions{ContentType: "application/pdf"}); err != nil {
+		t.Fatal(err)
+	}
+	got := files(t, s.Dir())
+	want := []string{".linghang/meta/2022/通知.pdf", "2022/通知.pdf"}
+	if !slices.Equal(got, want) {
+		t.Errorf("files = %q, want %q", got, want)
+	}
+	// The object is the plain file, readable with ordinary tools.
+	b, err := os.ReadFile(filepath.Join(s.Dir(), "2022", "通知.pdf"))
+	if err != nil || !bytes.Equal(b, data) {
+		t.Errorf("plain file = %q, %v; want %q", b, err, data)
+	}
+}
+
+// A write that fails or is cancelled mid-stream leaves no object, no
+// sidecar and no visible temporary file.
+func TestFailedWriteLeavesNothing(t *testing.T) {
+	s := newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &slowReader{n: 1 << 20, after: 256 << 10, cancel: cancel}
+	if _, err := s.Put(ctx, "batch/第1期/名册.xlsx", r, storage.PutOptions{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Put: err = %v, want context.Canceled", err)
+	}
+	if got := files(t, s.Dir()); len(got) != 0 {
+		t.Errorf("files after cancelled Put = %q, want none", got)
+	}
+}
+
+type slowReader struct {
+	n, after int
+	cancel   func()
+}
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if r.after <= 0 {
+		r.cancel()
+	}
+	k := min(len(p), r.n, 32<<10)
+	r.n -= k
+	r.after -= k
+	return k, nil
+}
+
+// A crash leaves a temporary file: List never shows it, and once stale
+// List and Clean remove it; a fresh one (a write in progress) is kept.
+func TestStaleTempFiles(t *testing.T) {
+	s := newStore(t)
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	ctx := context.Background()
+	if _, err := s.Put(ctx, "a/x", strings.NewReader("x"), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	old := now.Add(-2 * time.Hour)
+	tests := []struct {
+		name  string
+		mtime time.Time
+		kept  bool
+	}{
+		{"a/.linghang-tmp-crashed", old, false},
+		{".linghang-tmp-crashed", old, false},
+		{".linghang/meta/a/.linghang-tmp-crashed", old, false},
+		{"a/.linghang-tmp-writing", now.Add(-time.Minute), true},
+	}
+	for _, tt := range tests {
+		p := filepath.Join(s.Dir(), filepath.FromSlash(tt.name))
+		if err := os.WriteFile(p, []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, tt.mtime, tt.mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	infos, err := s.List(ctx, "")
+	if err != nil || len(infos) != 1 || infos[0].Key != "a/x" {
+		t.Fatalf("List = %v, %v; want only a/x", infos, err)
+	}
+	n, err := s.Clean(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 { // the meta one; List already removed the two in the object tree
+		t.Errorf("Clean removed %d, want 1", n)
+	}
+	for _, tt := range tests {
+		_, err := os.Stat(filepath.Join(s.Dir(), filepath.FromSlash(tt.name)))
+		if got := err == nil; got != tt.kept {
+			t.Errorf("%s kept = %v, want %v", tt.name, got, tt.kept)
+		}
+	}
+}
+
+// A file put in place by hand, or whose sidecar a crash left behind,
+// still reports its true size and SHA-256.
+func TestSidecarMismatch(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	if _, err := s.Put(ctx, "k", strings.NewReader("old"), storage.PutOptions{Metadata: map[string]string{"v": "旧"}}); err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("replaced by hand")
+	if err := os.WriteFile(filepath.Join(s.Dir(), "k"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.Dir(), "hand"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(data)
+	want := hex.EncodeToString(h[:])
+	for _, key := range []string{"k", "hand"} {
+		info, err := s.Stat(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.SHA256 != want || info.Size != int64(len(data)) || len(info.Metadata) != 0 {
+			t.Errorf("Stat(%s) = sha %s size %d metadata %q, want %s %d none", key, info.SHA256, info.Size, info.Metadata, want, len(data))
+		}
+	}
+}
+
+// No key and no symlink reaches outside the root.
+func TestSymlinkEscape(t *testing.T) {
+	s := newStore(t)
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("秘密"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(s.Dir(), "link")); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, _, err := s.Get(ctx, "link/secret"); err == nil {
+		t.Errorf("Get through a symlink out of the root succeeded")
+	}
+	if _, err := s.Put(ctx, "link/planted", strings.NewReader("x"), storage.PutOptions{}); err == nil {
+		t.Errorf("Put through a symlink out of the root succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(outside, "planted")); err == nil {
+		t.Errorf("file planted outside the root")
+	}
+}
+
+func TestKeyConflicts(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	if _, err := s.Put(ctx, "a/b", strings.NewReader("x"), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"a/b/c", "a"} {
+		if _, err := s.Put(ctx, key, strings.NewReader("y"), storage.PutOptions{}); !errors.Is(err, storage.ErrInvalidKey) {
+			t.Errorf("Put(%q) beside object a/b: err = %v, want ErrInvalidKey", key, err)
+		}
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := lfs.New(filepath.Join(file, "sub"))
+	if err == nil || !strings.Contains(err.Error(), "无法创建存储目录") || !strings.Contains(err.Error(), file) {
+		t.Errorf("New under a file: err = %v, want Chinese error naming the path", err)
+	}
+}
+
+func BenchmarkPut100KB(b *testing.B) {
+	s, err := lfs.New(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	data := storagetest.Payload(7, 100<<10)
+	ctx := context.Background()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		key := "bench/" + strconv.Itoa(i%1000)
+		if _, err := s.Put(ctx, key, bytes.NewReader(data), storage.PutOptions{ContentType: "application/pdf", Metadata: map[string]string{"title": "基准"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "objects/s")
+}
