@@ -8,27 +8,29 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+
+	"linghang/storage/archive"
 )
 
-// Doc is one document a run produces: what it is (for the archive's
-// metadata and layout) and how to render it.
+// Doc is one document a run produces: its archive description (题名,
+// 期次, file name, …; Body is filled in by Generate) and how to render it.
 type Doc struct {
-	Kind      string   // notice, form, badges, roster, signin, …
-	Year      int      // 年度
-	Cohort    int      // 期次; 0 for programme-wide documents
-	Title     string   // 题名
-	DocNumber string   // 文号, where there is one
-	Author    string   // 责任者
-	Filename  string   // readable file name, e.g. 报名表-张三-002X.pdf
-	Folder    string   // readable folder below the kind, e.g. 第03期-江苏省科协党校班
-	MIME      string   // 格式
-	Names     []string // applicants the document is about
-	Render    func(w io.Writer) error
+	archive.Doc
+	Render func(w io.Writer) error
 }
 
-// Sink receives rendered documents, e.g. an archive batch.
+// Sink receives rendered documents (Doc.Body set), e.g. an archive batch.
 type Sink interface {
-	Add(ctx context.Context, d Doc, body []byte) error
+	Add(ctx context.Context, d archive.Doc) error
+}
+
+// BatchSink adapts an archive batch to a Sink.
+type BatchSink struct{ Batch *archive.Batch }
+
+// Add archives d in the batch.
+func (s BatchSink) Add(ctx context.Context, d archive.Doc) error {
+	_, err := s.Batch.Add(ctx, d)
+	return err
 }
 
 // Failure is one document that could not be rendered or stored.
@@ -104,7 +106,9 @@ func Generate(ctx context.Context, docs []Doc, sink Sink, workers int, progress 
 			next++
 			err := p.err
 			if err == nil {
-				err = sink.Add(ctx, d, p.body)
+				ad := d.Doc
+				ad.Body = p.body
+				err = sink.Add(ctx, ad)
 			}
 			if err != nil {
 				res.Failures = append(res.Failures, Failure{Doc: d, Err: err})

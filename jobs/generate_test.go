@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"linghang/storage/archive"
 )
 
 type memSink struct {
@@ -16,7 +18,7 @@ type memSink struct {
 	body map[string]string
 }
 
-func (m *memSink) Add(_ context.Context, d Doc, body []byte) error {
+func (m *memSink) Add(_ context.Context, d archive.Doc) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if d.Filename == "sink-fails" {
@@ -26,7 +28,7 @@ func (m *memSink) Add(_ context.Context, d Doc, body []byte) error {
 	if m.body == nil {
 		m.body = map[string]string{}
 	}
-	m.body[d.Filename] = string(body)
+	m.body[d.Filename] = string(d.Body)
 	return nil
 }
 
@@ -34,7 +36,7 @@ func TestGenerateKeepsOrderAndCollectsFailures(t *testing.T) {
 	var docs []Doc
 	for i := 0; i < 40; i++ {
 		name := fmt.Sprintf("doc-%02d", i)
-		docs = append(docs, Doc{Filename: name, Render: func(w io.Writer) error {
+		docs = append(docs, Doc{Doc: archive.Doc{Filename: name}, Render: func(w io.Writer) error {
 			_, err := io.WriteString(w, "body of "+name)
 			return err
 		}})
@@ -81,7 +83,7 @@ func TestGenerateStopsOnCancel(t *testing.T) {
 	docs := make([]Doc, 100)
 	for i := range docs {
 		i := i
-		docs[i] = Doc{Filename: fmt.Sprint(i), Render: func(w io.Writer) error {
+		docs[i] = Doc{Doc: archive.Doc{Filename: fmt.Sprint(i)}, Render: func(w io.Writer) error {
 			if i == 10 {
 				cancel()
 			}
