@@ -1,0 +1,30 @@
+// Package typeset sets Chinese text on PDF pages; every linghang PDF is
+// drawn through it.
+//
+// Fonts are chosen by Role (标题, 正文, 一级标题, 二级标题, 表格) as
+// GB/T 9704 prescribes: Load looks for the prescribed families in a font
+// directory the user gives, then among installed fonts, then falls back to
+// free fonts embedded in the binary (Noto Serif SC, Noto Sans SC, LXGW
+// WenKai). Each font file is parsed once per process.
+//
+// A Document records drawing operations in a display list (Ops). Text is
+// measured with the parsed metrics, every character is checked against the
+// role font's cmap and, if missing, drawn in the fallback font (Noto Serif
+// SC, every BMP hanzi including Extension A); a character no font has —
+// including everything above U+FFFF such as 𠮷 — stops rendering with a
+// *GlyphError naming the character, document and field. Write builds a
+// TrueType subset of each font holding just the glyphs used, hands it to
+// fpdf and replays the display list, so a document costs only its own
+// glyphs.
+//
+// Lines break by the rules of GB/T 15834 and W3C clreq (no line starts
+// with ，。、）》 etc., none ends with （《 etc., —— and …… stay whole,
+// words, numbers with units and URLs stay whole), are justified by
+// inter-character spacing, and boxes report text that does not fit
+// (Fit.Rest) instead of clipping it. Grid describes the GB/T 9704 page
+// grid (Official) and PageNumber draws its page numbers.
+//
+// fpdf's own MultiCell and SplitText drop Chinese characters at line
+// breaks and panic on runes above U+FFFF; this package never calls them
+// and never hands fpdf a character it has not checked.
+package typeset

@@ -1,0 +1,528 @@
+package typeset
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// Page is a page size in mm, portrait as given.
+type Page struct{ W, H float64 }
+
+// Page sizes.
+var (
+	A4 = Page{210, 297}
+	A5 = Page{148, 210}
+	A6 = Page{105, 148}
+)
+
+// Landscape returns the page turned on its side.
+func (p Page) Landscape() Page {
+	if p.W < p.H {
+		return Page{p.H, p.W}
+	}
+	return p
+}
+
+// Info is the document's metadata.
+type Info struct {
+	Title, Author, Subject, Keywords string
+	// Creator names the application; default "linghang".
+	Creator string
+	// Created is the creation date; the zero time means now. Fix it for
+	// byte-identical output.
+	Created time.Time
+}
+
+// Document records drawing operations in a display list; Write subsets
+// the fonts to the characters used and replays the list into a PDF.
+// Coordinates are in mm from the top-left corner of the page.
+type Document struct {
+	fonts *Fonts
+	name  string
+	info  Info
+	page  Page
+	ops   []Op
+	pages []Page
+	err   error
+}
+
+// OpKind is the kind of a display-list operation.
+type OpKind int
+
+// Operation kinds.
+const (
+	OpText OpKind = iota
+	OpLine
+	OpRect
+	OpImage
+)
+
+// Op is one drawing operation of the display list.
+type Op struct {
+	Kind OpKind
+	Page int  // 1-based page number
+	Box  Rect // Text: the run's em box; Line: from (X,Y) to (X+W,Y+H); Rect/Image: the area
+	// Text, Font and Size describe a text run drawn in one font.
+	Text  string
+	Font  *Font
+	Size  float64 // points
+	Field string
+	Color Color
+	Pen   Pen
+	Fill  *Color
+
+	baseline float64
+	spacing  float64 // extra mm after each character (tracking + justification)
+	image    []byte
+}
+
+// Pen is a stroke: width in mm, colour and optional dash pattern (mm).
+type Pen struct {
+	Width float64
+	Color Color
+	Dash  []float64
+}
+
+// New starts a document named name (used in error messages, e.g.
+// "报名表（张三）") with pages of size page, typeset with fonts.
+func New(fonts *Fonts, name string, page Page, info Info) *Document {
+	return &Document{fonts: fonts, name: name, info: info, page: page}
+}
+
+// Fonts returns the fonts the document is typeset with.
+func (d *Document) Fonts() *Fonts { return d.fonts }
+
+// AddPage starts a new page of the document's page size.
+func (d *Document) AddPage() { d.AddPageSize(d.page) }
+
+// AddPageSize starts a new page of size p.
+func (d *Document) AddPageSize(p Page) { d.pages = append(d.pages, p) }
+
+// PageCount is the number of pages so far.
+func (d *Document) PageCount() int { return len(d.pages) }
+
+// PageSize is the size of the current page.
+func (d *Document) PageSize() Page {
+	if len(d.pages) == 0 {
+		return d.page
+	}
+	return d.pages[len(d.pages)-1]
+}
+
+// Ops returns the display list: what has been drawn, for checks such as
+// "every text box lies inside its frame".
+func (d *Document) Ops() []Op { return d.ops }
+
+// Err returns the first error met while drawing; Write returns it too.
+func (d *Document) Err() error { return d.err }
+
+func (d *Document) fail(err error) error {
+	if ge, ok := err.(*GlyphError); ok && ge.Doc == "" {
+		ge.Doc = d.name
+	}
+	if d.err == nil {
+		d.err = err
+	}
+	return err
+}
+
+func (d *Document) add(op Op) {
+	if len(d.pages) == 0 {
+		d.AddPage()
+	}
+	op.Page = len(d.pages)
+	d.ops = append(d.ops, op)
+}
+
+// Line draws a straight line from (x1,y1) to (x2,y2).
+func (d *Document) Line(x1, y1, x2, y2 float64, p Pen) {
+	d.add(Op{Kind: OpLine, Box: Rect{x1, y1, x2 - x1, y2 - y1}, Pen: p})
+}
+
+// Rect strokes the outline of r with p.
+func (d *Document) Rect(r Rect, p Pen) { d.add(Op{Kind: OpRect, Box: r, Pen: p}) }
+
+// Fill paints r with c.
+func (d *Document) Fill(r Rect, c Color) { d.add(Op{Kind: OpRect, Box: r, Fill: &c}) }
+
+// Image draws a JPEG or PNG image scaled to fill r.
+func (d *Document) Image(r Rect, data []byte) error {
+	if imageType(data) == "" {
+		return d.fail(fmt.Errorf("文档《%s》：图片不是 JPEG 或 PNG 格式", d.name))
+	}
+	d.add(Op{Kind: OpImage, Box: r, image: data})
+	return nil
+}
+
+func imageType(b []byte) string {
+	switch {
+	case len(b) > 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
+		return "JPG"
+	case len(b) > 8 && string(b[1:4]) == "PNG":
+		return "PNG"
+	}
+	return ""
+}
+
+// Measure returns the width in mm of s set on one line in st.
+func (fs *Fonts) Measure(s string, st Style) (float64, error) {
+	gs, err := fs.shape(s, st)
+	if err != nil {
+		return 0, err
+	}
+	w := 0.0
+	for _, g := range gs {
+		w += g.adv + st.Tracking
+	}
+	if len(gs) > 0 {
+		w -= st.Tracking
+	}
+	return w, nil
+}
+
+// Text draws s on one line with its baseline at y. The alignment is taken
+// relative to x: Left starts at x, Center centres on x, Right ends at x.
+// Text does not wrap; use Paragraph or Fit for boxes.
+func (d *Document) Text(x, y float64, s string, st Style) error {
+	gs, err := d.fonts.shape(s, st)
+	if err != nil {
+		return d.fail(err)
+	}
+	ln := breakGlyphs(gs, st, math.Inf(1))
+	if len(ln) == 0 {
+		return nil
+	}
+	l := ln[0]
+	for _, more := range ln[1:] { // newlines are kept on the one line
+		l.glyphs = append(l.glyphs, more.glyphs...)
+		l.Width += more.Width
+	}
+	switch st.Align {
+	case Center:
+		x -= l.Width / 2
+	case Right:
+		x -= l.Width
+	}
+	d.drawLine(l, x, y, l.Width, st, false)
+	return nil
+}
+
+// drawLine records the runs of one line, left edge x, baseline y, in a
+// measure of width mm; justify spreads the characters to fill it.
+func (d *Document) drawLine(l Line, x, y, width float64, st Style, justify bool) {
+	gs := l.glyphs
+	if len(gs) == 0 {
+		return
+	}
+	em := st.em()
+	asc := d.fonts.Font(st.Role).ascent
+	spacing := st.Tracking
+	if justify && len(gs) > 1 {
+		spacing += (width - l.Width) / float64(len(gs)-1)
+	}
+	for i := 0; i < len(gs); {
+		j := i + 1
+		for j < len(gs) && gs[j].font == gs[i].font {
+			j++
+		}
+		w := 0.0
+		for _, g := range gs[i:j] {
+			w += g.adv + spacing
+		}
+		d.add(Op{Kind: OpText, Box: Rect{x, y - asc*em, w - spacing, em}, Text: runesOf(gs[i:j]),
+			Font: gs[i].font, Size: st.size(), Field: st.Field, Color: st.Color,
+			baseline: y, spacing: spacing})
+		x += w
+		i = j
+	}
+}
+
+// Fit is the result of setting text in a box.
+type Fit struct {
+	Size   float64 // type size used, points
+	Lines  []Line  // lines drawn
+	Height float64 // mm used from the top of the box
+	// Rest is the text that did not fit; empty when all of it did. A
+	// caller continues it in another box or on a further page.
+	Rest string
+}
+
+// Overflow reports whether some text did not fit.
+func (f Fit) Overflow() bool { return f.Rest != "" }
+
+// Paragraph sets s in r in style st: lines are broken, justified when
+// st.Align is Justify, and drawn as far as they fit. Text that does not fit
+// is returned in Fit.Rest, never clipped silently.
+func (d *Document) Paragraph(r Rect, s string, st Style) (Fit, error) {
+	gs, err := d.fonts.shape(s, st)
+	if err != nil {
+		return Fit{}, d.fail(err)
+	}
+	lines := breakGlyphs(gs, st, r.W)
+	return d.place(r, lines, st), nil
+}
+
+// Fit sets s in r, shrinking the type from st.Size in steps of 0.5 pt down
+// to minSize until every line fits. If even minSize overflows, it draws
+// what fits at minSize and returns the rest in Fit.Rest.
+func (d *Document) Fit(r Rect, s string, st Style, minSize float64) (Fit, error) {
+	gs, err := d.fonts.shape(s, st)
+	if err != nil {
+		return Fit{}, d.fail(err)
+	}
+	size := st.size()
+	if minSize <= 0 || minSize > size {
+		minSize = size
+	}
+	for ; ; size -= 0.5 {
+		if size < minSize {
+			size = minSize
+		}
+		t := st
+		t.Size = size
+		if st.Leading > 0 {
+			t.Leading = st.Leading * size / st.size()
+		}
+		scaled := rescale(gs, size/st.size())
+		lines := breakGlyphs(scaled, t, r.W)
+		if n, _ := fitCount(r, len(lines), t); n == len(lines) || size <= minSize {
+			return d.place(r, lines, t), nil
+		}
+	}
+}
+
+func rescale(gs []glyph, k float64) []glyph {
+	out := make([]glyph, len(gs))
+	for i, g := range gs {
+		g.adv *= k
+		out[i] = g
+	}
+	return out
+}
+
+// fitCount returns how many of n lines fit in r and the offset of the
+// first em box from r's top.
+func fitCount(r Rect, n int, st Style) (int, float64) {
+	em, lead := st.em(), st.leading()
+	top := (lead - em) / 2
+	if r.H < lead {
+		top = math.Max(0, (r.H-em)/2)
+	}
+	fits := 0
+	for fits < n && top+float64(fits)*lead+em <= r.H+0.01 {
+		fits++
+	}
+	return fits, top
+}
+
+func (d *Document) place(r Rect, lines []Line, st Style) Fit {
+	em, lead := st.em(), st.leading()
+	n, top := fitCount(r, len(lines), st)
+	if n > 0 {
+		used := top + float64(n-1)*lead + em
+		switch st.VAlign {
+		case Middle:
+			top += (r.H - used) / 2
+		case Bottom:
+			top += r.H - used
+		}
+	}
+	asc := d.fonts.Font(st.Role).ascent
+	fit := Fit{Size: st.size(), Lines: lines[:n]}
+	for i, l := range lines[:n] {
+		y := r.Y + top + float64(i)*lead + asc*em
+		x, w := r.X+l.Indent, r.W-l.Indent
+		justify := false
+		switch st.Align {
+		case Center:
+			x += (w - l.Width) / 2
+		case Right:
+			x += w - l.Width
+		case Justify:
+			justify = !l.End && l.Width < w+em/2
+		}
+		d.drawLine(l, x, y, w, st, justify)
+		fit.Height = top + float64(i)*lead + em
+	}
+	if n < len(lines) {
+		var rest []string
+		for i, l := range lines[n:] {
+			if i > 0 && !lines[n+i-1].End {
+				rest[len(rest)-1] += l.Text
+				continue
+			}
+			rest = append(rest, l.Text)
+		}
+		fit.Rest = strings.Join(rest, "\n")
+	}
+	return fit
+}
+
+// Write subsets every font to the characters the document uses, replays
+// the display list into a PDF and writes it to w.
+func (d *Document) Write(w io.Writer) (err error) {
+	if d.err != nil {
+		return d.err
+	}
+	defer func() {
+		if p := recover(); p != nil { // last resort: fpdf panics on bad input
+			err = fmt.Errorf("生成 PDF《%s》失败：%v", d.name, p)
+		}
+	}()
+	if len(d.pages) == 0 {
+		d.AddPage()
+	}
+	first := d.pages[0]
+	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: first.W, Ht: first.H}})
+	pdf.SetMargins(0, 0, 0)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCompression(true)
+	pdf.SetCatalogSort(true)
+	created := d.info.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	pdf.SetCreationDate(created)
+	pdf.SetModificationDate(created)
+	creator := d.info.Creator
+	if creator == "" {
+		creator = "linghang"
+	}
+	pdf.SetTitle(d.info.Title, true)
+	pdf.SetAuthor(d.info.Author, true)
+	pdf.SetSubject(d.info.Subject, true)
+	pdf.SetKeywords(d.info.Keywords, true)
+	pdf.SetCreator(creator, true)
+	pdf.SetProducer("linghang typeset (fpdf)", true)
+	pdf.SetLang("zh-CN")
+
+	// Fonts: one subset per font, named after it.
+	used := map[*Font]map[rune]bool{}
+	var order []*Font
+	for _, op := range d.ops {
+		if op.Kind != OpText {
+			continue
+		}
+		m := used[op.Font]
+		if m == nil {
+			m = map[rune]bool{}
+			used[op.Font] = m
+			order = append(order, op.Font)
+		}
+		for _, r := range op.Text {
+			m[r] = true
+		}
+	}
+	names := map[*Font]string{}
+	for i, f := range order {
+		runes := make([]rune, 0, len(used[f]))
+		for r := range used[f] {
+			runes = append(runes, r)
+		}
+		sort.Slice(runes, func(a, b int) bool { return runes[a] < runes[b] })
+		data, err := f.subset(runes)
+		if err != nil {
+			return fmt.Errorf("生成 PDF《%s》：%w", d.name, err)
+		}
+		name := fmt.Sprintf("%s-%d", sanitizePS(f.PostScript), i)
+		pdf.AddUTF8FontFromBytes(name, "", data)
+		if err := pdf.Error(); err != nil {
+			return fmt.Errorf("生成 PDF《%s》：嵌入字体 %s：%w", d.name, f.Family, err)
+		}
+		names[f] = name
+	}
+
+	images := map[string]string{}
+	k := 72 / 25.4
+	page := 0
+	for i, p := range d.pages {
+		_ = i
+		pdf.AddPageFormat("P", fpdf.SizeType{Wd: p.W, Ht: p.H})
+		page++
+		for _, op := range d.ops {
+			if op.Page != page {
+				continue
+			}
+			switch op.Kind {
+			case OpText:
+				pdf.SetFont(names[op.Font], "", op.Size)
+				pdf.SetTextColor(int(op.Color.R), int(op.Color.G), int(op.Color.B))
+				tc := op.spacing * k
+				if math.Abs(tc) > 0.0005 {
+					pdf.RawWriteStr(fmt.Sprintf("%.3f Tc", tc))
+				}
+				pdf.Text(op.Box.X, op.baseline, op.Text)
+				if math.Abs(tc) > 0.0005 {
+					pdf.RawWriteStr("0 Tc")
+				}
+			case OpLine:
+				setPen(pdf, op.Pen)
+				pdf.Line(op.Box.X, op.Box.Y, op.Box.X+op.Box.W, op.Box.Y+op.Box.H)
+				pdf.SetDashPattern(nil, 0)
+			case OpRect:
+				if op.Fill != nil {
+					pdf.SetFillColor(int(op.Fill.R), int(op.Fill.G), int(op.Fill.B))
+					pdf.Rect(op.Box.X, op.Box.Y, op.Box.W, op.Box.H, "F")
+				} else {
+					setPen(pdf, op.Pen)
+					pdf.Rect(op.Box.X, op.Box.Y, op.Box.W, op.Box.H, "D")
+					pdf.SetDashPattern(nil, 0)
+				}
+			case OpImage:
+				sum := sha256.Sum256(op.image)
+				name, ok := images[string(sum[:])]
+				if !ok {
+					name = "img" + hex.EncodeToString(sum[:8])
+					images[string(sum[:])] = name
+					pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: imageType(op.image)}, bytes.NewReader(op.image))
+				}
+				pdf.ImageOptions(name, op.Box.X, op.Box.Y, op.Box.W, op.Box.H, false, fpdf.ImageOptions{ImageType: imageType(op.image)}, 0, "")
+			}
+			if err := pdf.Error(); err != nil {
+				return fmt.Errorf("生成 PDF《%s》第 %d 页：%w", d.name, page, err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return fmt.Errorf("生成 PDF《%s》：%w", d.name, err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("写出 PDF《%s》：%w", d.name, err)
+	}
+	return nil
+}
+
+func setPen(pdf *fpdf.Fpdf, p Pen) {
+	w := p.Width
+	if w <= 0 {
+		w = 0.2
+	}
+	pdf.SetLineWidth(w)
+	pdf.SetDrawColor(int(p.Color.R), int(p.Color.G), int(p.Color.B))
+	if len(p.Dash) > 0 {
+		pdf.SetDashPattern(p.Dash, 0)
+	}
+}
+
+func sanitizePS(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r > ' ' && r < 0x7F && !strings.ContainsRune("[](){}<>/%#", r) {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "Font"
+	}
+	return b.String()
+}

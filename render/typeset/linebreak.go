@@ -1,0 +1,306 @@
+package typeset
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Line breaking follows GB/T 15834 and W3C clreq: no line starts with a
+// closing or pause mark (，。、；：？！）》」’”… ), none ends with an opening
+// mark (（《「‘“), —— and …… stay whole, and Latin words, numbers with their
+// units and URLs are not split (a URL wider than the line breaks after '/'
+// as a last resort).
+
+// noStart holds the marks that may not begin a line.
+const noStart = "，。、；：？！）》」』】〕〗〉’”…—·％‰℃°′″～々〻ゝゞ〆ーぁぃぅぇぉっゃゅょァィゥェォッャュョ" +
+	",.;:?!)]}%、｝］〙〛｠ ＂＇）－"
+
+// noEnd holds the marks that may not end a line.
+const noEnd = "（《「『【〔〖〈‘“([{￥$＄｛［〘〚｟"
+
+func isNoStart(r rune) bool { return strings.ContainsRune(noStart, r) }
+func isNoEnd(r rune) bool   { return strings.ContainsRune(noEnd, r) }
+
+// isCJK reports whether r is set as a full-width character between which
+// lines may break: ideographs, kana, CJK and full-width punctuation.
+func isCJK(r rune) bool {
+	switch {
+	case r >= 0x2E80 && r <= 0x9FFF, r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F,
+		r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6, r >= 0x20000:
+		return true
+	case r == '—' || r == '…' || r == '‘' || r == '’' || r == '“' || r == '”' || r == '·' || r == '※':
+		return true
+	case r >= 0x2460 && r <= 0x24FF, r >= 0x25A0 && r <= 0x25FF, r >= 0x2600 && r <= 0x26FF:
+		return true
+	}
+	return false
+}
+
+// units that stay with the number before them.
+var unitRunes = "年月日时分秒天周岁元角万亿%‰℃°个人名次期号项页条款米吨克升"
+var latinUnits = map[string]bool{"mm": true, "cm": true, "m": true, "km": true, "kg": true, "g": true, "t": true,
+	"ml": true, "L": true, "h": true, "min": true, "s": true, "℃": true, "%": true, "pt": true, "KB": true, "MB": true, "GB": true}
+
+// glyph is one character placed in a font.
+type glyph struct {
+	r    rune
+	font *Font
+	adv  float64 // advance in mm at the style's size, without tracking
+}
+
+// atom is a piece of text lines never break inside.
+type atom struct {
+	g     []glyph
+	space bool // a breakable space, dropped at line ends
+	glue  bool // no break between this atom and the next
+	url   bool // may split after '/' as a last resort
+}
+
+func (a atom) width(tracking float64) float64 {
+	w := 0.0
+	for _, g := range a.g {
+		w += g.adv + tracking
+	}
+	return w
+}
+
+// Line is one laid-out line of text.
+type Line struct {
+	Text string
+	// Width is the natural width in mm (tracking included, no justification).
+	Width float64
+	// Indent is the first-line indent in mm.
+	Indent float64
+	// End marks the last line of a paragraph, which is not justified.
+	End    bool
+	glyphs []glyph
+}
+
+// shape maps every character of s to the font that draws it in role. A
+// character no font has gives a *GlyphError.
+func (fs *Fonts) shape(s string, st Style) ([]glyph, error) {
+	em := st.em()
+	out := make([]glyph, 0, len(s))
+	for _, r := range s {
+		switch r {
+		case '\r', '\u200b', '\u200c', '\u200d', '\ufeff', '\u00ad':
+			continue // invisible: carries nothing to draw
+		case '\t':
+			r = ' '
+		case '\u00a0':
+			r = ' '
+		}
+		f := fs.fontFor(r, st.Role)
+		if f == nil || r < 0x20 && r != '\n' {
+			if r == '\n' {
+				out = append(out, glyph{r: r})
+				continue
+			}
+			return nil, &GlyphError{Rune: r, Field: st.Field, Text: s}
+		}
+		out = append(out, glyph{r: r, font: f, adv: f.advance(r) * em})
+	}
+	return out, nil
+}
+
+// atoms splits one paragraph into unbreakable pieces and marks where
+// breaking is forbidden.
+func atoms(gs []glyph) []atom {
+	var out []atom
+	for i := 0; i < len(gs); {
+		r := gs[i].r
+		j := i + 1
+		a := atom{}
+		switch {
+		case r == ' ':
+			for j < len(gs) && gs[j].r == ' ' {
+				j++
+			}
+			a.space = true
+		case r == '—' || r == '…' || r == '─':
+			for j < len(gs) && gs[j].r == r {
+				j++
+			}
+		case isCJK(r):
+		default: // a Latin word, number or URL
+			for j < len(gs) && gs[j].r != ' ' && !isCJK(gs[j].r) {
+				j++
+			}
+			w := runesOf(gs[i:j])
+			a.url = strings.Contains(w, "://") || strings.HasPrefix(w, "www.")
+		}
+		a.g = gs[i:j]
+		out = append(out, a)
+		i = j
+	}
+	// Glue: forbidden starts/ends, numbers with units.
+	for k := range out {
+		if k+1 >= len(out) {
+			break
+		}
+		cur, next := out[k], out[k+1]
+		last := cur.g[len(cur.g)-1].r
+		first := next.g[0].r
+		switch {
+		case cur.space:
+		case next.space:
+			// "30 mm": a number, a space and a unit stay together.
+			if k+2 < len(out) && isNumber(cur) && latinUnits[runesOf(out[k+2].g)] {
+				out[k].glue, out[k+1].glue = true, true
+			}
+		case isNoStart(first) || isNoEnd(last):
+			out[k].glue = true
+		case isNumber(cur) && strings.ContainsRune(unitRunes, first):
+			out[k].glue = true
+		}
+	}
+	return out
+}
+
+func isNumber(a atom) bool {
+	if a.space || len(a.g) == 0 {
+		return false
+	}
+	for _, g := range a.g {
+		if !unicode.IsDigit(g.r) && g.r != '.' && g.r != ',' && g.r != '-' && g.r != '～' && g.r != '~' {
+			return false
+		}
+	}
+	return unicode.IsDigit(a.g[0].r)
+}
+
+func runesOf(gs []glyph) string {
+	var b strings.Builder
+	for _, g := range gs {
+		b.WriteRune(g.r)
+	}
+	return b.String()
+}
+
+// Break lays s out in lines of at most width mm in style st. Newlines
+// separate paragraphs; each paragraph's first line is indented by
+// st.Indent characters.
+func (fs *Fonts) Break(s string, st Style, width float64) ([]Line, error) {
+	gs, err := fs.shape(s, st)
+	if err != nil {
+		return nil, err
+	}
+	return breakGlyphs(gs, st, width), nil
+}
+
+func breakGlyphs(gs []glyph, st Style, width float64) []Line {
+	var lines []Line
+	start := 0
+	for i := 0; i <= len(gs); i++ {
+		if i < len(gs) && gs[i].r != '\n' {
+			continue
+		}
+		lines = append(lines, breakParagraph(gs[start:i], st, width)...)
+		start = i + 1
+	}
+	return lines
+}
+
+func breakParagraph(gs []glyph, st Style, width float64) []Line {
+	const eps = 1e-6
+	em, tr := st.em(), st.Tracking
+	indent := st.Indent * (em + tr)
+	as := atoms(gs)
+	var lines []Line
+	var cur []atom
+	w := 0.0
+	avail := width - indent
+	flush := func(end bool) {
+		for len(cur) > 0 && cur[len(cur)-1].space {
+			cur = cur[:len(cur)-1]
+		}
+		ln := Line{End: end}
+		if len(lines) == 0 {
+			ln.Indent = indent
+		}
+		for _, a := range cur {
+			ln.glyphs = append(ln.glyphs, a.g...)
+		}
+		ln.Text = runesOf(ln.glyphs)
+		for _, g := range ln.glyphs {
+			ln.Width += g.adv + tr
+		}
+		if len(ln.glyphs) > 0 {
+			ln.Width -= max(tr, 0)
+		}
+		lines = append(lines, ln)
+		cur, w, avail = nil, 0, width
+	}
+	for k := 0; k < len(as); k++ {
+		a := as[k]
+		if a.space && len(cur) == 0 {
+			continue
+		}
+		aw := a.width(tr)
+		// Negative tracking (a character grid tighter than the type)
+		// gives the last character its pitch, not its full advance.
+		if w+aw-max(tr, 0) <= avail+eps {
+			cur, w = append(cur, a), w+aw
+			continue
+		}
+		if a.space {
+			flush(false)
+			continue
+		}
+		// 挤进: a closing mark that overflows by at most half an em is
+		// squeezed into the line (justification tightens the spacing).
+		if len(cur) > 0 && len(a.g) == 1 && isNoStart(a.g[0].r) && w+aw-max(tr, 0) <= avail+em/2 {
+			cur, w = append(cur, a), w+aw
+			continue
+		}
+		if len(cur) == 0 {
+			// a alone is wider than the line: split it.
+			pieces := splitWide(a, avail, tr)
+			for _, piece := range pieces[:len(pieces)-1] {
+				cur = append(cur, piece)
+				flush(false)
+			}
+			last := pieces[len(pieces)-1]
+			cur, w = append(cur, last), last.width(tr)
+			continue
+		}
+		// Break before a if allowed; else 推出: carry the glued tail of
+		// the line over, back to the last allowed break.
+		j := len(cur)
+		for j > 0 && cur[j-1].glue {
+			j--
+		}
+		if j == 0 {
+			j = len(cur) // all glued: break before a all the same
+		}
+		tail := len(cur) - j
+		cur = cur[:j]
+		flush(false)
+		k -= tail + 1
+	}
+	flush(true)
+	return lines
+}
+
+// splitWide cuts an atom wider than avail: after '/' for URLs where
+// possible, else at the last character that fits.
+func splitWide(a atom, avail, tr float64) []atom {
+	var out []atom
+	g := a.g
+	for len(g) > 0 {
+		w, n, slash := 0.0, 0, 0
+		for n < len(g) && (n == 0 || w+g[n].adv <= avail+1e-6) {
+			w += g[n].adv + tr
+			if g[n].r == '/' && a.url {
+				slash = n + 1
+			}
+			n++
+		}
+		if slash > 0 && n < len(g) {
+			n = slash
+		}
+		out = append(out, atom{g: g[:n], glue: a.glue && n == len(g)})
+		g = g[n:]
+	}
+	return out
+}

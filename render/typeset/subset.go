@@ -1,0 +1,275 @@
+package typeset
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+)
+
+// subset builds a minimal TrueType font holding .notdef and the glyphs of
+// runes (all BMP and covered by f), composite glyphs resolved and glyph IDs
+// renumbered. The result carries head, hhea, maxp, OS/2, hmtx, loca (long),
+// glyf, cmap (format 4), name and post (format 3): what fpdf parses.
+func (f *Font) subset(runes []rune) ([]byte, error) {
+	rs := append([]rune(nil), runes...)
+	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
+	newID := map[uint16]uint16{0: 0}
+	order := []uint16{0}
+	add := func(g uint16) {
+		if _, ok := newID[g]; !ok {
+			newID[g] = uint16(len(order))
+			order = append(order, g)
+		}
+	}
+	type pair struct {
+		r rune
+		g uint16
+	}
+	var cmap []pair
+	for i, r := range rs {
+		if i > 0 && r == rs[i-1] {
+			continue
+		}
+		g := f.glyph(r)
+		if g == 0 {
+			return nil, fmt.Errorf("字体 %s 没有字符 %c（U+%04X）", f.Family, r, r)
+		}
+		add(g)
+		cmap = append(cmap, pair{r, g})
+	}
+	// Composite closure: components join the order as they are found.
+	glyf := f.tables["glyf"]
+	for i := 0; i < len(order); i++ {
+		comps, err := f.components(order[i])
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range comps {
+			add(c)
+		}
+	}
+	if len(order) > 0xFFFF {
+		return nil, fmt.Errorf("字体 %s 的子集字形过多", f.Family)
+	}
+
+	var newGlyf []byte
+	loca := make([]byte, 4*(len(order)+1))
+	hmtx := make([]byte, 4*len(order))
+	for i, g := range order {
+		binary.BigEndian.PutUint32(loca[4*i:], uint32(len(newGlyf)))
+		binary.BigEndian.PutUint16(hmtx[4*i:], f.advances[g])
+		binary.BigEndian.PutUint16(hmtx[4*i+2:], uint16(f.lsbs[g]))
+		data := glyf[f.loca[g]:f.loca[g+1]]
+		start := len(newGlyf)
+		newGlyf = append(newGlyf, data...)
+		if len(data) >= 10 && int16(binary.BigEndian.Uint16(data)) < 0 {
+			remapComponents(newGlyf[start:], newID)
+		}
+		for len(newGlyf)%4 != 0 {
+			newGlyf = append(newGlyf, 0)
+		}
+	}
+	binary.BigEndian.PutUint32(loca[4*len(order):], uint32(len(newGlyf)))
+
+	head := append([]byte(nil), f.tables["head"][:54]...)
+	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
+	binary.BigEndian.PutUint16(head[50:], 1) // long loca
+	hhea := append([]byte(nil), f.tables["hhea"][:36]...)
+	binary.BigEndian.PutUint16(hhea[34:], uint16(len(order)))
+	maxp := append([]byte(nil), f.tables["maxp"]...)
+	binary.BigEndian.PutUint16(maxp[4:], uint16(len(order)))
+	post := make([]byte, 32)
+	if p := f.tables["post"]; len(p) >= 32 {
+		copy(post, p[:32])
+	}
+	binary.BigEndian.PutUint32(post, 0x00030000)
+
+	cm := make([]cmapPair, len(cmap))
+	for i, p := range cmap {
+		cm[i] = cmapPair{uint16(p.r), newID[p.g]}
+	}
+	tables := map[string][]byte{
+		"head": head, "hhea": hhea, "maxp": maxp, "hmtx": hmtx,
+		"loca": loca, "glyf": newGlyf, "post": post,
+		"cmap": cmap4(cm), "name": nameTable(f.PostScript),
+	}
+	if os2, ok := f.tables["OS/2"]; ok {
+		tables["OS/2"] = os2
+	}
+	return assemble(tables), nil
+}
+
+// components returns the glyph IDs a composite glyph refers to.
+func (f *Font) components(g uint16) ([]uint16, error) {
+	if int(g) >= f.numGlyphs {
+		return nil, fmt.Errorf("字体 %s 字形 %d 越界", f.Family, g)
+	}
+	data := f.tables["glyf"][f.loca[g]:f.loca[g+1]]
+	if len(data) < 10 || int16(binary.BigEndian.Uint16(data)) >= 0 {
+		return nil, nil
+	}
+	var out []uint16
+	p := 10
+	for {
+		if p+4 > len(data) {
+			return nil, fmt.Errorf("字体 %s 复合字形 %d 损坏", f.Family, g)
+		}
+		flags, c := binary.BigEndian.Uint16(data[p:]), binary.BigEndian.Uint16(data[p+2:])
+		if int(c) >= f.numGlyphs {
+			return nil, fmt.Errorf("字体 %s 复合字形 %d 引用越界字形 %d", f.Family, g, c)
+		}
+		out = append(out, c)
+		p += 4 + componentArgs(flags)
+		if flags&0x20 == 0 {
+			return out, nil
+		}
+	}
+}
+
+func componentArgs(flags uint16) int {
+	n := 2
+	if flags&0x1 != 0 {
+		n = 4
+	}
+	switch {
+	case flags&0x8 != 0:
+		n += 2
+	case flags&0x40 != 0:
+		n += 4
+	case flags&0x80 != 0:
+		n += 8
+	}
+	return n
+}
+
+func remapComponents(data []byte, newID map[uint16]uint16) {
+	p := 10
+	for p+4 <= len(data) {
+		flags := binary.BigEndian.Uint16(data[p:])
+		binary.BigEndian.PutUint16(data[p+2:], newID[binary.BigEndian.Uint16(data[p+2:])])
+		p += 4 + componentArgs(flags)
+		if flags&0x20 == 0 {
+			return
+		}
+	}
+}
+
+type cmapPair struct{ r, g uint16 }
+
+// cmap4 builds a cmap table with one (3,1) format 4 subtable. Runs of
+// consecutive characters with consecutive glyphs share a segment.
+func cmap4(pairs []cmapPair) []byte {
+	type seg struct{ start, end, delta uint16 }
+	var segs []seg
+	for _, p := range pairs {
+		if n := len(segs); n > 0 && segs[n-1].end+1 == p.r && segs[n-1].delta == p.g-p.r {
+			segs[n-1].end = p.r
+			continue
+		}
+		segs = append(segs, seg{p.r, p.r, p.g - p.r})
+	}
+	segs = append(segs, seg{0xFFFF, 0xFFFF, 1})
+	n := len(segs)
+	sub := make([]byte, 16+8*n)
+	binary.BigEndian.PutUint16(sub, 4)
+	binary.BigEndian.PutUint16(sub[2:], uint16(len(sub)))
+	binary.BigEndian.PutUint16(sub[6:], uint16(2*n))
+	sr, es := 2, 0
+	for sr*2 <= n {
+		sr, es = sr*2, es+1
+	}
+	binary.BigEndian.PutUint16(sub[8:], uint16(sr))
+	binary.BigEndian.PutUint16(sub[10:], uint16(es))
+	binary.BigEndian.PutUint16(sub[12:], uint16(2*n-sr))
+	for i, s := range segs {
+		binary.BigEndian.PutUint16(sub[14+2*i:], s.end)
+		binary.BigEndian.PutUint16(sub[16+2*n+2*i:], s.start)
+		binary.BigEndian.PutUint16(sub[16+4*n+2*i:], s.delta)
+		// idRangeOffset stays 0.
+	}
+	out := make([]byte, 12, 12+len(sub))
+	binary.BigEndian.PutUint16(out[2:], 1)
+	binary.BigEndian.PutUint16(out[4:], 3)
+	binary.BigEndian.PutUint16(out[6:], 1)
+	binary.BigEndian.PutUint32(out[8:], 12)
+	return append(out, sub...)
+}
+
+// nameTable builds a format 0 name table with Windows English family,
+// subfamily, full and PostScript names.
+func nameTable(ps string) []byte {
+	recs := []struct {
+		id uint16
+		s  string
+	}{{1, ps}, {2, "Regular"}, {4, ps}, {6, ps}}
+	var strs []byte
+	out := make([]byte, 6+12*len(recs))
+	binary.BigEndian.PutUint16(out[2:], uint16(len(recs)))
+	binary.BigEndian.PutUint16(out[4:], uint16(len(out)))
+	for i, r := range recs {
+		enc := make([]byte, 0, 2*len(r.s))
+		for _, c := range r.s {
+			enc = append(enc, 0, byte(c))
+		}
+		rec := out[6+12*i:]
+		binary.BigEndian.PutUint16(rec, 3)
+		binary.BigEndian.PutUint16(rec[2:], 1)
+		binary.BigEndian.PutUint16(rec[4:], 0x409)
+		binary.BigEndian.PutUint16(rec[6:], r.id)
+		binary.BigEndian.PutUint16(rec[8:], uint16(len(enc)))
+		binary.BigEndian.PutUint16(rec[10:], uint16(len(strs)))
+		strs = append(strs, enc...)
+	}
+	return append(out, strs...)
+}
+
+// assemble writes an sfnt file from its tables, sorted by tag, 4-byte
+// aligned, with table checksums and head.checkSumAdjustment.
+func assemble(tables map[string][]byte) []byte {
+	tags := make([]string, 0, len(tables))
+	size := 12 + 16*len(tables)
+	for t, d := range tables {
+		tags = append(tags, t)
+		size += (len(d) + 3) &^ 3
+	}
+	sort.Strings(tags)
+	out := make([]byte, 12+16*len(tags), size)
+	binary.BigEndian.PutUint32(out, 0x00010000)
+	n := len(tags)
+	binary.BigEndian.PutUint16(out[4:], uint16(n))
+	sr, es := 1, 0
+	for sr*2 <= n {
+		sr, es = sr*2, es+1
+	}
+	binary.BigEndian.PutUint16(out[6:], uint16(16*sr))
+	binary.BigEndian.PutUint16(out[8:], uint16(es))
+	binary.BigEndian.PutUint16(out[10:], uint16(16*(n-sr)))
+	headAt := 0
+	for i, t := range tags {
+		d := tables[t]
+		rec := out[12+16*i:]
+		copy(rec, t)
+		binary.BigEndian.PutUint32(rec[4:], checksum(d))
+		binary.BigEndian.PutUint32(rec[8:], uint32(len(out)))
+		binary.BigEndian.PutUint32(rec[12:], uint32(len(d)))
+		if t == "head" {
+			headAt = len(out)
+		}
+		out = append(out, d...)
+		for len(out)%4 != 0 {
+			out = append(out, 0)
+		}
+	}
+	binary.BigEndian.PutUint32(out[headAt+8:], 0xB1B0AFBA-checksum(out))
+	return out
+}
+
+func checksum(b []byte) uint32 {
+	var sum uint32
+	for i := 0; i < len(b); i += 4 {
+		var w [4]byte
+		copy(w[:], b[i:])
+		sum += binary.BigEndian.Uint32(w[:])
+	}
+	return sum
+}
