@@ -120,7 +120,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadGateway, "读取归档库失败："+err.Error(), err)
 		return
 	}
-	s.render(w, "home.html", page{Title: "领航计划文档归档库", Years: years, Kinds: archive.Kinds()})
+	s.render(w, "home.html", page{Title: "首页", Years: years, Kinds: archive.Kinds()})
 }
 
 // parseQuery reads the search form; errors name the field in Chinese.

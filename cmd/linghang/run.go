@@ -30,6 +30,7 @@ func commands() map[string]command {
 		"render":  {"生成文档：notice|form|forms|badges|roster|signin", runRender},
 		"fonts":   {"显示各字体角色所用的字体文件及覆盖范围", runFonts},
 		"archive": {"归档库：ls|find|get|history|verify|reindex", runArchive},
+		"serve":   {"启动归档库网页服务（浏览、查询、下载）", runServe},
 		"version": {"显示版本", runVersion},
 	}
 }
