@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -457,12 +458,15 @@ func (d *Document) Write(w io.Writer) (err error) {
 				pdf.SetFont(names[op.Font], "", op.Size)
 				pdf.SetTextColor(int(op.Color.R), int(op.Color.G), int(op.Color.B))
 				tc := op.spacing * k
-				if math.Abs(tc) > 0.0005 {
-					pdf.RawWriteStr(fmt.Sprintf("%.3f Tc", tc))
+				spaced := math.Abs(tc) > 0.0005
+				if spaced {
+					// Extra spacing would make text extraction insert
+					// spaces: ActualText keeps the characters exact.
+					pdf.RawWriteStr(fmt.Sprintf("/Span <</ActualText %s>> BDC %.3f Tc", pdfTextString(op.Text), tc))
 				}
 				pdf.Text(op.Box.X, op.baseline, op.Text)
-				if math.Abs(tc) > 0.0005 {
-					pdf.RawWriteStr("0 Tc")
+				if spaced {
+					pdf.RawWriteStr("0 Tc EMC")
 				}
 			case OpLine:
 				setPen(pdf, op.Pen)
@@ -500,6 +504,18 @@ func (d *Document) Write(w io.Writer) (err error) {
 		return fmt.Errorf("写出 PDF《%s》：%w", d.name, err)
 	}
 	return nil
+}
+
+// pdfTextString encodes s as a PDF text string: UTF-16BE with a byte
+// order mark, in hex.
+func pdfTextString(s string) string {
+	var b strings.Builder
+	b.WriteString("<FEFF")
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&b, "%04X", u)
+	}
+	b.WriteString(">")
+	return b.String()
 }
 
 func setPen(pdf *fpdf.Fpdf, p Pen) {

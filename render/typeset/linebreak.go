@@ -243,26 +243,28 @@ func breakParagraph(gs []glyph, st Style, width float64) []Line {
 			cur, w = append(cur, a), w+aw
 			continue
 		}
-		if a.space {
-			flush(false)
-			continue
-		}
-		// 挤进: a closing mark that overflows by at most half an em is
-		// squeezed into the line (justification tightens the spacing).
 		if len(cur) > 0 && len(a.g) == 1 && isNoStart(a.g[0].r) && w+aw-max(tr, 0) <= avail+em/2 {
+			// 挤进: a closing mark that overflows by at most half an em
+			// is squeezed into the line (justification tightens it).
 			cur, w = append(cur, a), w+aw
 			continue
 		}
-		if len(cur) == 0 {
-			// a alone is wider than the line: split it.
-			pieces := splitWide(a, avail, tr)
-			for _, piece := range pieces[:len(pieces)-1] {
-				cur = append(cur, piece)
-				flush(false)
-			}
-			last := pieces[len(pieces)-1]
-			cur, w = append(cur, last), last.width(tr)
+		if a.space && (len(cur) == 0 || !cur[len(cur)-1].glue) {
+			flush(false)
 			continue
+		}
+		// A URL that would leave over a quarter of the line empty is cut
+		// after a '/' to fill it (the last resort of clreq).
+		if a.url && avail-w > width/4 {
+			if ps := splitWide(a, avail-w, width, tr); len(ps[0].g) > 0 && ps[0].g[len(ps[0].g)-1].r == '/' {
+				for i, p := range ps {
+					if i > 0 {
+						flush(false)
+					}
+					cur, w = append(cur, p), w+p.width(tr)
+				}
+				continue
+			}
 		}
 		// Break before a if allowed; else 推出: carry the glued tail of
 		// the line over, back to the last allowed break.
@@ -270,37 +272,105 @@ func breakParagraph(gs []glyph, st Style, width float64) []Line {
 		for j > 0 && cur[j-1].glue {
 			j--
 		}
-		if j == 0 {
-			j = len(cur) // all glued: break before a all the same
+		if j > 0 {
+			tail := len(cur) - j
+			cur = cur[:j]
+			flush(false)
+			k -= tail + 1
+			continue
 		}
-		tail := len(cur) - j
-		cur = cur[:j]
-		flush(false)
-		k -= tail + 1
+		// The whole line is glued to a: split a if it is a word (a URL
+		// after '/' where possible), else break before it all the same.
+		if len(a.g) > 1 && !a.space && !isCJK(a.g[0].r) {
+			for i, p := range splitWide(a, avail-w, width, tr) {
+				if i > 0 {
+					flush(false)
+				}
+				if len(p.g) > 0 {
+					cur, w = append(cur, p), w+p.width(tr)
+				}
+			}
+			continue
+		}
+		if n := len(cur); n > 0 && isNoStart(a.g[0].r) {
+			// A closing mark after a word that fills the line: carry
+			// the end of the word over with it.
+			if cut := wordCut(cur[n-1]); cut > 0 {
+				tail := atom{g: cur[n-1].g[cut:], glue: true, url: cur[n-1].url}
+				cur[n-1] = atom{g: cur[n-1].g[:cut], url: cur[n-1].url}
+				as = append(as[:k], append([]atom{tail}, as[k:]...)...)
+				flush(false)
+				k--
+				continue
+			}
+		}
+		if len(cur) > 0 {
+			flush(false)
+			k--
+			continue
+		}
+		cur, w = append(cur, a), w+aw // one mark wider than the line
 	}
 	flush(true)
 	return lines
 }
 
-// splitWide cuts an atom wider than avail: after '/' for URLs where
-// possible, else at the last character that fits.
-func splitWide(a atom, avail, tr float64) []atom {
+// wordCut returns where to cut a Latin word so that its end can move to
+// the next line: after its last inner '/' for a URL, else before its last
+// character; 0 if it cannot be cut.
+func wordCut(a atom) int {
+	if a.space || len(a.g) < 2 || isCJK(a.g[0].r) {
+		return 0
+	}
+	if a.url {
+		for i := len(a.g) - 2; i > 0; i-- {
+			if a.g[i].r == '/' && a.g[i+1].r != '/' {
+				return i + 1
+			}
+		}
+	}
+	n := len(a.g) - 1
+	for n > 1 && isNoStart(a.g[n].r) {
+		n--
+	}
+	return n
+}
+
+// splitWide cuts a word wider than the room left: the first piece fits in
+// first mm, the others in rest mm. URLs are cut after a '/' where one
+// fits; otherwise (the last resort) after the last character that fits, not
+// before a mark that may not start a line. The first piece may be empty.
+func splitWide(a atom, first, rest, tr float64) []atom {
+	const eps = 1e-6
 	var out []atom
-	g := a.g
+	g, room := a.g, first
 	for len(g) > 0 {
 		w, n, slash := 0.0, 0, 0
-		for n < len(g) && (n == 0 || w+g[n].adv <= avail+1e-6) {
+		for n < len(g) && w+g[n].adv <= room+eps {
 			w += g[n].adv + tr
-			if g[n].r == '/' && a.url {
-				slash = n + 1
-			}
 			n++
+			if a.url && g[n-1].r == '/' && n < len(g) && g[n].r != '/' {
+				slash = n
+			}
 		}
-		if slash > 0 && n < len(g) {
+		if n == len(g) {
+			out = append(out, atom{g: g, glue: a.glue})
+			break
+		}
+		if slash > 0 {
 			n = slash
 		}
-		out = append(out, atom{g: g[:n], glue: a.glue && n == len(g)})
-		g = g[n:]
+		for n > 1 && isNoStart(g[n].r) {
+			n--
+		}
+		if n == 0 && len(out) == 0 && room < rest {
+			out = append(out, atom{}) // nothing fits on the current line
+			room = rest
+			continue
+		}
+		n = max(n, 1)
+		out = append(out, atom{g: g[:n]})
+		g, room = g[n:], rest
 	}
 	return out
 }

@@ -1,0 +1,202 @@
+package typeset
+
+import (
+	"bytes"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The text of a rendered page, as pdftotext extracts it, is the input:
+// every character, in order, with line breaks only where lines were broken.
+func TestPDFTextRoundTrip(t *testing.T) {
+	fs := mustFonts(t)
+	g := Official
+	paras := []struct {
+		role Role
+		text string
+	}{
+		{Title, "中国科协办公厅关于开展2022年“领航计划”青年科技领军人才国情研修活动的通知"},
+		{Body, "各全国学会、协会、研究会，各省、自治区、直辖市科协，新疆生产建设兵团科协，各有关单位："},
+		{Heading1, "一、重要意义"},
+		{Body, "习近平总书记指出，要深入实施新时代人才强国战略，加快建设世界重要人才中心和创新高地，强调做好人才工作必须坚持正确政治方向。"},
+		{Heading2, "（一）整体安排"},
+		{Table, "联系电话：010-68530471，18810383746；平台：http://xuexi.cast.org.cn/"},
+		{Body, "学员刘䶮、张喆、王堃、李赟参加研修——为期5天……"},
+	}
+	d := New(fs, "通知", A4, Info{Title: "通知", Created: fixedClock})
+	line := 1
+	var want []string
+	for _, p := range paras {
+		st := g.Style(p.role)
+		if p.role == Title {
+			st.Size, st.Align, st.Leading = Size2, Center, 0
+		}
+		fit, err := d.Paragraph(g.LineBox(line, g.Lines-line+1), p.text, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fit.Overflow() {
+			t.Fatalf("paragraph overflowed: %q", fit.Rest)
+		}
+		var got strings.Builder
+		for _, l := range fit.Lines {
+			got.WriteString(l.Text)
+			want = append(want, l.Text)
+		}
+		if got.String() != p.text {
+			t.Errorf("lines of %q add up to %q", p.text, got.String())
+		}
+		line += int(fit.Height/g.Pitch()+0.999) + 0
+	}
+	path := writePDF(t, d)
+	out := poppler(t, "pdftotext", "-raw", path, "-")
+	var got []string
+	for _, l := range strings.Split(strings.TrimRight(out, "\f\n"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			got = append(got, l)
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("pdftotext:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Every font is embedded, as a CID TrueType font with a ToUnicode map.
+func TestPDFFontsEmbedded(t *testing.T) {
+	fs := mustFonts(t)
+	d := New(fs, "字体", A4, Info{Created: fixedClock})
+	for i, r := range Roles {
+		if err := d.Text(20, 30+float64(i)*15, r.String()+"：领航计划2022（刘䶮）", Style{Role: r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := poppler(t, "pdffonts", writePDF(t, d))
+	rows := strings.Split(strings.TrimSpace(out), "\n")[2:]
+	// Title, Heading1, Heading2 and the fallback (正文/表格/䶮): 4 fonts.
+	if len(rows) != 4 {
+		t.Fatalf("want 4 fonts, got %d:\n%s", len(rows), out)
+	}
+	re := regexp.MustCompile(`CID TrueType\s+Identity-H\s+yes\s+(yes|no)\s+yes`)
+	for _, r := range rows {
+		if !re.MatchString(r) {
+			t.Errorf("font not embedded with ToUnicode: %s", r)
+		}
+	}
+}
+
+// A character missing from the role font is drawn in the fallback font.
+func TestFallbackGlyph(t *testing.T) {
+	fs := mustFonts(t)
+	if fs.Font(Title).Has('䶮') {
+		t.Skip("title font has 䶮 itself; nothing falls back")
+	}
+	d := New(fs, "报名表（刘䶮）", A4, Info{Created: fixedClock})
+	if err := d.Text(20, 30, "刘䶮", Style{Role: Title, Field: "姓名"}); err != nil {
+		t.Fatal(err)
+	}
+	ops := d.Ops()
+	if len(ops) != 2 || ops[0].Text != "刘" || ops[0].Font != fs.Font(Title) || ops[1].Text != "䶮" || ops[1].Font != fs.Fallback()[0] {
+		t.Fatalf("runs: %+v", ops)
+	}
+	if ops[1].Box.X < ops[0].Box.X+ops[0].Box.W-0.01 {
+		t.Errorf("fallback run overlaps: %v then %v", ops[0].Box, ops[1].Box)
+	}
+	if got := strings.TrimSpace(poppler(t, "pdftotext", writePDF(t, d), "-")); got != "刘䶮" {
+		t.Errorf("pdftotext = %q, want 刘䶮", got)
+	}
+}
+
+// The fallback covers every BMP hanzi: the URO and Extension A.
+func TestFallbackCoverage(t *testing.T) {
+	fb := mustFonts(t).Fallback()[0]
+	for _, rg := range []struct {
+		name     string
+		lo, hi   rune
+		min, max int
+	}{{"CJK Unified Ideographs", 0x4E00, 0x9FFF, 0x9FFF - 0x4E00 + 1, 0}, {"Extension A", 0x3400, 0x4DBF, 0x4DBF - 0x3400 + 1, 0}} {
+		missing := 0
+		for r := rg.lo; r <= rg.hi; r++ {
+			if !fb.Has(r) {
+				missing++
+			}
+		}
+		if missing > 0 {
+			t.Errorf("%s: fallback lacks %d of %d", rg.name, missing, rg.min)
+		}
+	}
+}
+
+// A character no font can draw stops rendering with a named error.
+func TestGlyphError(t *testing.T) {
+	fs := mustFonts(t)
+	tests := []struct {
+		text string
+		r    rune
+		want string
+	}{
+		{"吉𠮷", 0x20BB7, "U+20BB7 𠮷"},
+		{"笑😀", 0x1F600, "U+1F600 😀"},
+		{"a\x07b", 0x07, "U+0007"},
+	}
+	for _, tt := range tests {
+		d := New(fs, "报名表（吉𠮷）", A4, Info{Created: fixedClock})
+		err := d.Text(20, 30, tt.text, Style{Field: "姓名"})
+		var ge *GlyphError
+		if !errors.As(err, &ge) {
+			t.Fatalf("%q: err = %v, want *GlyphError", tt.text, err)
+		}
+		if ge.Rune != tt.r || ge.Field != "姓名" || ge.Doc != "报名表（吉𠮷）" {
+			t.Errorf("%q: got %+v", tt.text, ge)
+		}
+		for _, w := range []string{tt.want, "姓名", "报名表（吉𠮷）"} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: error %q lacks %q", tt.text, err, w)
+			}
+		}
+		if werr := d.Write(&bytes.Buffer{}); !errors.As(werr, &ge) {
+			t.Errorf("%q: Write after a glyph error = %v, want the error", tt.text, werr)
+		}
+	}
+}
+
+// Same input and clock, same bytes.
+func TestDeterministic(t *testing.T) {
+	fs := mustFonts(t)
+	render := func() []byte {
+		d := New(fs, "通知", A4, Info{Title: "通知", Author: "中国科协办公厅", Subject: "领航计划", Keywords: "领航计划 研修", Created: fixedClock})
+		for i, r := range Roles {
+			d.Text(20, 30+float64(i)*12, "领航计划 Linghang 2022 䶮", Style{Role: r, Color: Red})
+		}
+		d.Line(20, 100, 190, 100, Pen{Width: 0.5, Color: Red})
+		d.Rect(Rect{20, 110, 50, 20}, Pen{Width: 0.3, Dash: []float64{1, 1}})
+		d.AddPageSize(A6.Landscape())
+		d.Fill(Rect{5, 5, 20, 20}, Gray)
+		var b bytes.Buffer
+		if err := d.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	a, b := render(), render()
+	if !bytes.Equal(a, b) {
+		t.Fatalf("two renders differ (%d and %d bytes)", len(a), len(b))
+	}
+}
+
+// Metadata lands in the PDF's Info dictionary.
+func TestMetadata(t *testing.T) {
+	fs := mustFonts(t)
+	d := New(fs, "通知", A4, Info{Title: "关于开展研修活动的通知", Author: "中国科协办公厅", Subject: "领航计划", Keywords: "领航计划, 研修", Created: fixedClock})
+	d.Text(20, 20, "正文", Style{})
+	out := poppler(t, "pdfinfo", writePDF(t, d))
+	for _, w := range []string{"Title:           关于开展研修活动的通知", "Author:          中国科协办公厅", "Subject:         领航计划", "Keywords:        领航计划, 研修", "Creator:         linghang", "Pages:           1", "Page size:       595.28 x 841.89 pts (A4)"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("pdfinfo lacks %q:\n%s", w, out)
+		}
+	}
+	if !strings.Contains(out, "2022") {
+		t.Errorf("creation date not the fixed clock:\n%s", out)
+	}
+}
