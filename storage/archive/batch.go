@@ -21,9 +21,12 @@ import (
 // take wait there instead of being lost. A Batch is safe for concurrent
 // use.
 type Batch struct {
-	a  *Archive
-	mu sync.Mutex
-	st *runState
+	a *Archive
+	// run is held shared by each Add for its whole duration and
+	// exclusively by Commit and Abort, which so wait for Adds in flight.
+	run sync.RWMutex
+	mu  sync.Mutex // guards st, down and done
+	st  *runState
 	// down is the first failure of the store in this batch; once set,
 	// further documents go straight to the spool.
 	down error
@@ -68,25 +71,37 @@ func (b *Batch) Add(ctx context.Context, d Doc) (Entry, error) {
 	if err != nil {
 		return Entry{}, fmt.Errorf("归档《%s》：%w", d.Title, err)
 	}
+	b.run.RLock()
+	defer b.run.RUnlock()
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.done {
+	done, down := b.done, b.down
+	b.mu.Unlock()
+	if done {
 		return Entry{}, fmt.Errorf("归档《%s》：批次 %s 已结束", d.Title, b.RunID())
 	}
-	if b.down == nil {
+	if down == nil {
+		// Stores are slow (fsync, network): puts of concurrent Adds overlap.
 		err := b.a.put(ctx, &e, d.Body)
+		b.mu.Lock()
+		defer b.mu.Unlock()
 		if err == nil {
 			return e, b.st.record(journalRec{State: stateStored, Entry: e})
 		}
 		if errors.Is(err, storage.ErrInvalidKey) {
 			return Entry{}, fmt.Errorf("归档 %s：%w", e.Key, err)
 		}
-		b.down = err
-		b.a.opts.Log.Warn("归档存储不可用，改写入暂存区", "endpoint", b.a.opts.Endpoint, "err", err)
+		if b.down == nil {
+			b.down = err
+			b.a.opts.Log.Warn("归档存储不可用，改写入暂存区", "endpoint", b.a.opts.Endpoint, "err", err)
+		}
+		down = err
+	} else {
+		b.mu.Lock()
+		defer b.mu.Unlock()
 	}
 	e.Version, e.Object = 0, ""
 	if err := b.st.spool(e, d.Body); err != nil {
-		return Entry{}, fmt.Errorf("归档 %s：存储不可用（%v），写入暂存区也失败：%w", e.Key, b.down, err)
+		return Entry{}, fmt.Errorf("归档 %s：存储不可用（%v），写入暂存区也失败：%w", e.Key, down, err)
 	}
 	return e, nil
 }
@@ -96,6 +111,8 @@ func (b *Batch) Add(ctx context.Context, d Doc) (Entry, error) {
 // it returns a *SpoolError: nothing is lost, the next run or
 // `linghang archive flush` finishes the batch.
 func (b *Batch) Commit(ctx context.Context) (*Manifest, error) {
+	b.run.Lock()
+	defer b.run.Unlock()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.done {
@@ -114,6 +131,8 @@ func (b *Batch) Commit(ctx context.Context) (*Manifest, error) {
 // batch created (where retention allows) and forgets the batch. Documents
 // in the spool are dropped.
 func (b *Batch) Abort(ctx context.Context) error {
+	b.run.Lock()
+	defer b.run.Unlock()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.done {

@@ -306,6 +306,13 @@ func (a *Archive) complete(ctx context.Context, st *runState) (m *Manifest, uplo
 	for _, r := range st.recs {
 		m.Entries = append(m.Entries, r.Entry)
 	}
+	// Concurrent Adds finish in any order; the manifest does not.
+	sort.SliceStable(m.Entries, func(i, j int) bool {
+		if m.Entries[i].Key != m.Entries[j].Key {
+			return m.Entries[i].Key < m.Entries[j].Key
+		}
+		return m.Entries[i].Version < m.Entries[j].Version
+	})
 	if !committed {
 		if err := a.putManifest(ctx, m); err != nil {
 			if errors.Is(err, storage.ErrExists) {
