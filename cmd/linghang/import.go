@@ -1,5 +1,167 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
 
-func runImport(ctx context.Context, e *env, args []string) error { return notYet("import") }
+	"linghang/program"
+	"linghang/storage/archive"
+)
+
+const importAbout = `读取学员报名数据（XLSX、CSV 或 JSON），规范化并逐行校验，全部通过后存入归档，
+成为该年度的当前学员数据（上一版保留为历史版本，可用 linghang archive history 查看）。
+
+文件格式：
+  XLSX  第一个含表头的工作表（或 --sheet 指定）；表头为报名表栏目：推荐单位、姓名、性别、
+        民族、政治面貌、身份证号、手机、办公电话、电子邮箱、研究领域、工作单位及职务、职称、
+        选择班次、个人简介、照片；表头上方的标题行自动跳过，多余的列忽略；
+        嵌入“照片”单元格的图片即该学员的照片。
+  CSV   逗号、制表符或分号分隔；UTF-8（可带BOM）或 GBK/GB18030 自动识别。
+  JSON  学员对象数组（字段名见 README“学员数据 JSON”）。
+
+照片：--photos 文件夹中按身份证号命名的 JPEG/PNG（如 11010519800101002X.jpg），
+      或“照片”列中写明的文件名；自动按 EXIF 方向摆正，统一存为 JPEG。
+
+退出状态：
+  0  全部导入（--check 时：全部合格）
+  2  有不合格的行：未导入任何数据；或 --partial 时只导入了合格的行
+  1  其他错误（文件无法读取、缺少必需的列、归档存储不可用等）`
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	photos := fs.String("photos", "", "照片文件夹")
+	sheet := fs.String("sheet", "", "XLSX 中要读取的工作表名称（默认：第一个含表头的工作表）")
+	partial := fs.Bool("partial", false, "只导入合格的行（默认：有一行不合格则全部不导入）")
+	check := fs.Bool("check", false, "只校验，不导入")
+	progFile := fs.String("programme", "", "年度计划 YAML 文件（默认：内置的2022年计划）")
+	store := fs.String("store", "", "归档存储：本地目录或 s3://存储桶/前缀（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
+	format := fs.String("format", "", "文件格式 xlsx|csv|json（默认按扩展名和内容判断）")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "用法: linghang import 文件 [--photos 文件夹] [--sheet 工作表] [--partial] [--check] [--programme 文件] [--store 存储]\n\n%s\n\n参数:\n", importAbout)
+		fs.PrintDefaults()
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return fmt.Errorf("参数错误: %w", err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return errors.New("请指定一个要导入的文件")
+	}
+	prog, err := loadProgramme(*progFile)
+	if err != nil {
+		return err
+	}
+	opts := program.ImportOptions{
+		Format: program.Format(strings.ToLower(strings.TrimSpace(*format))), Sheet: *sheet,
+		PhotosDir: *photos, Programme: prog, Partial: *partial || *check,
+	}
+	set, rep, err := program.ImportFile(ctx, pos[0], opts)
+	if rep != nil {
+		writeImportReport(e.stdout, rep, set, prog)
+	}
+	if err != nil {
+		if _, ok := program.AsValidationError(err); ok {
+			return &exitStatus{code: 2, err: fmt.Errorf("%s：%d 行不合格，未导入任何数据（修正后重新导入，或加 --partial 只导入合格的行）", rep.File, rep.Rejected)}
+		}
+		return err
+	}
+	if *check {
+		if rep.Rejected > 0 {
+			return &exitStatus{code: 2, err: fmt.Errorf("%s：%d 行不合格（仅校验，未导入）", rep.File, rep.Rejected)}
+		}
+		fmt.Fprintf(e.stdout, "校验通过：%d 名学员全部合格（仅校验，未导入）。\n", rep.Imported)
+		return nil
+	}
+	a, _, err := openArchive(ctx, e, *store)
+	if err != nil {
+		return err
+	}
+	_, entry, err := saveApplicants(ctx, a, set)
+	if err != nil {
+		var se *archive.SpoolError
+		if errors.As(err, &se) {
+			return fmt.Errorf("学员数据已暂存在本机，但归档存储暂不可用：%w；存储恢复后运行 linghang archive flush 补交", err)
+		}
+		return err
+	}
+	how := fmt.Sprintf("第 %d 版", entry.Version)
+	if entry.Unchanged {
+		how += "（与上次导入内容相同，未产生新版本）"
+	}
+	fmt.Fprintf(e.stdout, "已导入 %d 名学员（%d 张照片），存为%d年当前学员数据：%s，%s。\n", rep.Imported, rep.Photos, set.Year, entry.Key, how)
+	if rep.Rejected > 0 {
+		return &exitStatus{code: 2, err: fmt.Errorf("%s：%d 行不合格未导入（--partial），其余 %d 行已导入", rep.File, rep.Rejected, rep.Imported)}
+	}
+	return nil
+}
+
+// loadProgramme reads the programme YAML named by file, or the built-in
+// 2022 programme.
+func loadProgramme(file string) (*program.Programme, error) {
+	if file == "" {
+		return program.Default()
+	}
+	return program.LoadFile(file)
+}
+
+// writeImportReport prints what was read, the problems as a table a
+// person can act on (personal data masked), and the count per cohort.
+func writeImportReport(w io.Writer, rep *program.Report, set *program.ApplicantSet, prog *program.Programme) {
+	where := string(rep.Format)
+	if rep.Sheet != "" {
+		where += fmt.Sprintf("，工作表“%s”", rep.Sheet)
+	}
+	if rep.HeaderRow > 0 {
+		where += fmt.Sprintf("，表头在第%d行", rep.HeaderRow)
+	}
+	fmt.Fprintf(w, "读取 %s（%s）：%d 行学员数据\n", rep.File, where, rep.Rows)
+	if len(rep.Ignored) > 0 {
+		fmt.Fprintf(w, "忽略的列：%s\n", strings.Join(rep.Ignored, "、"))
+	}
+	fmt.Fprintf(w, "合格 %d 行，不合格 %d 行\n", rep.Rows-rep.Rejected, rep.Rejected)
+	if len(rep.Errors) > 0 {
+		fmt.Fprintf(w, "\n不合格（%d 行，%d 处）：\n", rep.Rejected, len(rep.Errors))
+		rep.Errors.WriteTable(w)
+	}
+	if len(rep.Warnings) > 0 {
+		fmt.Fprintf(w, "\n提示（不影响导入，%d 处）：\n", len(rep.Warnings))
+		rep.Warnings.WriteTable(w)
+	}
+	if set != nil && len(set.Applicants) > 0 {
+		count := map[int]int{}
+		for _, a := range set.Applicants {
+			count[a.Cohort]++
+		}
+		nums := make([]int, 0, len(count))
+		for n := range count {
+			nums = append(nums, n)
+		}
+		sort.Ints(nums)
+		fmt.Fprintln(w, "\n各期人数：")
+		for _, n := range nums {
+			title := fmt.Sprintf("第%d期", n)
+			if c, ok := prog.Cohort(n); ok {
+				title = c.Title()
+			}
+			fmt.Fprintf(w, "  %s  %d 人\n", title, count[n])
+		}
+	}
+	fmt.Fprintln(w)
+}

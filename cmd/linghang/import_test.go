@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"linghang/program"
+)
+
+var importHeadings = []string{"推荐单位", "姓名", "性别", "民族", "政治面貌", "身份证号", "手机", "办公电话", "电子邮箱", "研究领域", "工作单位及职务、职称", "选择班次", "个人简介", "照片"}
+
+// person returns a valid row; i picks the ID (male) and the cohort label.
+func person(i int, cohort string) []string {
+	first := fmt.Sprintf("32010219850301%03d", 2*i+1)
+	id := first + string(program.IDCheckDigit(first))
+	return []string{"江苏省科协", fmt.Sprintf("学员%c", '甲'+rune(i)), "男", "汉族", "中共党员", id, "13912345678", "025-86670806",
+		fmt.Sprintf("p%d@example.cn", i), "物联网", "东南大学 教授", cohort, "长期从事物联网研究。", ""}
+}
+
+func writeImportCSV(t *testing.T, dir, name string, rows ...[]string) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(importHeadings)
+	w.WriteAll(rows)
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func portrait(t *testing.T) []byte {
+	m := image.NewRGBA(image.Rect(0, 0, 150, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 150; x++ {
+			m.Set(x, y, color.RGBA{uint8(x), uint8(y), 128, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func importEnv(t *testing.T) string {
+	t.Setenv("LINGHANG_SPOOL", filepath.Join(t.TempDir(), "spool"))
+	t.Setenv("LINGHANG_STORE", "")
+	return filepath.Join(t.TempDir(), "store")
+}
+
+func TestImportCommandStoresVersionsAndLoadsBack(t *testing.T) {
+	store := importEnv(t)
+	dir := t.TempDir()
+	photos := filepath.Join(dir, "照片")
+	os.Mkdir(photos, 0o755)
+	rows := [][]string{person(0, "江苏班"), person(1, "第3期"), person(2, "中国电子学会班")}
+	os.WriteFile(filepath.Join(photos, rows[0][5]+".jpg"), portrait(t), 0o644)
+	first := writeImportCSV(t, dir, "第一批.csv", rows...)
+
+	out, _, err := runCLI(t, "import", first, "--photos", photos, "--store", store)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	for _, want := range []string{"读取 第一批.csv（csv，表头在第1行）：3 行学员数据", "第3期 江苏省科协党校班  2 人", "已导入 3 名学员（1 张照片）", "2022/数据/学员数据.json，第 1 版"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The same file again: no new version.
+	out, _, err = runCLI(t, "import", first, "--photos", photos, "--store", store)
+	if err != nil || !strings.Contains(out, "未产生新版本") {
+		t.Errorf("re-import: %v\n%s", err, out)
+	}
+	// A second batch replaces the current data; the first stays a version.
+	second := writeImportCSV(t, dir, "第二批.csv", person(0, "江苏班"))
+	out, _, err = runCLI(t, "import", second, "--photos", photos, "--store", store)
+	if err != nil || !strings.Contains(out, "第 2 版") {
+		t.Fatalf("second import: %v\n%s", err, out)
+	}
+	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: os.Getenv}
+	prog, _ := program.Default()
+	set, err := loadApplicants(context.Background(), e, prog, "", "", store)
+	if err != nil {
+		t.Fatalf("loadApplicants from store: %v", err)
+	}
+	if len(set.Applicants) != 1 || set.Source != "第二批.csv" || set.Applicants[0].Cohort != 3 {
+		t.Fatalf("current set %+v", set)
+	}
+	a := set.Applicants[0]
+	if len(a.PhotoJPEG) == 0 || program.PhotoName(a.PhotoJPEG) != a.Photo {
+		t.Errorf("photo not loaded back: %q, %d bytes", a.Photo, len(a.PhotoJPEG))
+	}
+	hist, _, err := runCLI(t, "archive", "history", "2022/数据/学员数据.json", "--store", store)
+	if err != nil || strings.Count(hist, "import-") != 2 {
+		t.Errorf("history: %v\n%s", err, hist)
+	}
+	// From a file, without the store.
+	set, err = loadApplicants(context.Background(), e, prog, first, photos, "")
+	if err != nil || len(set.Applicants) != 3 {
+		t.Errorf("loadApplicants from file: %v", err)
+	}
+}
+
+func TestImportCommandExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	bad := person(3, "河南班、北京班")
+	good := writeImportCSV(t, dir, "good.csv", person(0, "河南班"))
+	mixed := writeImportCSV(t, dir, "mixed.csv", person(0, "河南班"), bad)
+	noHeader := filepath.Join(dir, "nohead.csv")
+	os.WriteFile(noHeader, []byte("a,b,c\n1,2,3\n"), 0o644)
+	cases := []struct {
+		name     string
+		args     []string
+		code     int // -1: no error
+		stored   int // applicants current in the store afterwards (0: none)
+		contains string
+	}{
+		{"all good", []string{good}, -1, 1, "已导入 1 名学员"},
+		{"check good", []string{good, "--check"}, -1, 0, "校验通过：1 名学员全部合格"},
+		{"one bad row imports nothing", []string{mixed}, 2, 0, "每位学员限参加1个班次"},
+		{"check bad", []string{"--check", mixed}, 2, 0, "L 选择班次"},
+		{"partial", []string{mixed, "--partial"}, 2, 1, "已导入 1 名学员"},
+		{"missing file", []string{filepath.Join(dir, "none.csv")}, 1, 0, ""},
+		{"no header", []string{noHeader}, 1, 0, ""},
+		{"two files", []string{good, mixed}, 1, 0, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			store := importEnv(t)
+			out, _, err := runCLI(t, append([]string{"import", "--store", store}, c.args...)...)
+			switch {
+			case c.code < 0 && err != nil:
+				t.Fatalf("err %v, want none\n%s", err, out)
+			case c.code >= 0 && (err == nil || exitCode(err) != c.code):
+				t.Fatalf("err %v (exit %d), want exit %d\n%s", err, exitCode(err), c.code, out)
+			}
+			if !strings.Contains(out, c.contains) {
+				t.Errorf("output lacks %q:\n%s", c.contains, out)
+			}
+			e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: os.Getenv}
+			prog, _ := program.Default()
+			set, err := loadApplicants(context.Background(), e, prog, "", "", store)
+			got := 0
+			if err == nil {
+				got = len(set.Applicants)
+			} else if !strings.Contains(err.Error(), "归档中还没有2022年的学员数据") {
+				t.Errorf("load: %v", err)
+			}
+			if got != c.stored {
+				t.Errorf("store holds %d applicants, want %d", got, c.stored)
+			}
+		})
+	}
+}
+
+func TestImportCommandXLSXWithEmbeddedPhoto(t *testing.T) {
+	store := importEnv(t)
+	f := excelize.NewFile()
+	f.SetCellValue("Sheet1", "A1", "2022年“领航计划”报名汇总表")
+	f.MergeCell("Sheet1", "A1", "N1")
+	f.SetSheetRow("Sheet1", "A2", &importHeadings)
+	row := person(0, "☑江苏班")
+	f.SetSheetRow("Sheet1", "A3", &row)
+	if err := f.AddPictureFromBytes("Sheet1", "N3", &excelize.Picture{Extension: ".jpg", File: portrait(t), Format: &excelize.GraphicOptions{AutoFit: true}}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "汇总.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, "import", path, "--store", store)
+	if err != nil || !strings.Contains(out, "已导入 1 名学员（1 张照片）") || !strings.Contains(out, "工作表“Sheet1”，表头在第2行") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+}
