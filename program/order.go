@@ -128,9 +128,13 @@ func Strokes(r rune) (count int, order string, ok bool) {
 // known one.
 const unknownStrokes = 99
 
+// nonHanStrokes sorts letters, digits and symbols after every Han
+// character.
+const nonHanStrokes = 100
+
 // charKey is the sort key of one character.
 type charKey struct {
-	strokes int    // 0 for non-Han (letters, digits)
+	strokes int    // unknownStrokes, nonHanStrokes outside the table
 	order   string // stroke classes, compared as a string
 	py      string // pinyin with tone number, e.g. "zhang1"
 	r       rune
@@ -243,6 +247,8 @@ func keysOf(rs []rune, surname bool) []charKey {
 			k.strokes, k.order = s.count, s.order
 		} else if unicode.Is(unicode.Han, r) {
 			k.strokes = unknownStrokes
+		} else {
+			k.strokes = nonHanStrokes
 		}
 		out = append(out, k)
 	}

@@ -1,0 +1,513 @@
+package render
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
+
+	"linghang/program"
+)
+
+// RosterOptions selects what a roster (学员名单) shows.
+type RosterOptions struct {
+	// Cohort selects one cohort; 0 means every cohort: a sheet (XLSX) or
+	// section (PDF) each, after an overview of all applicants (全部).
+	Cohort int
+	// Order sorts each list; the zero value is 姓氏笔画.
+	Order program.Order
+	// WithID adds the 身份证号 column, masked as 110105********002X
+	// unless FullID is set too (FullID implies WithID).
+	WithID, FullID bool
+}
+
+// rosterColumn is one column of the roster.
+type rosterColumn struct {
+	header string
+	// min and max bound the column width in Excel character units (the
+	// width of "0"; a Han character takes two).
+	min, max float64
+	wrap     bool
+	center   bool
+	value    func(a *program.Applicant) string
+}
+
+// rosterSheet is one list: a cohort, everyone, or the applicants whose
+// cohort is not in the programme.
+type rosterSheet struct {
+	name  string // sheet name, ≤ 31 characters
+	title string // 第3期 江苏省科协党校班 学员名单
+	cols  []rosterColumn
+	rows  [][]string // cell texts, 序号 included
+}
+
+func rosterColumns(p *program.Programme, opts RosterOptions, withCohort bool) []rosterColumn {
+	cols := []rosterColumn{
+		{header: "序号", min: 5, max: 7, center: true},
+	}
+	if withCohort {
+		cols = append(cols, rosterColumn{header: "班次", min: 8, max: 24, wrap: true, value: func(a *program.Applicant) string {
+			return cohortShort(p, a.Cohort)
+		}})
+	}
+	cols = append(cols,
+		rosterColumn{header: "姓名", min: 8, max: 16, value: func(a *program.Applicant) string { return a.Name }},
+		rosterColumn{header: "性别", min: 5, max: 6, center: true, value: func(a *program.Applicant) string { return a.Gender }},
+		rosterColumn{header: "民族", min: 6, max: 12, center: true, value: func(a *program.Applicant) string { return a.Ethnicity }},
+		rosterColumn{header: "出生年月", min: 9, max: 10, center: true, value: birthMonth},
+		rosterColumn{header: "政治面貌", min: 9, max: 14, wrap: true, value: func(a *program.Applicant) string { return a.Political }},
+	)
+	if opts.WithID || opts.FullID {
+		full := opts.FullID
+		cols = append(cols, rosterColumn{header: "身份证号", min: 20, max: 21, value: func(a *program.Applicant) string {
+			if full {
+				return a.ID
+			}
+			return MaskID(a.ID)
+		}})
+	}
+	cols = append(cols,
+		rosterColumn{header: "工作单位及职务、职称", min: 20, max: 40, wrap: true, value: func(a *program.Applicant) string { return a.Employer }},
+		rosterColumn{header: "研究领域", min: 10, max: 20, wrap: true, value: func(a *program.Applicant) string { return a.Field }},
+		rosterColumn{header: "手机", min: 12, max: 14, center: true, value: func(a *program.Applicant) string { return a.Mobile }},
+		rosterColumn{header: "电子邮箱", min: 12, max: 28, wrap: true, value: func(a *program.Applicant) string { return a.Email }},
+		rosterColumn{header: "推荐单位", min: 12, max: 24, wrap: true, value: func(a *program.Applicant) string { return a.Recommender }},
+	)
+	return cols
+}
+
+// MaskID hides the middle of an ID number: 110105********002X. IDs of
+// other lengths keep their first and last quarter.
+func MaskID(id string) string {
+	id = strings.TrimSpace(id)
+	n := utf8.RuneCountInString(id)
+	if n == 0 {
+		return ""
+	}
+	keepHead, keepTail := 6, 4
+	if n != 18 {
+		keepHead, keepTail = n/4, n/4
+	}
+	r := []rune(id)
+	return string(r[:keepHead]) + strings.Repeat("*", n-keepHead-keepTail) + string(r[n-keepTail:])
+}
+
+// birthMonth formats the birth month from the ID number: 1985.03.
+func birthMonth(a *program.Applicant) string {
+	b, ok := a.BirthDate()
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%d.%02d", b.Year(), int(b.Month()))
+}
+
+func cohortShort(p *program.Programme, n int) string {
+	if c, ok := p.Cohort(n); ok {
+		if c.Label != "" {
+			return fmt.Sprintf("第%d期 %s", n, c.Label)
+		}
+		return c.Title()
+	}
+	if n == 0 {
+		return "未选班次"
+	}
+	return fmt.Sprintf("第%d期（计划中无此期）", n)
+}
+
+// rosterSheets groups, sorts and formats the applicants. It never drops
+// anyone: applicants of cohorts the programme does not know are listed on
+// a sheet of their own when every cohort is asked for.
+func rosterSheets(p *program.Programme, as []program.Applicant, opts RosterOptions) ([]rosterSheet, error) {
+	if opts.Cohort != 0 {
+		c, ok := p.Cohort(opts.Cohort)
+		if !ok {
+			return nil, fmt.Errorf("第%d期不在%d年计划中（共%d期）", opts.Cohort, p.Year, len(p.Cohorts))
+		}
+		var mine []program.Applicant
+		for _, a := range as {
+			if a.Cohort == c.Number {
+				mine = append(mine, a)
+			}
+		}
+		return []rosterSheet{cohortSheet(p, c, mine, opts)}, nil
+	}
+
+	all := slices.Clone(as)
+	opts.Order.Sort(all)
+	known := func(n int) bool { _, ok := p.Cohort(n); return ok }
+	order := map[int]int{}
+	for i, c := range p.Cohorts {
+		order[c.Number] = i
+	}
+	slices.SortStableFunc(all, func(a, b program.Applicant) int {
+		ka, kb := known(a.Cohort), known(b.Cohort)
+		if ka != kb {
+			if ka {
+				return -1
+			}
+			return 1
+		}
+		if ka {
+			return cmp.Compare(order[a.Cohort], order[b.Cohort])
+		}
+		return cmp.Compare(a.Cohort, b.Cohort)
+	})
+	title := fmt.Sprintf("%d年“领航计划”青年科技领军人才国情研修活动学员名单", p.Year)
+	sheets := []rosterSheet{makeSheet("全部", title, rosterColumns(p, opts, true), all)}
+	for i := range p.Cohorts {
+		c := &p.Cohorts[i]
+		var mine []program.Applicant
+		for _, a := range as {
+			if a.Cohort == c.Number {
+				mine = append(mine, a)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		sheets = append(sheets, cohortSheet(p, c, mine, opts))
+	}
+	var stray []program.Applicant
+	for _, a := range all {
+		if !known(a.Cohort) {
+			stray = append(stray, a)
+		}
+	}
+	if len(stray) > 0 {
+		sheets = append(sheets, makeSheet("班次有误", "班次有误或未选班次的学员", rosterColumns(p, opts, true), stray))
+	}
+	return sheets, nil
+}
+
+func cohortSheet(p *program.Programme, c *program.Cohort, as []program.Applicant, opts RosterOptions) rosterSheet {
+	as = slices.Clone(as)
+	opts.Order.Sort(as)
+	name := fmt.Sprintf("第%d期", c.Number)
+	if c.Label != "" {
+		name += " " + c.Label
+	}
+	return makeSheet(sheetName(name), c.Title()+" 学员名单", rosterColumns(p, opts, false), as)
+}
+
+func makeSheet(name, title string, cols []rosterColumn, as []program.Applicant) rosterSheet {
+	s := rosterSheet{name: name, title: title, cols: cols, rows: make([][]string, len(as))}
+	for i := range as {
+		row := make([]string, len(cols))
+		row[0] = fmt.Sprint(i + 1)
+		for j, c := range cols[1:] {
+			row[j+1] = strings.TrimSpace(c.value(&as[i]))
+		}
+		s.rows[i] = row
+	}
+	return s
+}
+
+// sheetName makes s a valid, at most 31-character sheet name.
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 31 {
+		s = string(r[:31])
+	}
+	return s
+}
+
+// displayWidth is the width of s in Excel character units: East Asian
+// wide, full-width and ambiguous characters (Chinese punctuation) count
+// two, others one.
+func displayWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
+			w += 2
+		default:
+			w++
+		}
+	}
+	return w
+}
+
+// columnWidths fits each column to its longest cell within the column's
+// bounds; longer text wraps.
+func columnWidths(s rosterSheet) []float64 {
+	ws := make([]float64, len(s.cols))
+	for j, c := range s.cols {
+		w := displayWidth(c.header)
+		for _, row := range s.rows {
+			if v := displayWidth(row[j]); v > w {
+				w = v
+			}
+		}
+		ws[j] = math.Min(math.Max(w+2, c.min), c.max)
+	}
+	return ws
+}
+
+// lines estimates how many lines s takes in a column of width w.
+func lines(s string, w float64) int {
+	if s == "" {
+		return 1
+	}
+	return max(1, int(math.Ceil(displayWidth(s)/math.Max(w-1.5, 1))))
+}
+
+// formulaLike reports whether a spreadsheet would read s as a formula or
+// command when typed in: it starts with = + - @, a tab or a CR.
+func formulaLike(s string) bool {
+	return s != "" && strings.ContainsRune("=+-@\t\r＝", []rune(s)[0])
+}
+
+// Excel row heights in points for 11 pt 宋体.
+const (
+	xlsxLineHeight  = 14.5
+	xlsxTitleHeight = 36
+	xlsxHeadHeight  = 30
+)
+
+// RosterXLSX writes the roster (学员名单) as an XLSX workbook: one sheet
+// per cohort, or one for the cohort opts selects. Each sheet has a merged
+// title row, a styled and frozen header row with an autofilter, widths
+// fitted to Chinese text, wrapped long units and A4 landscape print set-up
+// (header rows repeated on every page, fit to one page wide, 第 N 页 共 M
+// 页). Every cell is a string; cells that begin like a formula (=, +, -,
+// @) also carry the quote prefix, so no spreadsheet ever evaluates them.
+func RosterXLSX(w io.Writer, p *program.Programme, as []program.Applicant, opts RosterOptions) error {
+	sheets, err := rosterSheets(p, as, opts)
+	if err != nil {
+		return fmt.Errorf("render roster: %w", err)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := writeRosterXLSX(f, p, sheets); err != nil {
+		return fmt.Errorf("render roster XLSX: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("render roster XLSX: write: %w", err)
+	}
+	return nil
+}
+
+type rosterStyles struct {
+	title, head      int
+	text, wrap, mid  int
+	textQ, wrapQ, mQ int // the same with the quote prefix
+}
+
+func newRosterStyles(f *excelize.File) (rosterStyles, error) {
+	var s rosterStyles
+	border := []excelize.Border{
+		{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
+		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1},
+	}
+	body := &excelize.Font{Family: "宋体", Size: 11}
+	var err error
+	add := func(st *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = f.NewStyle(st)
+		return id
+	}
+	s.title = add(&excelize.Style{
+		Font:      &excelize.Font{Family: "黑体", Size: 18},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+	})
+	s.head = add(&excelize.Style{
+		Font:      &excelize.Font{Family: "黑体", Size: 11},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}},
+		Border:    border,
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+	})
+	s.text = add(&excelize.Style{Font: body, Border: border, NumFmt: 49,
+		Alignment: &excelize.Alignment{Vertical: "center"}})
+	s.wrap = add(&excelize.Style{Font: body, Border: border, NumFmt: 49,
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
+	s.mid = add(&excelize.Style{Font: body, Border: border, NumFmt: 49,
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
+	if err != nil {
+		return s, err
+	}
+	s.textQ, s.wrapQ, s.mQ = quotePrefixed(f, s.text), quotePrefixed(f, s.wrap), quotePrefixed(f, s.mid)
+	return s, nil
+}
+
+// quotePrefixed adds a copy of cell style id with quotePrefix="1" and
+// returns its id. excelize's Style has no such field (and NewStyle would
+// deduplicate an identical style), so the cell format is copied in the
+// style sheet excelize holds.
+func quotePrefixed(f *excelize.File, id int) int {
+	xfs := f.Styles.CellXfs
+	xf := xfs.Xf[id]
+	on := true
+	xf.QuotePrefix = &on
+	xfs.Xf = append(xfs.Xf, xf)
+	xfs.Count = len(xfs.Xf)
+	return len(xfs.Xf) - 1
+}
+
+func writeRosterXLSX(f *excelize.File, p *program.Programme, sheets []rosterSheet) error {
+	if err := f.SetDefaultFont("宋体"); err != nil {
+		return err
+	}
+	st, err := newRosterStyles(f)
+	if err != nil {
+		return fmt.Errorf("styles: %w", err)
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title:    sheets[0].title,
+		Subject:  "学员名单",
+		Creator:  "linghang",
+		Language: "zh-CN",
+		Created:  p.Date.Format("2006-01-02T15:04:05Z"),
+		Modified: p.Date.Format("2006-01-02T15:04:05Z"),
+	}); err != nil {
+		return err
+	}
+	for i, s := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", s.name); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(s.name); err != nil {
+			return fmt.Errorf("sheet %s: %w", s.name, err)
+		}
+		if err := writeRosterSheet(f, s, st); err != nil {
+			return fmt.Errorf("sheet %s: %w", s.name, err)
+		}
+	}
+	return nil
+}
+
+func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
+	ncol := len(s.cols)
+	last, _ := excelize.ColumnNumberToName(ncol)
+	lastRow := 2 + len(s.rows)
+	quoted := fmt.Sprintf("'%s'", strings.ReplaceAll(s.name, "'", "''"))
+
+	// Print set-up and filter first: the stream writer copies these parts
+	// of the worksheet when it is flushed.
+	landscape, a4, one, zero := "landscape", 9, 1, 0
+	if err := f.SetPageLayout(s.name, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &zero,
+	}); err != nil {
+		return fmt.Errorf("page layout: %w", err)
+	}
+	// AutoFilter replaces the sheet properties (excelize 2.11), so it
+	// comes before SetSheetProps.
+	if err := f.AutoFilter(s.name, fmt.Sprintf("A2:%s%d", last, max(lastRow, 3)), nil); err != nil {
+		return fmt.Errorf("autofilter: %w", err)
+	}
+	fit := true
+	if err := f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return fmt.Errorf("sheet properties: %w", err)
+	}
+	m := func(v float64) *float64 { return &v }
+	if err := f.SetPageMargins(s.name, &excelize.PageLayoutMarginsOptions{
+		Left: m(0.4), Right: m(0.4), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
+	}); err != nil {
+		return fmt.Errorf("page margins: %w", err)
+	}
+	if err := f.SetHeaderFooter(s.name, &excelize.HeaderFooterOptions{
+		OddFooter: "&C第 &P 页 共 &N 页",
+	}); err != nil {
+		return fmt.Errorf("footer: %w", err)
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: quoted + "!$1:$2", Scope: s.name,
+	}); err != nil {
+		return fmt.Errorf("print titles: %w", err)
+	}
+
+	sw, err := f.NewStreamWriter(s.name)
+	if err != nil {
+		return err
+	}
+	widths := columnWidths(s)
+	// excelize prepends each <col>; set them last to first so that they
+	// come out in the ascending order the schema requires.
+	for j := len(widths) - 1; j >= 0; j-- {
+		if err := sw.SetColWidth(j+1, j+1, widths[j]); err != nil {
+			return err
+		}
+	}
+	// Freeze the title and header rows and the columns up to 姓名.
+	nameCol := 1
+	for j, c := range s.cols {
+		if c.header == "姓名" {
+			nameCol = j + 1
+		}
+	}
+	topLeft, _ := excelize.CoordinatesToCellName(nameCol+1, 3)
+	if err := sw.SetPanes(&excelize.Panes{
+		Freeze: true, XSplit: nameCol, YSplit: 2, TopLeftCell: topLeft, ActivePane: "bottomRight",
+		Selection: []excelize.Selection{{SQRef: topLeft, ActiveCell: topLeft, Pane: "bottomRight"}},
+	}); err != nil {
+		return err
+	}
+
+	titleRow := make([]any, ncol)
+	titleRow[0] = excelize.Cell{StyleID: st.title, Value: s.title}
+	for j := 1; j < ncol; j++ {
+		titleRow[j] = excelize.Cell{StyleID: st.title}
+	}
+	if err := sw.SetRow("A1", titleRow, excelize.RowOpts{Height: xlsxTitleHeight}); err != nil {
+		return err
+	}
+	if err := sw.MergeCell("A1", last+"1"); err != nil {
+		return err
+	}
+	head := make([]any, ncol)
+	for j, c := range s.cols {
+		head[j] = excelize.Cell{StyleID: st.head, Value: c.header}
+	}
+	if err := sw.SetRow("A2", head, excelize.RowOpts{Height: xlsxHeadHeight}); err != nil {
+		return err
+	}
+
+	cells := make([]any, ncol)
+	for i, row := range s.rows {
+		n := 1
+		for j, v := range row {
+			c := s.cols[j]
+			style := st.text
+			switch {
+			case c.center:
+				style = st.mid
+			case c.wrap:
+				style = st.wrap
+				n = max(n, lines(v, widths[j]))
+			}
+			if formulaLike(v) {
+				switch style {
+				case st.text:
+					style = st.textQ
+				case st.wrap:
+					style = st.wrapQ
+				case st.mid:
+					style = st.mQ
+				}
+			}
+			// Strings, never numbers: 手机 and 身份证号 must keep their
+			// digits, and nothing is ever a formula.
+			cells[j] = excelize.Cell{StyleID: style, Value: v}
+		}
+		ref, _ := excelize.CoordinatesToCellName(1, i+3)
+		opt := excelize.RowOpts{Height: math.Max(20, float64(n)*xlsxLineHeight+5)}
+		if err := sw.SetRow(ref, cells, opt); err != nil {
+			return fmt.Errorf("row %d: %w", i+3, err)
+		}
+	}
+	return sw.Flush()
+}

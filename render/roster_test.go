@@ -1,0 +1,431 @@
+package render
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"linghang/program"
+)
+
+func testProgramme(t testing.TB) *program.Programme {
+	t.Helper()
+	p, err := program.Default()
+	if err != nil {
+		t.Fatalf("program.Default: %v", err)
+	}
+	return p
+}
+
+// testID returns a valid 身份证号 for a Beijing person born on the given
+// date with sequence n.
+func testID(birth string, n int) string {
+	id17 := "110105" + birth + fmt.Sprintf("%03d", n%1000)
+	return id17 + string(program.IDCheckDigit(id17))
+}
+
+func person(name string, cohort int, n int) program.Applicant {
+	return program.Applicant{
+		Name: name, Gender: "男", Ethnicity: "汉族", Political: "中共党员",
+		ID: testID("19850301", n), Mobile: fmt.Sprintf("138%08d", n), Email: fmt.Sprintf("p%d@example.cn", n),
+		Field: "集成电路", Employer: "东南大学电子科学与工程学院副教授", Recommender: "江苏省科协",
+		Cohort: cohort,
+	}
+}
+
+// testApplicants: five in cohort 3, two in cohort 5, one in a cohort the
+// programme does not have.
+func testApplicants() []program.Applicant {
+	as := []program.Applicant{
+		person("张伟", 3, 1),
+		person("欧阳华", 3, 2),
+		person("丁一", 3, 3),
+		person("=HYPERLINK(\"x\")", 3, 4),
+		person("王芳", 3, 5),
+		person("李娜", 5, 6),
+		person("赵强", 5, 7),
+		person("钱多", 12, 8),
+	}
+	as[4].Employer = "中国科学院苏州纳米技术与纳米仿生研究所纳米器件与材料研究部研究员、博士生导师、部门主任"
+	as[4].Gender = "女"
+	as[1].Mobile = "+8613800000002"
+	return as
+}
+
+func writeRoster(t *testing.T, as []program.Applicant, opts RosterOptions) (*excelize.File, []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := RosterXLSX(&buf, testProgramme(t), as, opts); err != nil {
+		t.Fatalf("RosterXLSX: %v", err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatalf("reopen roster: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f, buf.Bytes()
+}
+
+func column(t *testing.T, f *excelize.File, sheet, header string) []string {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatalf("GetRows(%s): %v", sheet, err)
+	}
+	j := slices.Index(rows[1], header)
+	if j < 0 {
+		t.Fatalf("sheet %s: no column %s in %v", sheet, header, rows[1])
+	}
+	var out []string
+	for _, r := range rows[2:] {
+		if j < len(r) {
+			out = append(out, r[j])
+		} else {
+			out = append(out, "")
+		}
+	}
+	return out
+}
+
+func TestRosterXLSXSheets(t *testing.T) {
+	f, _ := writeRoster(t, testApplicants(), RosterOptions{})
+	want := []string{"全部", "第3期 江苏班", "第5期 浙江班", "班次有误"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Fatalf("sheets = %v, want %v", got, want)
+	}
+	tests := []struct {
+		sheet, title string
+		header       []string
+		names        []string
+	}{
+		{
+			"第3期 江苏班", "第3期 江苏省科协党校班 学员名单",
+			[]string{"序号", "姓名", "性别", "民族", "出生年月", "政治面貌", "工作单位及职务、职称", "研究领域", "手机", "电子邮箱", "推荐单位"},
+			// 姓氏笔画: 丁2 王4 张7 欧8; the formula-like name sorts last
+			[]string{"丁一", "王芳", "张伟", "欧阳华", `=HYPERLINK("x")`},
+		},
+		{
+			"全部", "2022年“领航计划”青年科技领军人才国情研修活动学员名单",
+			[]string{"序号", "班次", "姓名", "性别", "民族", "出生年月", "政治面貌", "工作单位及职务、职称", "研究领域", "手机", "电子邮箱", "推荐单位"},
+			[]string{"丁一", "王芳", "张伟", "欧阳华", `=HYPERLINK("x")`, "李娜", "赵强", "钱多"},
+		},
+		{"班次有误", "班次有误或未选班次的学员", nil, []string{"钱多"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sheet, func(t *testing.T) {
+			title, _ := f.GetCellValue(tt.sheet, "A1")
+			if title != tt.title {
+				t.Errorf("title = %q, want %q", title, tt.title)
+			}
+			rows, _ := f.GetRows(tt.sheet)
+			if tt.header != nil && !slices.Equal(rows[1], tt.header) {
+				t.Errorf("header = %v, want %v", rows[1], tt.header)
+			}
+			merges, _ := f.GetMergeCells(tt.sheet)
+			last, _ := excelize.ColumnNumberToName(len(rows[1]))
+			if len(merges) != 1 || merges[0].GetStartAxis() != "A1" || merges[0].GetEndAxis() != last+"1" {
+				t.Errorf("merges = %v, want A1:%s1", merges, last)
+			}
+			if got := column(t, f, tt.sheet, "姓名"); !slices.Equal(got, tt.names) {
+				t.Errorf("names = %v, want %v", got, tt.names)
+			}
+			seq := column(t, f, tt.sheet, "序号")
+			for i, s := range seq {
+				if s != strconv.Itoa(i+1) {
+					t.Errorf("序号 row %d = %q", i+1, s)
+				}
+			}
+		})
+	}
+	if got := column(t, f, "全部", "班次"); got[0] != "第3期 江苏班" || got[7] != "第12期（计划中无此期）" {
+		t.Errorf("班次 = %v", got)
+	}
+	if got := column(t, f, "第3期 江苏班", "出生年月"); got[0] != "1985.03" {
+		t.Errorf("出生年月 = %q, want 1985.03", got[0])
+	}
+}
+
+func TestRosterXLSXOneCohort(t *testing.T) {
+	f, _ := writeRoster(t, testApplicants(), RosterOptions{Cohort: 5, Order: program.ByPinyin})
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"第5期 浙江班"}) {
+		t.Fatalf("sheets = %v", got)
+	}
+	if got, want := column(t, f, "第5期 浙江班", "姓名"), []string{"李娜", "赵强"}; !slices.Equal(got, want) {
+		t.Errorf("names = %v, want %v", got, want)
+	}
+	var buf bytes.Buffer
+	err := RosterXLSX(&buf, testProgramme(t), testApplicants(), RosterOptions{Cohort: 11})
+	if err == nil || !strings.Contains(err.Error(), "第11期") {
+		t.Errorf("cohort 11: error = %v, want one naming 第11期", err)
+	}
+}
+
+func TestRosterXLSXLayout(t *testing.T) {
+	f, _ := writeRoster(t, testApplicants(), RosterOptions{})
+	const sheet = "第3期 江苏班"
+
+	panes, err := f.GetPanes(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !panes.Freeze || panes.YSplit != 2 || panes.XSplit != 2 {
+		t.Errorf("panes = freeze %v x %d y %d, want frozen at C3", panes.Freeze, panes.XSplit, panes.YSplit)
+	}
+
+	var titles, filters []string
+	for _, d := range f.GetDefinedName() {
+		if d.Scope != sheet {
+			continue
+		}
+		switch d.Name {
+		case "_xlnm.Print_Titles":
+			titles = append(titles, d.RefersTo)
+		case "_xlnm._FilterDatabase":
+			filters = append(filters, d.RefersTo)
+		}
+	}
+	if want := []string{"'第3期 江苏班'!$1:$2"}; !slices.Equal(titles, want) {
+		t.Errorf("print titles = %v, want %v", titles, want)
+	}
+	if want := []string{"'第3期 江苏班'!$A$2:$K$7"}; !slices.Equal(filters, want) {
+		t.Errorf("autofilter = %v, want %v", filters, want)
+	}
+
+	pl, err := f.GetPageLayout(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *pl.Orientation != "landscape" || *pl.Size != 9 || *pl.FitToWidth != 1 || *pl.FitToHeight != 0 {
+		t.Errorf("page layout = %s size %d fit %dx%d, want landscape A4 (9) fit 1 wide",
+			*pl.Orientation, *pl.Size, *pl.FitToWidth, *pl.FitToHeight)
+	}
+	props, _ := f.GetSheetProps(sheet)
+	if props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("FitToPage not set")
+	}
+	hf, _ := f.GetHeaderFooter(sheet)
+	if !strings.Contains(hf.OddFooter, "第 &P 页 共 &N 页") {
+		t.Errorf("footer = %q", hf.OddFooter)
+	}
+
+	tests := []struct {
+		col      string
+		min, max float64
+	}{
+		{"A", 5, 7},   // 序号
+		{"B", 8, 16},  // 姓名: =HYPERLINK("x") is 15 wide
+		{"G", 36, 40}, // the long unit: capped, wraps
+		{"J", 15, 18}, // p1@example.cn
+	}
+	for _, tt := range tests {
+		w, err := f.GetColWidth(sheet, tt.col)
+		if err != nil || w < tt.min || w > tt.max {
+			t.Errorf("width of %s = %v (%v), want %v–%v", tt.col, w, err, tt.min, tt.max)
+		}
+	}
+	// The row of the long unit is tall enough for its wrapped lines.
+	h, _ := f.GetRowHeight(sheet, 4) // 王芳, second by strokes
+	if h < 3*xlsxLineHeight {
+		t.Errorf("height of the long-unit row = %v, want ≥ %v", h, 3*xlsxLineHeight)
+	}
+}
+
+func TestRosterXLSXIDColumn(t *testing.T) {
+	as := testApplicants()
+	as[2].ID = "11010519850301002X" // 丁一
+	tests := []struct {
+		opts RosterOptions
+		want string // 丁一's cell; "" = no column
+	}{
+		{RosterOptions{Cohort: 3}, ""},
+		{RosterOptions{Cohort: 3, WithID: true}, "110105********002X"},
+		{RosterOptions{Cohort: 3, WithID: true, FullID: true}, "11010519850301002X"},
+		{RosterOptions{Cohort: 3, FullID: true}, "11010519850301002X"},
+	}
+	for _, tt := range tests {
+		f, _ := writeRoster(t, as, tt.opts)
+		sheet := f.GetSheetList()[0]
+		rows, _ := f.GetRows(sheet)
+		j := slices.Index(rows[1], "身份证号")
+		if tt.want == "" {
+			if j >= 0 {
+				t.Errorf("%+v: 身份证号 column present", tt.opts)
+			}
+			for _, r := range rows {
+				for _, c := range r {
+					if strings.Contains(c, "19850301") {
+						t.Errorf("%+v: ID number leaked in cell %q", tt.opts, c)
+					}
+				}
+			}
+			continue
+		}
+		if j < 0 {
+			t.Fatalf("%+v: no 身份证号 column", tt.opts)
+		}
+		if got := rows[2][j]; got != tt.want {
+			t.Errorf("%+v: ID = %q, want %q", tt.opts, got, tt.want)
+		}
+		cell, _ := excelize.CoordinatesToCellName(j+1, 3)
+		typ, _ := f.GetCellType(sheet, cell)
+		if typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+			t.Errorf("%+v: ID cell type %v, want a string", tt.opts, typ)
+		}
+		style, _ := f.GetCellStyle(sheet, cell)
+		st, _ := f.GetStyle(style)
+		if st.NumFmt != 49 {
+			t.Errorf("%+v: ID number format %d, want 49 (@ text)", tt.opts, st.NumFmt)
+		}
+	}
+}
+
+func TestMaskID(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"11010519850301002X", "110105********002X"},
+		{"110105850301002", "110*********002"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := MaskID(tt.in); got != tt.want {
+			t.Errorf("MaskID(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRosterXLSXFormulaInjection inspects the sheet XML: text that looks
+// like a formula is an inline string with the quote-prefix style, never a
+// <f> element.
+func TestRosterXLSXFormulaInjection(t *testing.T) {
+	as := testApplicants()
+	as[0].Employer = "+cmd|' /C calc'!A0"
+	as[1].Field = "@SUM(1+1)"
+	as[2].Email = "-2+3"
+	as[3].Recommender = "\t=1+1"
+	_, raw := writeRoster(t, as, RosterOptions{Cohort: 3})
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		for _, zf := range zr.File {
+			if zf.Name == name {
+				rc, _ := zf.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				return string(b)
+			}
+		}
+		t.Fatalf("%s not in XLSX", name)
+		return ""
+	}
+	sheet := read("xl/worksheets/sheet1.xml")
+	styles := read("xl/styles.xml")
+	if strings.Contains(sheet, "<f>") || strings.Contains(sheet, "<f ") {
+		t.Errorf("sheet XML has a formula element")
+	}
+	xfs := regexp.MustCompile(`(?s)<cellXfs[^>]*>(.*?)</cellXfs>`).FindStringSubmatch(styles)
+	if xfs == nil {
+		t.Fatal("no cellXfs in styles.xml")
+	}
+	xf := regexp.MustCompile(`<xf [^>]*>`).FindAllString(xfs[1], -1)
+	cellRe := regexp.MustCompile(`<c r="([A-Z]+[0-9]+)"([^>]*)>(.*?)</c>`)
+	for _, want := range []string{`=HYPERLINK(&#34;x&#34;)`, `+cmd|&#39; /C calc&#39;!A0`, `@SUM(1+1)`, `-2+3`, `=1+1`} {
+		found := false
+		for _, m := range cellRe.FindAllStringSubmatch(sheet, -1) {
+			if !strings.Contains(m[3], want) {
+				continue
+			}
+			found = true
+			if !strings.Contains(m[2], `t="inlineStr"`) && !strings.Contains(m[2], `t="s"`) {
+				t.Errorf("cell %s (%s): attributes %q, want a string type", m[1], want, m[2])
+			}
+			sm := regexp.MustCompile(`s="(\d+)"`).FindStringSubmatch(m[2])
+			if sm == nil {
+				t.Errorf("cell %s: no style", m[1])
+				continue
+			}
+			i, _ := strconv.Atoi(sm[1])
+			if i >= len(xf) || !strings.Contains(xf[i], `quotePrefix="1"`) && !strings.Contains(xf[i], `quotePrefix="true"`) {
+				t.Errorf("cell %s (%s): style %d has no quotePrefix", m[1], want, i)
+			}
+		}
+		if !found {
+			t.Errorf("no cell holds %s", want)
+		}
+	}
+	// Ordinary cells do not get the quote prefix.
+	for _, m := range cellRe.FindAllStringSubmatch(sheet, -1) {
+		if strings.Contains(m[3], "丁一") {
+			sm := regexp.MustCompile(`s="(\d+)"`).FindStringSubmatch(m[2])
+			i, _ := strconv.Atoi(sm[1])
+			if strings.Contains(xf[i], "quotePrefix") {
+				t.Errorf("plain cell %s has the quote prefix", m[1])
+			}
+		}
+	}
+}
+
+// TestRosterXLSXLibreOffice converts the roster with LibreOffice when it is
+// installed: the file must open and convert without error.
+func TestRosterXLSXLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice (soffice) not installed; structure is checked by the other tests")
+	}
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	dir := t.TempDir()
+	_, raw := writeRoster(t, testApplicants(), RosterOptions{})
+	in := filepath.Join(dir, "roster.xlsx")
+	if err := os.WriteFile(in, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(soffice, "--headless", "-env:UserInstallation=file://"+dir+"/lo", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", dir, in)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, "roster.csv"))
+	if err != nil {
+		t.Fatalf("no CSV from soffice: %v\n%s", err, out)
+	}
+	// The first sheet (全部) converts; the formula-like name stays text.
+	if !strings.Contains(string(csv), `=HYPERLINK(""x"")`) || !strings.Contains(string(csv), "欧阳华") {
+		t.Errorf("converted CSV lacks the names:\n%s", csv)
+	}
+}
+
+func manyApplicants(n int) []program.Applicant {
+	sur := []rune("赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜")
+	giv := []rune("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华")
+	as := make([]program.Applicant, n)
+	for i := range as {
+		a := person(string(sur[i%len(sur)])+string(giv[(i*7)%len(giv)])+string(giv[(i*13)%len(giv)]), i%10+1, i)
+		a.ID = testID(fmt.Sprintf("19%02d0%d1%d", 70+i%30, 1+i%9, i%10), i)
+		as[i] = a
+	}
+	return as
+}
+
+func BenchmarkRosterXLSX10000(b *testing.B) {
+	p := testProgramme(b)
+	as := manyApplicants(10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := RosterXLSX(io.Discard, p, as, RosterOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
