@@ -830,3 +830,40 @@ func TestConcurrentAddsInOneBatch(t *testing.T) {
 		t.Errorf("found %d, manifest %d; want 40", len(es), len(m.Entries))
 	}
 }
+
+// A batch abandoned on another machine (its spool lost) leaves a version
+// object no manifest names; a later run with the same content adopts it
+// instead of making a copy, and reindex keeps it.
+func TestAbandonedVersionIsAdopted(t *testing.T) {
+	st := newFS(t)
+	ctx := context.Background()
+	lost := newArchive(t, st, "")
+	b, err := lost.Begin(ctx, "run-lost", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Add(ctx, noticeDoc("同一内容")); err != nil {
+		t.Fatal(err)
+	}
+	b.st.remove() // the machine and its spool are gone
+	b.done = true
+
+	a := newArchive(t, st, "")
+	m := commit(t, a, "run-2", noticeDoc("同一内容"))
+	if e := m.Entries[0]; e.Version != 1 || !e.Unchanged {
+		t.Errorf("entry = v%d unchanged %v, want the abandoned v1 adopted", e.Version, e.Unchanged)
+	}
+	if err := st.Delete(ctx, indexKey(2022)); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.Reindex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Entries != 1 || len(rep.Orphans) != 0 || rep.Runs != 1 {
+		t.Errorf("reindex = %+v, want the adopted version indexed", rep)
+	}
+	if body, e := read(t, a, m.Entries[0].Key, 0); body != "同一内容" || e.Version != 1 {
+		t.Errorf("current = %q v%d", body, e.Version)
+	}
+}

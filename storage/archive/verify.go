@@ -201,15 +201,23 @@ loop:
 type ReindexReport struct {
 	Years   []int
 	Entries int      // versions indexed
-	Orphans []string // version objects of runs without a manifest, left out
+	Runs    int      // manifests read
+	Orphans []string // version objects no manifest names, left out
 	Skipped []string // objects without usable archive metadata, with the reason
 }
 
 // Reindex rebuilds every year's index from the version objects' own
-// metadata, for versions whose run has a manifest. The manifest's copy
-// of an entry is preferred where object metadata had to be shortened.
+// metadata. A version is indexed when a run manifest names it (its own
+// run's, or a later run's that found it identical); versions of batches
+// never committed are left out as orphans. Where object metadata had to
+// be shortened (long titles, many names), the manifest's copy is used.
 func (a *Archive) Reindex(ctx context.Context) (ReindexReport, error) {
 	var rep ReindexReport
+	named, runs, err := a.manifestEntries(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("重建索引：%w", err)
+	}
+	rep.Runs = runs
 	objs, err := a.versionObjects(ctx)
 	if err != nil {
 		return rep, err
@@ -240,33 +248,18 @@ func (a *Archive) Reindex(ctx context.Context) (ReindexReport, error) {
 	if err != nil {
 		return rep, fmt.Errorf("重建索引：%w", err)
 	}
-	manifests := map[string]map[string]Entry{} // run → object → entry; nil: no manifest
 	byYear := map[int][]Entry{}
 	for i, e := range entries {
 		if problems[i] != "" {
 			rep.Skipped = append(rep.Skipped, problems[i])
 			continue
 		}
-		m, seen := manifests[e.RunID]
-		if !seen {
-			mf, err := a.Manifest(ctx, e.RunID)
-			switch {
-			case err == nil:
-				m = map[string]Entry{}
-				for _, me := range mf.Entries {
-					m[me.Object] = me
-				}
-			case errors.Is(err, storage.ErrNotFound):
-			default:
-				return rep, fmt.Errorf("重建索引：%w", err)
-			}
-			manifests[e.RunID] = m
-		}
-		if m == nil {
+		me, ok := named[e.Object]
+		if !ok {
 			rep.Orphans = append(rep.Orphans, e.Object)
 			continue
 		}
-		if me, ok := m[e.Object]; ok && me.SHA256 == e.SHA256 {
+		if me.SHA256 == e.SHA256 {
 			e.Title, e.Names = me.Title, me.Names
 		}
 		byYear[e.Year] = append(byYear[e.Year], e)
@@ -295,6 +288,43 @@ func (a *Archive) Reindex(ctx context.Context) (ReindexReport, error) {
 	}
 	sort.Ints(rep.Years)
 	return rep, nil
+}
+
+// manifestEntries reads every run manifest and maps each version object
+// they name to its entry (the creating run's entry where there are
+// several).
+func (a *Archive) manifestEntries(ctx context.Context) (map[string]Entry, int, error) {
+	infos, err := a.store.List(ctx, runsDir)
+	if err != nil {
+		return nil, 0, fmt.Errorf("列出运行清单：%w", err)
+	}
+	var ids []string
+	for _, info := range infos {
+		if id, ok := strings.CutSuffix(strings.TrimPrefix(info.Key, runsDir), ".json"); ok && !strings.Contains(id, "/") {
+			ids = append(ids, id)
+		}
+	}
+	ms := make([]*Manifest, len(ids))
+	err = a.parallel(ctx, len(ids), func(i int) error {
+		m, err := a.Manifest(ctx, ids[i])
+		if err != nil {
+			return err
+		}
+		ms[i] = m
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	named := map[string]Entry{}
+	for _, m := range ms {
+		for _, e := range m.Entries {
+			if old, ok := named[e.Object]; !ok || old.Unchanged && !e.Unchanged {
+				named[e.Object] = e
+			}
+		}
+	}
+	return named, len(ids), nil
 }
 
 // HumanSize formats a byte count for people: 1.5 MB.
