@@ -48,22 +48,26 @@ func Portrait(seed int64) image.Image {
 	shoulderW := w * (0.42 + 0.05*r.Float32())
 	long := r.IntN(3) == 0 // long hair reaching the shoulders
 
-	z := vector.NewRasterizer(PortraitWidth, PortraitHeight)
-	fill := func(c color.RGBA, path func(z *vector.Rasterizer)) {
-		z.Reset(PortraitWidth, PortraitHeight)
+	z := &pen{z: vector.NewRasterizer(PortraitWidth, PortraitHeight)}
+	// fill paints the path in c; the rasterizer covers only the band
+	// from y0 down, which keeps a portrait to a few milliseconds.
+	fill := func(c color.RGBA, y0 float32, path func(z *pen)) {
+		top := max(0, int(y0))
+		z.oy = float32(top)
+		z.z.Reset(PortraitWidth, PortraitHeight-top)
 		path(z)
-		z.Draw(img, img.Bounds(), &image.Uniform{c}, image.Point{})
+		z.z.Draw(img, image.Rect(0, top, PortraitWidth, PortraitHeight), &image.Uniform{c}, image.Point{})
 	}
 	// Long hair behind the head and neck.
 	if long {
-		fill(hair, func(z *vector.Rasterizer) {
+		fill(hair, cy-ry*1.5, func(z *pen) {
 			z.MoveTo(cx-rx*1.25, shoulderY+h*0.02)
 			z.CubeTo(cx-rx*1.45, cy-ry*1.5, cx+rx*1.45, cy-ry*1.5, cx+rx*1.25, shoulderY+h*0.02)
 			z.ClosePath()
 		})
 	}
 	// Shoulders and jacket: a rounded trapezoid to the bottom edge.
-	fill(suit, func(z *vector.Rasterizer) {
+	fill(suit, shoulderY-1, func(z *pen) {
 		z.MoveTo(cx-shoulderW, h)
 		z.LineTo(cx-shoulderW, shoulderY+h*0.12)
 		z.CubeTo(cx-shoulderW, shoulderY+h*0.02, cx-shoulderW*0.6, shoulderY, cx-rx*0.55, shoulderY)
@@ -73,14 +77,14 @@ func Portrait(seed int64) image.Image {
 		z.ClosePath()
 	})
 	// Shirt: a V between the lapels.
-	fill(shirt, func(z *vector.Rasterizer) {
+	fill(shirt, shoulderY-1, func(z *pen) {
 		z.MoveTo(cx-rx*0.6, shoulderY)
 		z.LineTo(cx+rx*0.6, shoulderY)
 		z.LineTo(cx, shoulderY+h*0.17)
 		z.ClosePath()
 	})
 	// Neck.
-	fill(skin, func(z *vector.Rasterizer) {
+	fill(skin, cy, func(z *pen) {
 		z.MoveTo(cx-rx*0.5, cy+ry*0.5)
 		z.LineTo(cx+rx*0.5, cy+ry*0.5)
 		z.LineTo(cx+rx*0.5, shoulderY)
@@ -89,12 +93,12 @@ func Portrait(seed int64) image.Image {
 		z.ClosePath()
 	})
 	// Ears, head, then hair over its top.
-	fill(skin, func(z *vector.Rasterizer) {
+	fill(skin, cy-ry*0.3, func(z *pen) {
 		ellipse(z, cx-rx*0.98, cy+ry*0.05, rx*0.16, ry*0.2)
 		ellipse(z, cx+rx*0.98, cy+ry*0.05, rx*0.16, ry*0.2)
 	})
-	fill(skin, func(z *vector.Rasterizer) { ellipse(z, cx, cy, rx, ry) })
-	fill(hair, func(z *vector.Rasterizer) {
+	fill(skin, cy-ry-1, func(z *pen) { ellipse(z, cx, cy, rx, ry) })
+	fill(hair, cy-ry*1.5, func(z *pen) {
 		z.MoveTo(cx-rx*1.04, cy-ry*0.05)
 		z.CubeTo(cx-rx*1.2, cy-ry*1.45, cx+rx*1.2, cy-ry*1.45, cx+rx*1.04, cy-ry*0.05)
 		z.CubeTo(cx+rx*0.9, cy-ry*0.55, cx-rx*0.1, cy-ry*0.75, cx-rx*1.04, cy-ry*0.05)
@@ -105,7 +109,7 @@ func Portrait(seed int64) image.Image {
 
 // ellipse adds an ellipse centred on (cx, cy) with radii rx, ry, as four
 // cubic Béziers.
-func ellipse(z *vector.Rasterizer, cx, cy, rx, ry float32) {
+func ellipse(z *pen, cx, cy, rx, ry float32) {
 	const k = 0.5523 // 4/3·(√2−1)
 	z.MoveTo(cx+rx, cy)
 	z.CubeTo(cx+rx, cy+ry*k, cx+rx*k, cy+ry, cx, cy+ry)
@@ -195,3 +199,14 @@ func storeForOrientation(img image.Image, o int) image.Image {
 	}
 	return out
 }
+
+// pen draws on a rasterizer whose origin is shifted down by oy.
+type pen struct {
+	z  *vector.Rasterizer
+	oy float32
+}
+
+func (p *pen) MoveTo(x, y float32)             { p.z.MoveTo(x, y-p.oy) }
+func (p *pen) LineTo(x, y float32)             { p.z.LineTo(x, y-p.oy) }
+func (p *pen) ClosePath()                      { p.z.ClosePath() }
+func (p *pen) CubeTo(a, b, c, d, e, f float32) { p.z.CubeTo(a, b-p.oy, c, d-p.oy, e, f-p.oy) }

@@ -2,9 +2,12 @@ package program
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -365,3 +368,91 @@ func colorDist(a, b color.Color) float64 {
 	}
 	return (d(r1, r2) + d(g1, g2) + d(b1, b2)) / 3
 }
+
+// TestSampleImports feeds the sample workbook and its photos (some with an
+// EXIF orientation) through the real intake: every row must be accepted,
+// every photo found, and the rotated ones come out upright.
+func TestSampleImports(t *testing.T) {
+	p := defaultProgramme(t)
+	const n = 500
+	apps := Sample(p, n, 11)
+	dir := t.TempDir()
+	var xlsx bytes.Buffer
+	if err := SampleXLSX(&xlsx, p, apps); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "报名汇总.xlsx")
+	if err := os.WriteFile(path, xlsx.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Photos for a fifth of them (intake decodes each: keep the test fast),
+	// a few stored rotated with an EXIF orientation.
+	orient := map[string]int{}
+	photos := 0
+	for i, a := range apps {
+		o := 0
+		if i%25 == 3 {
+			o = []int{3, 6, 8}[i/25%3]
+		} else if i%5 != 0 {
+			continue
+		}
+		photos++
+		b, err := PortraitJPEG(int64(i), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orient[a.ID] = o
+		if err := os.WriteFile(filepath.Join(dir, a.ID+".jpg"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, rep, err := ImportFile(context.Background(), path, ImportOptions{Programme: p, PhotosDir: dir, Now: p.Date.Time})
+	if err != nil {
+		if ve, ok := AsValidationError(err); ok {
+			for _, e := range ve.Errors[:min(10, len(ve.Errors))] {
+				t.Errorf("intake: %v", e)
+			}
+		}
+		t.Fatalf("import: %v", err)
+	}
+	if rep.Imported != n || rep.Rejected != 0 || len(rep.Errors) != 0 || rep.Photos != photos {
+		t.Errorf("report: imported %d, rejected %d, errors %d, photos %d; want %d, 0, 0, %d", rep.Imported, rep.Rejected, len(rep.Errors), rep.Photos, n, photos)
+	}
+	for _, w := range rep.Warnings {
+		if w.Column != ColPhoto { // the applicants left without a photo
+			t.Errorf("intake warning: %v", w)
+		}
+	}
+	byID := map[string]Applicant{}
+	for _, a := range apps {
+		byID[a.ID] = a
+	}
+	rotated := 0
+	for _, got := range set.Applicants {
+		want := byID[got.ID]
+		if got.Name != want.Name || got.Cohort != want.Cohort || got.Bio != want.Bio || got.Employer != want.Employer {
+			t.Errorf("%s: imported %q cohort %d, want %q cohort %d (or bio/employer differ)", got.ID, got.Name, got.Cohort, want.Name, want.Cohort)
+		}
+		if o, ok := orient[got.ID]; !ok || o == 0 {
+			continue
+		}
+		rotated++
+		img, err := jpeg.Decode(bytes.NewReader(got.PhotoJPEG))
+		if err != nil {
+			t.Fatalf("%s: normalised photo: %v", got.ID, err)
+		}
+		if s := img.Bounds().Size(); s.X > s.Y {
+			t.Errorf("%s: EXIF %d photo imported as %v, want portrait", got.ID, orient[got.ID], s)
+		}
+		// Upright: the background at the top, the jacket at the bottom.
+		top, bottom := img.At(s2(img).X/2, 3), img.At(s2(img).X/5, s2(img).Y-4)
+		if colorDist(top, img.At(3, 3)) > 20 || colorDist(bottom, img.At(3, 3)) < 40 {
+			t.Errorf("%s: EXIF %d photo not upright after intake", got.ID, orient[got.ID])
+		}
+	}
+	if rotated == 0 {
+		t.Error("no rotated photo exercised")
+	}
+}
+
+func s2(img image.Image) image.Point { return img.Bounds().Size() }
