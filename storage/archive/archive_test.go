@@ -30,6 +30,27 @@ func newFS(t testing.TB) *fs.Store {
 	return st
 }
 
+// backend makes a fresh, empty store for one test.
+type backend struct {
+	name string
+	new  func(testing.TB) storage.Store
+}
+
+// s3Backend is set by archive_s3_test.go when an S3 test server is
+// configured (LINGHANG_TEST_S3_ENDPOINT).
+var s3Backend *backend
+
+// forEachStore runs fn on the fs store and, when configured, on S3.
+func forEachStore(t *testing.T, fn func(t *testing.T, st storage.Store)) {
+	bs := []backend{{"fs", func(t testing.TB) storage.Store { return newFS(t) }}}
+	if s3Backend != nil {
+		bs = append(bs, *s3Backend)
+	}
+	for _, b := range bs {
+		t.Run(b.name, func(t *testing.T) { fn(t, b.new(t)) })
+	}
+}
+
 func newArchive(t testing.TB, st storage.Store, spool string) *Archive {
 	t.Helper()
 	if spool == "" {
@@ -176,8 +197,9 @@ func TestVersionKey(t *testing.T) {
 	}
 }
 
-func TestVersionsAndDedup(t *testing.T) {
-	st := newFS(t)
+func TestVersionsAndDedup(t *testing.T) { forEachStore(t, testVersionsAndDedup) }
+
+func testVersionsAndDedup(t *testing.T, st storage.Store) {
 	a := newArchive(t, st, "")
 	ctx := context.Background()
 	key := "2022/通知/通知-科协办函组字〔2022〕47号.pdf"
@@ -242,8 +264,9 @@ func TestVersionsAndDedup(t *testing.T) {
 	}
 }
 
-func TestMetadataRoundTrip(t *testing.T) {
-	st := newFS(t)
+func TestMetadataRoundTrip(t *testing.T) { forEachStore(t, testMetadataRoundTrip) }
+
+func testMetadataRoundTrip(t *testing.T, st storage.Store) {
 	a := newArchive(t, st, "")
 	ctx := context.Background()
 	d := formDoc(3, "江苏省科协党校班", "欧阳·娜娜", "32010219900101002X", "%PDF-1.4 报名表")
@@ -285,8 +308,9 @@ func TestMetadataRoundTrip(t *testing.T) {
 	}
 }
 
-func TestMetadataFitsWithManyNames(t *testing.T) {
-	st := newFS(t)
+func TestMetadataFitsWithManyNames(t *testing.T) { forEachStore(t, testMetadataFitsWithManyNames) }
+
+func testMetadataFitsWithManyNames(t *testing.T, st storage.Store) {
 	a := newArchive(t, st, "")
 	var names []string
 	for i := 0; i < 300; i++ {
@@ -317,8 +341,9 @@ func TestMetadataFitsWithManyNames(t *testing.T) {
 	}
 }
 
-func TestFind(t *testing.T) {
-	st := newFS(t)
+func TestFind(t *testing.T) { forEachStore(t, testFind) }
+
+func testFind(t *testing.T, st storage.Store) {
 	a := newArchive(t, st, "")
 	ctx := context.Background()
 	commit(t, a, "run-1",
@@ -365,8 +390,9 @@ func TestFind(t *testing.T) {
 	}
 }
 
-func TestBatchVisibleOnlyAfterCommit(t *testing.T) {
-	st := newFS(t)
+func TestBatchVisibleOnlyAfterCommit(t *testing.T) { forEachStore(t, testBatchVisibleOnlyAfterCommit) }
+
+func testBatchVisibleOnlyAfterCommit(t *testing.T, st storage.Store) {
 	a := newArchive(t, st, "")
 	ctx := context.Background()
 	b, err := a.Begin(ctx, "run-1", "in")
@@ -412,8 +438,9 @@ func TestBatchVisibleOnlyAfterCommit(t *testing.T) {
 	}
 }
 
-func TestAbort(t *testing.T) {
-	st := newFS(t)
+func TestAbort(t *testing.T) { forEachStore(t, testAbort) }
+
+func testAbort(t *testing.T, st storage.Store) {
 	a := newArchive(t, st, "")
 	ctx := context.Background()
 	commit(t, a, "run-1", noticeDoc("v1"))
@@ -498,8 +525,10 @@ func (f *flaky) List(ctx context.Context, prefix string) ([]storage.Info, error)
 
 func (f *flaky) String() string { return "s3://linghang@10.0.0.5:9000" }
 
-func TestStoreOutageSpoolsAndFlushes(t *testing.T) {
-	st := &flaky{Store: newFS(t), failAt: 4}
+func TestStoreOutageSpoolsAndFlushes(t *testing.T) { forEachStore(t, testStoreOutageSpoolsAndFlushes) }
+
+func testStoreOutageSpoolsAndFlushes(t *testing.T, base storage.Store) {
+	st := &flaky{Store: base, failAt: 4}
 	spool := filepath.Join(t.TempDir(), "spool")
 	a := newArchive(t, st, spool)
 	ctx := context.Background()
@@ -568,8 +597,10 @@ func TestStoreOutageSpoolsAndFlushes(t *testing.T) {
 	}
 }
 
-func TestNextRunFlushesSpool(t *testing.T) {
-	st := &flaky{Store: newFS(t), down: true}
+func TestNextRunFlushesSpool(t *testing.T) { forEachStore(t, testNextRunFlushesSpool) }
+
+func testNextRunFlushesSpool(t *testing.T, base storage.Store) {
+	st := &flaky{Store: base, down: true}
 	spool := filepath.Join(t.TempDir(), "spool")
 	a := newArchive(t, st, spool)
 	ctx := context.Background()
@@ -678,8 +709,9 @@ func TestVerifyFindsTampering(t *testing.T) {
 	}
 }
 
-func TestReindex(t *testing.T) {
-	st := newFS(t)
+func TestReindex(t *testing.T) { forEachStore(t, testReindex) }
+
+func testReindex(t *testing.T, st storage.Store) {
 	a := newArchive(t, st, "")
 	ctx := context.Background()
 	long := make([]string, 200)
@@ -738,8 +770,9 @@ func TestReindex(t *testing.T) {
 	}
 }
 
-func TestConcurrentWriters(t *testing.T) {
-	st := newFS(t)
+func TestConcurrentWriters(t *testing.T) { forEachStore(t, testConcurrentWriters) }
+
+func testConcurrentWriters(t *testing.T, st storage.Store) {
 	ctx := context.Background()
 	const writers, docs = 4, 5
 	var wg sync.WaitGroup
@@ -834,8 +867,9 @@ func TestConcurrentAddsInOneBatch(t *testing.T) {
 // A batch abandoned on another machine (its spool lost) leaves a version
 // object no manifest names; a later run with the same content adopts it
 // instead of making a copy, and reindex keeps it.
-func TestAbandonedVersionIsAdopted(t *testing.T) {
-	st := newFS(t)
+func TestAbandonedVersionIsAdopted(t *testing.T) { forEachStore(t, testAbandonedVersionIsAdopted) }
+
+func testAbandonedVersionIsAdopted(t *testing.T, st storage.Store) {
 	ctx := context.Background()
 	lost := newArchive(t, st, "")
 	b, err := lost.Begin(ctx, "run-lost", "")
@@ -865,5 +899,49 @@ func TestAbandonedVersionIsAdopted(t *testing.T) {
 	}
 	if body, e := read(t, a, m.Entries[0].Key, 0); body != "同一内容" || e.Version != 1 {
 		t.Errorf("current = %q v%d", body, e.Version)
+	}
+}
+
+// Overwriting or deleting a version through the store (not the archive)
+// is caught by verify on every backend.
+func TestVerifyFindsOverwrite(t *testing.T) { forEachStore(t, testVerifyFindsOverwrite) }
+
+func testVerifyFindsOverwrite(t *testing.T, st storage.Store) {
+	a := newArchive(t, st, "")
+	ctx := context.Background()
+	m := commit(t, a, "run-1", noticeDoc("原件"), formDoc(1, "", "张三", "", "表"))
+	var notice, form string
+	for _, e := range m.Entries {
+		if e.Kind == Notice {
+			notice = e.Object
+		} else {
+			form = e.Object
+		}
+	}
+	if _, err := st.Put(ctx, notice, strings.NewReader("篡改"), storage.PutOptions{}); err != nil {
+		t.Logf("overwrite refused (retention): %v", err)
+		notice = ""
+	}
+	if err := st.Delete(ctx, form); err != nil {
+		t.Logf("delete refused (retention): %v", err)
+		form = ""
+	}
+	rep, err := a.Verify(ctx, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	if notice != "" {
+		want[notice] = "不符"
+	}
+	if form != "" {
+		want[form] = "缺失"
+	}
+	got := map[string]string{}
+	for _, p := range rep.Problems {
+		got[p.Object] = p.What
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("problems = %v, want %v", got, want)
 	}
 }
