@@ -343,6 +343,9 @@ func archiveFlush(ctx context.Context, e *env, args []string) error {
 	for _, r := range rep.Busy {
 		fmt.Fprintf(e.stdout, "运行中\t%s\t（该批次仍在进行，未处理）\n", r)
 	}
+	for _, r := range rep.Other {
+		fmt.Fprintf(e.stdout, "其他存储\t%s\t（属于另一个归档存储，请用对应的 --store 执行 flush）\n", r)
+	}
 	fmt.Fprintf(e.stdout, "暂存区 %s：补交 %d 个批次，上传 %d 份文档，仍在等待 %d 份。\n",
 		a.SpoolDir(), len(rep.Runs), rep.Uploaded, rep.Pending)
 	return err

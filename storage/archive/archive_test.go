@@ -945,3 +945,31 @@ func testVerifyFindsOverwrite(t *testing.T, st storage.Store) {
 		t.Errorf("problems = %v, want %v", got, want)
 	}
 }
+
+// A batch spooled for one store is never flushed into another.
+func TestFlushLeavesOtherStoresBatches(t *testing.T) {
+	spool := filepath.Join(t.TempDir(), "spool")
+	down := &flaky{Store: newFS(t), down: true}
+	a := newArchive(t, down, spool)
+	ctx := context.Background()
+	b, err := a.Begin(ctx, "run-s3", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Add(ctx, noticeDoc("for S3"))
+	if _, err := b.Commit(ctx); err == nil {
+		t.Fatal("commit succeeded on a down store")
+	}
+	local := newFS(t)
+	rep, err := newArchive(t, local, spool).Flush(ctx)
+	if err != nil || len(rep.Other) != 1 || !strings.Contains(rep.Other[0], "s3://linghang@10.0.0.5:9000") {
+		t.Errorf("Flush on another store = %+v, %v; want run-s3 left for its own store", rep, err)
+	}
+	if infos, _ := local.List(ctx, ""); len(infos) != 0 {
+		t.Errorf("documents of another store flushed here: %v", infos)
+	}
+	down.setDown(false)
+	if rep, err := a.Flush(ctx); err != nil || len(rep.Runs) != 1 {
+		t.Errorf("Flush on its own store = %+v, %v", rep, err)
+	}
+}

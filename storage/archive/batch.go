@@ -43,6 +43,7 @@ func (a *Archive) Begin(ctx context.Context, runID, inputSHA string) (*Batch, er
 	}
 	st, err := a.createRun(runInfo{
 		RunID:    runID,
+		Store:    a.opts.Endpoint,
 		InputSHA: inputSHA,
 		Creator:  a.creator(),
 		Started:  a.opts.Clock().UTC(),

@@ -28,7 +28,10 @@ import (
 // finishing; Flush completes it.
 
 type runInfo struct {
-	RunID    string    `json:"run_id"`
+	RunID string `json:"run_id"`
+	// Store names the store the batch belongs to (Options.Endpoint), so
+	// a flush against another store leaves it alone.
+	Store    string    `json:"store"`
 	InputSHA string    `json:"input_sha256,omitempty"`
 	Creator  string    `json:"creator"`
 	Started  time.Time `json:"started"`
@@ -402,6 +405,7 @@ type FlushReport struct {
 	Runs     []string // batches completed (manifest written, index updated)
 	Uploaded int      // documents uploaded from the spool
 	Busy     []string // batches still open in a running process
+	Other    []string // batches of another store (run ID: store), left alone
 	Pending  int      // documents still waiting (store unavailable)
 }
 
@@ -436,6 +440,11 @@ func (a *Archive) Flush(ctx context.Context) (FlushReport, error) {
 		}
 		if !ok {
 			rep.Busy = append(rep.Busy, de.Name())
+			continue
+		}
+		if st.info.Store != "" && st.info.Store != a.opts.Endpoint {
+			rep.Other = append(rep.Other, st.info.RunID+"："+st.info.Store)
+			st.close()
 			continue
 		}
 		st.fromDisk = true
