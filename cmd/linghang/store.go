@@ -7,6 +7,7 @@ import (
 
 	"linghang/storage"
 	"linghang/storage/fs"
+	"linghang/storage/s3"
 )
 
 // defaultStore is where the archive lives when neither --store nor
@@ -30,7 +31,17 @@ func openStore(ctx context.Context, e *env, flagValue string) (storage.Store, er
 	value = strings.TrimSpace(value)
 	switch {
 	case strings.HasPrefix(value, "s3://"):
-		return nil, fmt.Errorf("存储地址 %s（来自%s）：S3 后端尚未接入", value, from)
+		cfg, err := s3.ParseURL(value)
+		if err != nil {
+			return nil, fmt.Errorf("%w（来自%s）", err, from)
+		}
+		cfg.AccessKey = e.getenv("AWS_ACCESS_KEY_ID")
+		cfg.SecretKey = e.getenv("AWS_SECRET_ACCESS_KEY")
+		st, err := s3.New(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("打开存储（来自%s）：%w", from, err)
+		}
+		return st, nil
 	case strings.Contains(value, "://"):
 		return nil, fmt.Errorf("存储地址 %q（来自%s）无效：只支持本地目录路径或 s3://存储桶/前缀", value, from)
 	}
