@@ -1,5 +1,106 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
 
-func runFonts(ctx context.Context, e *env, args []string) error { return notYet("fonts") }
+	"linghang/render/typeset"
+)
+
+// runFonts prints which font file serves each typographic role and what
+// it covers; with --text it shows which font draws each character.
+func runFonts(ctx context.Context, e *env, args []string) error {
+	fl := flag.NewFlagSet("fonts", flag.ContinueOnError)
+	fl.SetOutput(e.stderr)
+	dir := fl.String("fonts", e.getenv("LINGHANG_FONTS"), "字体目录（TrueType .ttf/.ttc；默认取环境变量 LINGHANG_FONTS）")
+	text := fl.String("text", "", "检查这段文字在各角色中由哪个字体显示（如生僻字姓名）")
+	fl.Usage = func() {
+		fmt.Fprintln(e.stderr, "用法: linghang fonts [--fonts 目录] [--text 文字]\n\n显示各字体角色（标题、正文、一级标题、二级标题、表格）所用的字体文件及其汉字覆盖范围。\n查找顺序：--fonts 目录 → 系统已安装字体 → 内置默认字体。")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fl.NArg() > 0 {
+		return fmt.Errorf("fonts 不接受参数 %q", fl.Args())
+	}
+	set, err := typeset.Load(*dir)
+	if err != nil {
+		return fmt.Errorf("加载字体：%w", err)
+	}
+	rows := [][]string{{"角色", "规定字体", "实际字体", "来源", "GB 2312 汉字", "基本区汉字", "扩展A区", "文件"}}
+	row := func(role, want string, f *typeset.Font) {
+		c := f.Coverage()
+		rows = append(rows, []string{role, want, f.FullName, f.Origin,
+			fmt.Sprintf("%d/%d", c.GB2312, c.GB2312Total), fmt.Sprintf("%d/%d", c.URO, c.UROTotal),
+			fmt.Sprintf("%d/%d", c.ExtA, c.ExtATotal), f.Source})
+	}
+	for _, r := range typeset.Roles {
+		row(r.String(), r.Family()[0], set.Font(r))
+	}
+	for _, f := range set.Fallback() {
+		row("后备", "（缺字时补字）", f)
+	}
+	printTable(e.stdout, rows)
+	if *text == "" {
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "\n文字 %q：\n", *text)
+	for _, r := range typeset.Roles {
+		runs, err := set.Runs(*text, r)
+		if err != nil {
+			fmt.Fprintf(e.stdout, "  %s：%v\n", r, err)
+			continue
+		}
+		fmt.Fprintf(e.stdout, "  %s：", r)
+		for i, run := range runs {
+			if i > 0 {
+				fmt.Fprint(e.stdout, " + ")
+			}
+			fmt.Fprintf(e.stdout, "%q 用 %s", run.Text, run.Font.FullName)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	return nil
+}
+
+// printTable prints rows in columns aligned for a terminal, where CJK
+// characters take two cells.
+func printTable(w io.Writer, rows [][]string) {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], cells(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-cells(c)+2))
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+func cells(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115F || r >= 0x2E80 && r <= 0xA4CF || r >= 0xAC00 && r <= 0xD7A3 ||
+			r >= 0xF900 && r <= 0xFAFF || r >= 0xFE30 && r <= 0xFE4F || r >= 0xFF00 && r <= 0xFF60 || r >= 0xFFE0 && r <= 0xFFE6 || r >= 0x20000) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}

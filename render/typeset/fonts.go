@@ -70,6 +70,13 @@ func (r Role) Family() []string {
 	return families[r]
 }
 
+// Where fonts come from.
+const (
+	originUser     = "用户字体目录"
+	originSystem   = "系统字体"
+	originEmbedded = "内置默认字体"
+)
+
 // The embedded defaults, by role; the Regular serif is also the fallback.
 const (
 	defaultSerif = "NotoSerifSC-Regular.ttf"
@@ -171,7 +178,7 @@ func resolve(dir string) (*Fonts, error) {
 			return nil, fmt.Errorf("字体目录 %s 中没有 .ttf/.ttc 字体文件", dir)
 		}
 		for _, p := range files {
-			faces, err := loadFile(p)
+			faces, err := loadFile(p, originUser)
 			if err != nil {
 				return nil, err
 			}
@@ -302,7 +309,7 @@ func matchSystem(files []string, names []string) *Font {
 			if !hit {
 				continue
 			}
-			faces, err := loadFile(p)
+			faces, err := loadFile(p, originSystem)
 			if err != nil {
 				continue
 			}
@@ -379,7 +386,7 @@ func be32(b []byte) uint32 {
 }
 
 // loadFile parses a font file once per process. Call with cacheMu held.
-func loadFile(path string) ([]*Font, error) {
+func loadFile(path, origin string) ([]*Font, error) {
 	if f, ok := fileCache[path]; ok {
 		return f, nil
 	}
@@ -390,6 +397,9 @@ func loadFile(path string) ([]*Font, error) {
 	faces, err := parseFonts(data, path)
 	if err != nil {
 		return nil, err
+	}
+	for _, f := range faces {
+		f.Origin = origin
 	}
 	fileCache[path] = faces
 	return faces, nil
@@ -420,6 +430,7 @@ func embedded(name string) (*Font, error) {
 	if len(faces) != 1 {
 		return nil, errors.New("内置字体 " + name + " 应为单个字体")
 	}
+	faces[0].Origin = originEmbedded
 	fileCache[key] = faces
 	return faces[0], nil
 }

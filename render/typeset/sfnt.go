@@ -14,6 +14,8 @@ import (
 type Font struct {
 	// Family is the face's family name, Chinese when the font has one.
 	Family string
+	// FullName names the face, e.g. "Noto Serif SC Bold".
+	FullName string
 	// Names holds every family, full and PostScript name found in the
 	// name table, in all languages; fonts are matched against them.
 	Names []string
@@ -22,6 +24,9 @@ type Font struct {
 	// Source names the file ("/usr/share/fonts/x.ttc#1") or the embedded
 	// default ("内置:NotoSerifSC-Regular.ttf").
 	Source string
+	// Origin says where the font was found: 用户字体目录, 系统字体 or
+	// 内置默认字体.
+	Origin string
 
 	data      []byte
 	tables    map[string][]byte
@@ -309,7 +314,7 @@ func (f *Font) parseNames() {
 	}
 	count, strOff := int(binary.BigEndian.Uint16(nm[2:])), int(binary.BigEndian.Uint16(nm[4:]))
 	seen := map[string]bool{}
-	var zhFamily, enFamily, typoZh, typoEn string
+	var zhFamily, enFamily, typoZh, typoEn, zhFull, enFull string
 	for i := 0; i < count && 6+12*i+12 <= len(nm); i++ {
 		rec := nm[6+12*i:]
 		pid, eid, lang := binary.BigEndian.Uint16(rec), binary.BigEndian.Uint16(rec[2:]), binary.BigEndian.Uint16(rec[4:])
@@ -349,6 +354,10 @@ func (f *Font) parseNames() {
 		switch {
 		case id == 6 && f.PostScript == "" && isASCII([]byte(s)):
 			f.PostScript = s
+		case id == 4 && zh && zhFull == "":
+			zhFull = s
+		case id == 4 && enFull == "":
+			enFull = s
 		case id == 1 && zh && zhFamily == "":
 			zhFamily = s
 		case id == 1 && enFamily == "":
@@ -362,6 +371,13 @@ func (f *Font) parseNames() {
 	for _, s := range []string{zhFamily, typoZh, enFamily, typoEn} {
 		if s != "" {
 			f.Family = s
+			break
+		}
+	}
+	f.FullName = f.Family
+	for _, s := range []string{zhFull, enFull} {
+		if s != "" {
+			f.FullName = s
 			break
 		}
 	}

@@ -1,0 +1,81 @@
+package typeset
+
+import (
+	"io"
+	"testing"
+)
+
+// onePage renders a one-page document in three roles: a title, a
+// heading and a justified paragraph on the GB/T 9704 grid.
+func onePage(b testing.TB, fs *Fonts) *Document {
+	g := Official
+	d := New(fs, "基准", A4, Info{Title: "基准", Created: fixedClock})
+	if err := d.Text(105, 50, "“领航计划”青年科技领军人才国情研修活动报名表", Style{Role: Title, Size: Size2, Align: Center}); err != nil {
+		b.Fatal(err)
+	}
+	if err := d.Text(g.Left, g.Baseline(3, fs.Font(Heading1)), "一、重要意义", Style{Role: Heading1}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Paragraph(g.LineBox(4, 10), "习近平总书记指出，要深入实施新时代人才强国战略，加快建设世界重要人才中心和创新高地，强调做好人才工作必须坚持正确政治方向，不断加强和改进知识分子工作，鼓励人才深怀爱国之心、砥砺报国之志，主动担负起时代赋予的使命责任。", g.Style(Body)); err != nil {
+		b.Fatal(err)
+	}
+	if err := d.PageNumber(g, 1); err != nil {
+		b.Fatal(err)
+	}
+	return d
+}
+
+// BenchmarkDocument measures whole documents: layout, subsetting, fpdf
+// and output. Fonts are parsed once, before the timer.
+func BenchmarkDocument(b *testing.B) {
+	fs := mustFonts(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := onePage(b, fs).Write(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+func BenchmarkDocumentParallel(b *testing.B) {
+	fs := mustFonts(b)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := onePage(b, fs).Write(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+func BenchmarkBreak(b *testing.B) {
+	fs := mustFonts(b)
+	text := "习近平总书记指出，要深入实施新时代人才强国战略，加快建设世界重要人才中心和创新高地，强调做好人才工作必须坚持正确政治方向，不断加强和改进知识分子工作。"
+	st := Official.Style(Body)
+	for b.Loop() {
+		if _, err := fs.Break(text, st, Official.Width); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadEmbedded(b *testing.B) {
+	for b.Loop() {
+		if _, err := resolveUncached(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// resolveUncached parses the embedded fonts from scratch: the one-off
+// start-up cost of a process.
+func resolveUncached() (*Fonts, error) {
+	cacheMu.Lock()
+	saved := fileCache
+	fileCache = map[string][]*Font{}
+	defer func() { fileCache = saved; cacheMu.Unlock() }()
+	return resolve("")
+}

@@ -1,0 +1,178 @@
+package typeset
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fakeFace returns a TrueType file cut from f, holding runes, with the
+// family name family.
+func fakeFace(t *testing.T, f *Font, family string, runes string) []byte {
+	t.Helper()
+	c := *f
+	c.PostScript = family
+	data, err := c.subset([]rune(runes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// makeTTC packs TrueType files into a collection, rebasing table offsets.
+func makeTTC(faces ...[]byte) []byte {
+	head := 12 + 4*len(faces)
+	out := make([]byte, head)
+	copy(out, "ttcf")
+	binary.BigEndian.PutUint32(out[4:], 0x00010000)
+	binary.BigEndian.PutUint32(out[8:], uint32(len(faces)))
+	for i, f := range faces {
+		base := len(out)
+		binary.BigEndian.PutUint32(out[12+4*i:], uint32(base))
+		g := append([]byte(nil), f...)
+		n := int(binary.BigEndian.Uint16(g[4:]))
+		for j := 0; j < n; j++ {
+			rec := g[12+16*j:]
+			binary.BigEndian.PutUint32(rec[8:], binary.BigEndian.Uint32(rec[8:])+uint32(base))
+		}
+		out = append(out, g...)
+	}
+	return out
+}
+
+func TestLoadFontDir(t *testing.T) {
+	fs := mustFonts(t)
+	serif := fs.Fallback()[0]
+	dir := t.TempDir()
+	// A collection holding 楷体 and 黑体, and a plain file holding 仿宋.
+	ttc := makeTTC(fakeFace(t, serif, "KaiTi", "领航计划楷"), fakeFace(t, serif, "SimHei", "领航计划黑"))
+	if err := os.WriteFile(filepath.Join(dir, "collection.ttc"), ttc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "fangsong.ttf"), fakeFace(t, serif, "FangSong_GB2312", "领航计划仿"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		role   Role
+		source string // suffix of the serving file
+		has    rune
+	}{
+		{Heading2, "collection.ttc#0", '楷'},
+		{Heading1, "collection.ttc#1", '黑'},
+		{Body, "fangsong.ttf", '仿'},
+		{Title, "内置:NotoSerifSC-Bold.ttf", '标'},
+	}
+	for _, tt := range tests {
+		f := set.Font(tt.role)
+		if !strings.HasSuffix(f.Source, tt.source) || !f.Has(tt.has) {
+			t.Errorf("%s: served by %s (has %c: %v), want …%s", tt.role, f.Source, tt.has, f.Has(tt.has), tt.source)
+		}
+	}
+	// A character the user's 楷体 lacks falls back and still renders.
+	d := New(set, "测试", A4, Info{Created: fixedClock})
+	if err := d.Text(20, 20, "领航计划楷书体", Style{Role: Heading2}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(poppler(t, "pdftotext", writePDF(t, d), "-")); got != "领航计划楷书体" {
+		t.Errorf("pdftotext = %q", got)
+	}
+}
+
+// A font the engine cannot use fails when loaded, naming the file.
+func TestLoadBadFont(t *testing.T) {
+	serif := mustFonts(t).Fallback()[0]
+	good := fakeFace(t, serif, "SimHei", "黑")
+	cff := append([]byte("OTTO"), good[4:]...)
+	restricted := append([]byte(nil), good...)
+	setFsType(t, restricted, 2)
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"text.ttf", []byte("this is not a font at all"), "不是 TrueType 字体"},
+		{"short.ttf", []byte("abc"), "不完整"},
+		{"truncated.ttf", good[:200], "越界"},
+		{"cff.otf", cff, "CFF"},
+		{"restricted.ttf", restricted, "禁止嵌入"},
+		{"broken.ttc", []byte("ttcf\x00\x01\x00\x00\x00\x00\x00\x09"), "字体集"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, tt.name), tt.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(dir)
+			if err == nil {
+				t.Fatal("Load succeeded")
+			}
+			for _, w := range []string{tt.name, tt.want} {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil || !strings.Contains(err.Error(), "字体目录") {
+		t.Errorf("missing dir: err = %v", err)
+	}
+}
+
+func setFsType(t *testing.T, font []byte, v uint16) {
+	n := int(binary.BigEndian.Uint16(font[4:]))
+	for j := 0; j < n; j++ {
+		rec := font[12+16*j:]
+		if string(rec[:4]) == "OS/2" {
+			binary.BigEndian.PutUint16(font[binary.BigEndian.Uint32(rec[8:])+8:], v)
+			return
+		}
+	}
+	t.Fatal("no OS/2 table")
+}
+
+// A subset parses back with exactly the requested characters, the same
+// advances, and composite glyphs resolved.
+func TestSubset(t *testing.T) {
+	fs := mustFonts(t)
+	for _, role := range Roles {
+		f := fs.Font(role)
+		runes := []rune("领航计划Ａa1，。“”—…")
+		var keep []rune
+		for _, r := range runes {
+			if f.Has(r) {
+				keep = append(keep, r)
+			}
+		}
+		data, err := f.subset(keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		faces, err := parseFonts(data, "subset")
+		if err != nil {
+			t.Fatalf("%s: subset does not parse: %v", role, err)
+		}
+		s := faces[0]
+		if s.Runes() != len(keep) {
+			t.Errorf("%s: subset maps %d runes, want %d", role, s.Runes(), len(keep))
+		}
+		for _, r := range keep {
+			if s.advance(r) != f.advance(r) {
+				t.Errorf("%s: advance of %c: %v, want %v", role, r, s.advance(r), f.advance(r))
+			}
+			a, b := f.tables["glyf"][f.loca[f.glyph(r)]:f.loca[f.glyph(r)+1]], s.tables["glyf"][s.loca[s.glyph(r)]:s.loca[s.glyph(r)+1]]
+			if len(a) > 0 && int16(binary.BigEndian.Uint16(a)) >= 0 && string(a) != string(b[:len(a)]) {
+				t.Errorf("%s: outline of %c differs", role, r)
+			}
+		}
+		if len(data) > 200_000 {
+			t.Errorf("%s: subset of %d characters is %d bytes", role, len(keep), len(data))
+		}
+	}
+}
