@@ -91,6 +91,7 @@ func readCSV(data []byte, name string) (*sheetTable, error) {
 	if err := t.checkHeader(name); err != nil {
 		return nil, err
 	}
+	t.records = make([]rawRecord, 0, len(best)-bestH-1)
 	for i := bestH + 1; i < len(best); i++ {
 		if rec, ok := t.recordFromCells(i+1, best[i]); ok {
 			t.records = append(t.records, rec)

@@ -174,6 +174,13 @@ type sheetTable struct {
 	headings  []string
 	ignored   []string
 	records   []rawRecord
+	// cohorts memoises parseCohortChoice: most rows repeat a few values.
+	cohorts map[string]cohortChoice
+}
+
+type cohortChoice struct {
+	n      int
+	reason string
 }
 
 // rawRecord is one data row as read, before normalisation.
@@ -375,7 +382,7 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 		return nil, rep, err
 	}
 
-	var valid []*Applicant
+	valid := make([]*Applicant, 0, len(apps))
 	for i, a := range apps {
 		if photoErrs[i] != nil {
 			rowErrs[i] = append(rowErrs[i], photoErrs[i])
@@ -415,7 +422,8 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 	rep.Errors = all
 	rep.Rejected = len(all.Rows())
 
-	set := &ApplicantSet{Year: opts.Programme.Year, Source: name, SourceSHA256: hex.EncodeToString(sum[:]), Imported: now.UTC().Truncate(time.Second)}
+	set := &ApplicantSet{Year: opts.Programme.Year, Source: name, SourceSHA256: hex.EncodeToString(sum[:]), Imported: now.UTC().Truncate(time.Second),
+		Applicants: make([]Applicant, 0, len(valid))}
 	for _, a := range valid {
 		if rejected[a.Row] {
 			continue
@@ -477,7 +485,15 @@ func (t *sheetTable) applicant(rec *rawRecord, p *Programme, now time.Time, rep 
 	if rec.numeric[fCohort] && rec.cohort != 0 {
 		a.Cohort = rec.cohort
 	} else if trim(v[fCohort]) != "" {
-		n, reason := parseCohortChoice(p, v[fCohort])
+		ch, ok := t.cohorts[v[fCohort]]
+		if !ok {
+			ch.n, ch.reason = parseCohortChoice(p, v[fCohort])
+			if t.cohorts == nil {
+				t.cohorts = map[string]cohortChoice{}
+			}
+			t.cohorts[v[fCohort]] = ch
+		}
+		n, reason := ch.n, ch.reason
 		if reason != "" {
 			errs = append(errs, &FieldError{Column: ColCohort, Value: trim(v[fCohort]), Reason: reason})
 		}

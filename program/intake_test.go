@@ -657,3 +657,21 @@ func BenchmarkImportXLSX10000(b *testing.B) {
 		}
 	}
 }
+
+func ExampleImport() {
+	p, _ := Default()
+	csv := "姓名,性别,民族,政治面貌,身份证号,手机,电子邮箱,推荐单位,研究领域,工作单位及职务、职称,选择班次,个人简介\n" +
+		"王静,女,汉,党员,110105198001010024,+86 138 0013 8000,wj@example.com,中国电子学会,集成电路,清华大学 教授,☑北京班,简介\n" +
+		"李四,男,回族,群众,1.10105E+17,13800138001,ls@example,中国林学会,林学,北京林业大学 教授,河南班、北京班,简介\n"
+	_, rep, err := Import(context.Background(), strings.NewReader(csv), "报名.csv", ImportOptions{Programme: p, Now: time.Date(2022, 4, 1, 0, 0, 0, 0, time.UTC)})
+	if ve, ok := AsValidationError(err); ok {
+		ve.Errors.WriteTable(os.Stdout)
+	}
+	fmt.Println(rep.Rejected, "行不合格")
+	// Output:
+	// 文件      行  列          值              原因
+	// 报名.csv  3   E 身份证号  1.10105E+17     身份证号被Excel存成了数字（显示为1.10105E+17），后几位已丢失无法恢复；请将该列设为文本后重新填写
+	// 报名.csv  3   G 电子邮箱  l***@example    邮箱域名“example”不完整（缺少如.com、.cn的后缀）
+	// 报名.csv  3   K 选择班次  河南班、北京班  选择了2个班次（河南班、北京班）：每位学员限参加1个班次
+	// 1 行不合格
+}

@@ -159,7 +159,6 @@ var ethnicityAliases = map[string]string{
 // names: 党员 → 中共党员, 团员 → 共青团员, 无党派 → 无党派人士, 民盟 → 民盟盟员 …
 func NormalizePolitical(s string) string {
 	s = strings.Join(strings.FieldsFunc(s, isSpace), "")
-	s = strings.NewReplacer("（", "(", "）", ")").Replace(s)
 	if s == "" || IsPoliticalStatus(s) {
 		return s
 	}
@@ -245,12 +244,17 @@ func NormalizePhone(s string) string {
 	if !ok {
 		return s
 	}
-	intl := strings.HasPrefix(strings.TrimSpace(main), "+") || strings.HasPrefix(d, "0086")
-	if intl || (strings.HasPrefix(d, "86") && len(d) > 11) {
-		d = stripCountryCode(d)
+	intl := strings.HasPrefix(trim(main), "+") || strings.HasPrefix(d, "00")
+	switch {
+	case intl && (strings.HasPrefix(d, "86") || strings.HasPrefix(d, "0086")):
+		d = strings.TrimPrefix(strings.TrimPrefix(d, "00"), "86")
 		if !strings.HasPrefix(d, "0") && !isMobile(d) {
 			d = "0" + d // the trunk prefix is dropped in international format
 		}
+	case intl:
+		return "+" + strings.TrimPrefix(d, "00") // another country: keep it whole
+	case strings.HasPrefix(d, "86") && len(d) == 13 && isMobile(d[2:]):
+		d = d[2:]
 	}
 	if isMobile(d) {
 		return d

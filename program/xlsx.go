@@ -74,6 +74,7 @@ func xlsxTable(f *excelize.File, name, sheet string, rows [][]string, h int) (*s
 	fillMerged(f, sheet, rows, h+1)
 	pics := xlsxPictureRows(f, sheet, t.col[fPhoto], h+1)
 	idCol := t.col[fID]
+	t.records = make([]rawRecord, 0, len(rows)-h-1)
 	for i := h + 1; i < len(rows); i++ {
 		row := i + 1
 		rec, ok := t.recordFromCells(row, rows[i])
