@@ -13,7 +13,7 @@ func TestCheckID(t *testing.T) {
 		{makeID("11010519800101002"), ""},
 		{idWithX(), ""},
 		{makeID("65010219900229001"), "出生日期“19900229”不存在"}, // 1990 is no leap year
-		{makeID("65010219920229001"), ""},                     // 1992 is
+		{makeID("65010219920229001"), ""},                  // 1992 is
 		{makeID("83000019900101001"), "不是有效的省级行政区代码"},
 		{"", "必填项未填写"},
 		{"1.10105E+17", "被Excel存成了数字"},
@@ -26,7 +26,7 @@ func TestCheckID(t *testing.T) {
 		{"X10105198001010021", "只能由数字和末位X组成"},
 		{makeID("11010519000101001"), "推算年龄为122岁"},
 		{makeID("11010520040402001"), "推算年龄为17岁"}, // 18 tomorrow-ish: still 17 on testNow
-		{makeID("11010520040401001"), ""},          // 18 today
+		{makeID("11010520040401001"), ""},         // 18 today
 	}
 	for _, c := range cases {
 		got := CheckID(c.id, testNow)
