@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -60,13 +61,7 @@ func New(store storage.Store, opts Options) *Archive {
 		opts.SpoolDir = DefaultSpoolDir()
 	}
 	if opts.Endpoint == "" {
-		if s, ok := store.(fmt.Stringer); ok {
-			opts.Endpoint = s.String()
-		} else if d, ok := store.(interface{ Dir() string }); ok {
-			opts.Endpoint = "本地目录 " + d.Dir()
-		} else {
-			opts.Endpoint = fmt.Sprintf("%T", store)
-		}
+		opts.Endpoint = storeName(store)
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 4
@@ -75,6 +70,26 @@ func New(store storage.Store, opts Options) *Archive {
 		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return &Archive{store: store, opts: opts}
+}
+
+// storeName names a store for messages and for matching spooled batches
+// to their store; every process must derive the same name from the same
+// store. It uses the store's String method; else its Dir (storage/fs);
+// else the String of its Config (storage/s3, whose Store has no String
+// method yet; reflection keeps this package free of backend imports).
+func storeName(store storage.Store) string {
+	if s, ok := store.(fmt.Stringer); ok {
+		return s.String()
+	}
+	if d, ok := store.(interface{ Dir() string }); ok {
+		return "本地目录 " + d.Dir()
+	}
+	if m := reflect.ValueOf(store).MethodByName("Config"); m.IsValid() && m.Type().NumIn() == 0 && m.Type().NumOut() == 1 {
+		if s, ok := m.Call(nil)[0].Interface().(fmt.Stringer); ok {
+			return s.String()
+		}
+	}
+	return fmt.Sprintf("%T", store)
 }
 
 // DefaultSpoolDir is $XDG_CACHE_HOME/linghang/spool (or the platform's

@@ -323,8 +323,8 @@ type SpoolError struct {
 }
 
 func (e *SpoolError) Error() string {
-	return fmt.Sprintf("归档存储 %s 不可用（%v）：运行 %s 的 %d 份文档已暂存到 %s，将在下次运行或执行 linghang archive flush 时上传",
-		e.Endpoint, e.Err, e.RunID, e.Spooled, e.Dir)
+	return fmt.Sprintf("归档存储 %s 不可用：运行 %s 的 %d 份文档已暂存到 %s，将在下次运行或执行 linghang archive flush 时上传。原因：%v",
+		e.Endpoint, e.RunID, e.Spooled, e.Dir, e.Err)
 }
 
 func (e *SpoolError) Unwrap() error { return e.Err }
