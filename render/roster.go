@@ -7,12 +7,14 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
 
 	"linghang/program"
+	"linghang/render/typeset"
 )
 
 // RosterOptions selects what a roster (学员名单) shows.
@@ -25,6 +27,10 @@ type RosterOptions struct {
 	// WithID adds the 身份证号 column, masked as 110105********002X
 	// unless FullID is set too (FullID implies WithID).
 	WithID, FullID bool
+	// Fonts sets the PDF's type; nil means typeset.Default().
+	Fonts *typeset.Fonts
+	// Created dates the document; zero means now.
+	Created time.Time
 }
 
 // rosterColumn is one column of the roster.
@@ -34,8 +40,11 @@ type rosterColumn struct {
 	// width of "0"; a Han character takes two).
 	min, max float64
 	wrap     bool
-	center   bool
-	value    func(a *program.Applicant) string
+	// keep asks print to give the column its full width before wrapping
+	// any other column (phones, e-mail addresses, ID numbers).
+	keep   bool
+	center bool
+	value  func(a *program.Applicant) string
 }
 
 // rosterSheet is one list: a cohort, everyone, or the applicants whose
@@ -52,7 +61,7 @@ func rosterColumns(p *program.Programme, opts RosterOptions, withCohort bool) []
 		{header: "序号", min: 5, max: 7, center: true},
 	}
 	if withCohort {
-		cols = append(cols, rosterColumn{header: "班次", min: 8, max: 24, wrap: true, value: func(a *program.Applicant) string {
+		cols = append(cols, rosterColumn{header: "班次", min: 8, max: 24, wrap: true, keep: true, value: func(a *program.Applicant) string {
 			return cohortShort(p, a.Cohort)
 		}})
 	}
@@ -76,7 +85,7 @@ func rosterColumns(p *program.Programme, opts RosterOptions, withCohort bool) []
 		rosterColumn{header: "工作单位及职务、职称", min: 20, max: 40, wrap: true, value: func(a *program.Applicant) string { return a.Employer }},
 		rosterColumn{header: "研究领域", min: 10, max: 20, wrap: true, value: func(a *program.Applicant) string { return a.Field }},
 		rosterColumn{header: "手机", min: 12, max: 14, center: true, value: func(a *program.Applicant) string { return a.Mobile }},
-		rosterColumn{header: "电子邮箱", min: 12, max: 28, wrap: true, value: func(a *program.Applicant) string { return a.Email }},
+		rosterColumn{header: "电子邮箱", min: 12, max: 28, wrap: true, keep: true, value: func(a *program.Applicant) string { return a.Email }},
 		rosterColumn{header: "推荐单位", min: 12, max: 24, wrap: true, value: func(a *program.Applicant) string { return a.Recommender }},
 	)
 	return cols
@@ -510,4 +519,335 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 		}
 	}
 	return sw.Flush()
+}
+
+// ---- PDF ----
+
+// pdfColumn is a column of a printed table.
+type pdfColumn struct {
+	header string
+	width  float64 // mm
+	align  typeset.Align
+}
+
+// pdfSection is one table with its own heading and page numbers: a
+// cohort's roster, or one session's sign-in sheet.
+type pdfSection struct {
+	title    string // drawn at the top of every page
+	subtitle string // under the title, e.g. the date and session
+	footer   string // before the page number, e.g. 第3期 江苏班
+	cols     []pdfColumn
+	rows     [][]string
+	// blankTo adds empty rows until the last page is full (sign-in sheets
+	// leave room for late arrivals), but at most this many; 0 adds none.
+	blankTo int
+}
+
+// pdfTable lays out sections as ruled tables: the title, subtitle and
+// header row repeat on every page; rows grow to fit wrapped text and never
+// split across pages; each page is numbered 第 n 页 共 N 页 within its
+// section.
+type pdfTable struct {
+	page                  typeset.Page
+	left, right, top, bot float64 // margins, mm
+	body, head            typeset.Style
+	titleStyle, subStyle  typeset.Style
+	minRow, headRow, pad  float64 // mm
+	minSize               float64 // smallest type size a cell may shrink to
+}
+
+func (t *pdfTable) width() float64 { return t.page.W - t.left - t.right }
+
+// headerHeight is the height of the title block above the header row.
+func (t *pdfTable) headerHeight(s *pdfSection) float64 {
+	h := 12.0
+	if s.subtitle != "" {
+		h += 7
+	}
+	return h
+}
+
+// rowHeights measures every row: the tallest cell's wrapped lines plus
+// padding, at least minRow, at most what a page holds.
+func (t *pdfTable) rowHeights(fonts *typeset.Fonts, s *pdfSection, avail float64) ([]float64, error) {
+	hs := make([]float64, len(s.rows))
+	lead := t.leading()
+	for i, row := range s.rows {
+		h := t.minRow
+		for j, v := range row {
+			if v == "" {
+				continue
+			}
+			st := t.body
+			st.Field = s.cols[j].header
+			ls, err := fonts.Break(v, st, s.cols[j].width-2*t.pad)
+			if err != nil {
+				return nil, fmt.Errorf("第%d行“%s”：%w", i+1, s.cols[j].header, err)
+			}
+			h = math.Max(h, float64(len(ls))*lead+2*t.pad)
+		}
+		hs[i] = math.Min(h, avail)
+	}
+	return hs, nil
+}
+
+func (t *pdfTable) leading() float64 {
+	if t.body.Leading > 0 {
+		return t.body.Leading
+	}
+	return 1.5 * typeset.PtToMM(t.body.Size)
+}
+
+// paginate splits rows into pages of at most avail mm.
+func paginate(hs []float64, avail float64) [][2]int {
+	var pages [][2]int
+	start, used := 0, 0.0
+	for i, h := range hs {
+		if used+h > avail+0.01 && i > start {
+			pages = append(pages, [2]int{start, i})
+			start, used = i, 0
+		}
+		used += h
+	}
+	return append(pages, [2]int{start, len(hs)})
+}
+
+// draw adds the pages of every section to d.
+func (t *pdfTable) draw(d *typeset.Document, sections []pdfSection) error {
+	fonts := d.Fonts()
+	for si := range sections {
+		s := &sections[si]
+		top := t.top + t.headerHeight(s) + t.headRow
+		avail := t.page.H - t.bot - top
+		hs, err := t.rowHeights(fonts, s, avail)
+		if err != nil {
+			return fmt.Errorf("%s：%w", s.title, err)
+		}
+		pages := paginate(hs, avail)
+		if s.blankTo > 0 {
+			last := pages[len(pages)-1]
+			used := 0.0
+			for _, h := range hs[last[0]:last[1]] {
+				used += h
+			}
+			for n := 0; n < s.blankTo && used+t.minRow <= avail+0.01; n++ {
+				s.rows = append(s.rows, make([]string, len(s.cols)))
+				hs = append(hs, t.minRow)
+				used += t.minRow
+				pages[len(pages)-1][1]++
+			}
+		}
+		for pi, pg := range pages {
+			d.AddPageSize(t.page)
+			y, err := t.drawHead(d, s)
+			if err != nil {
+				return err
+			}
+			for i := pg[0]; i < pg[1]; i++ {
+				if err := t.drawRow(d, s, s.rows[i], y, hs[i], false); err != nil {
+					return fmt.Errorf("%s 第%d行：%w", s.title, i+1, err)
+				}
+				y += hs[i]
+			}
+			foot := fmt.Sprintf("第 %d 页 共 %d 页", pi+1, len(pages))
+			if s.footer != "" {
+				foot = s.footer + "　　" + foot
+			}
+			st := typeset.Style{Role: typeset.Table, Size: typeset.SizeSmall5, Align: typeset.Center, VAlign: typeset.Middle, Field: "页码"}
+			if _, err := d.Paragraph(typeset.Rect{X: t.left, Y: t.page.H - t.bot + 2, W: t.width(), H: 6}, foot, st); err != nil {
+				return err
+			}
+		}
+	}
+	return d.Err()
+}
+
+// drawHead draws the title block and the header row; it returns the top
+// of the first body row.
+func (t *pdfTable) drawHead(d *typeset.Document, s *pdfSection) (float64, error) {
+	y := t.top
+	st := t.titleStyle
+	st.Align, st.VAlign, st.Field = typeset.Center, typeset.Middle, "标题"
+	if _, err := d.Fit(typeset.Rect{X: t.left, Y: y, W: t.width(), H: 11}, s.title, st, 12); err != nil {
+		return 0, err
+	}
+	y += 12
+	if s.subtitle != "" {
+		st := t.subStyle
+		st.Align, st.VAlign, st.Field = typeset.Center, typeset.Middle, "副标题"
+		if _, err := d.Fit(typeset.Rect{X: t.left, Y: y, W: t.width(), H: 6}, s.subtitle, st, 8); err != nil {
+			return 0, err
+		}
+		y += 7
+	}
+	head := make([]string, len(s.cols))
+	for j, c := range s.cols {
+		head[j] = c.header
+	}
+	if err := t.drawRow(d, s, head, y, t.headRow, true); err != nil {
+		return 0, err
+	}
+	return y + t.headRow, nil
+}
+
+var headFill = typeset.Color{R: 0xE6, G: 0xE6, B: 0xE6}
+
+func (t *pdfTable) drawRow(d *typeset.Document, s *pdfSection, row []string, y, h float64, header bool) error {
+	x := t.left
+	pen := typeset.Pen{Width: 0.2}
+	for j, c := range s.cols {
+		cell := typeset.Rect{X: x, Y: y, W: c.width, H: h}
+		if header {
+			d.Fill(cell, headFill)
+		}
+		d.Rect(cell, pen)
+		if v := row[j]; v != "" {
+			st := t.body
+			align := c.align
+			if header {
+				st, align = t.head, typeset.Center
+			}
+			st.Align, st.VAlign, st.Field = align, typeset.Middle, c.header
+			inner := typeset.Rect{X: x + t.pad, Y: y + t.pad/2, W: c.width - 2*t.pad, H: h - t.pad}
+			fit, err := d.Fit(inner, v, st, t.minSize)
+			if err != nil {
+				return err
+			}
+			if fit.Overflow() {
+				return fmt.Errorf("“%s”一栏的内容 %q 太长，单元格放不下", c.header, v)
+			}
+		}
+		x += c.width
+	}
+	return nil
+}
+
+// pdfColumns sizes a sheet's columns for print: each column as wide as
+// its widest cell in the table's type, within the column's bounds; then
+// the wrapping columns (units, fields, e-mail) take up the slack or give up
+// width so that the table fills width mm exactly.
+func pdfColumns(fonts *typeset.Fonts, t *pdfTable, s rosterSheet, width float64) ([]pdfColumn, error) {
+	unit := typeset.PtToMM(t.body.Size) / 2 // one spreadsheet unit: half a Han character
+	ws := make([]float64, len(s.cols))
+	lo := make([]float64, len(s.cols))
+	total, flex := 0.0, 0.0
+	for j, c := range s.cols {
+		hw, err := fonts.Measure(c.header, t.head)
+		if err != nil {
+			return nil, err
+		}
+		natural := hw
+		for _, row := range s.rows {
+			if row[j] == "" {
+				continue
+			}
+			v, err := fonts.Measure(row[j], t.body)
+			if err != nil {
+				return nil, fmt.Errorf("“%s”一栏：%w", c.header, err)
+			}
+			natural = math.Max(natural, v)
+		}
+		natural += 2*t.pad + 0.5
+		lo[j] = math.Max(c.min*unit, hw+2*t.pad+0.5)
+		ws[j] = math.Min(math.Max(natural, lo[j]), math.Max(c.max*unit, lo[j]))
+		if !c.wrap || c.keep {
+			// Names, phones, IDs and e-mail addresses keep their full text.
+			ws[j] = math.Max(natural, lo[j])
+			lo[j] = ws[j]
+		} else {
+			flex += ws[j]
+		}
+		total += ws[j]
+	}
+	if flex == 0 {
+		flex = total
+	}
+	if d := width - total; d > 0 {
+		for j, c := range s.cols {
+			if (c.wrap && !c.keep) || flex == total {
+				ws[j] += d * ws[j] / flex
+			}
+		}
+	} else if d < 0 {
+		// Shrink the wrapping columns towards their minimum, in proportion
+		// to what each can give.
+		give := 0.0
+		for j := range ws {
+			give += ws[j] - lo[j]
+		}
+		k := math.Min(1, -d/math.Max(give, 1e-9))
+		total = 0
+		for j := range ws {
+			ws[j] -= (ws[j] - lo[j]) * k
+			total += ws[j]
+		}
+		if total > width+0.01 { // still too wide: scale everything
+			for j := range ws {
+				ws[j] *= width / total
+			}
+		}
+	}
+	cols := make([]pdfColumn, len(s.cols))
+	for j, c := range s.cols {
+		align := typeset.Left
+		if c.center {
+			align = typeset.Center
+		}
+		cols[j] = pdfColumn{header: c.header, width: ws[j], align: align}
+	}
+	return cols, nil
+}
+
+// rosterTable is the printed roster's layout: A4 landscape, 小五 宋体.
+func rosterTable() *pdfTable {
+	return &pdfTable{
+		page: typeset.A4.Landscape(), left: 12, right: 12, top: 10, bot: 12,
+		body:       typeset.Style{Role: typeset.Table, Size: typeset.SizeSmall5},
+		head:       typeset.Style{Role: typeset.Heading1, Size: typeset.SizeSmall5},
+		titleStyle: typeset.Style{Role: typeset.Title, Size: typeset.SizeSmall2},
+		subStyle:   typeset.Style{Role: typeset.Table, Size: typeset.Size5},
+		minRow:     7, headRow: 9, pad: 1.2, minSize: 7,
+	}
+}
+
+// RosterPDF writes the roster for printing: A4 landscape, one section per
+// cohort (after 全部 when every cohort is asked for), with the title and
+// header row repeated on every page and 第 n 页 共 N 页 below. opts.Fonts
+// (nil: typeset.Default) sets the type.
+func RosterPDF(w io.Writer, p *program.Programme, as []program.Applicant, opts RosterOptions) error {
+	sheets, err := rosterSheets(p, as, opts)
+	if err != nil {
+		return fmt.Errorf("render roster: %w", err)
+	}
+	fonts := opts.Fonts
+	if fonts == nil {
+		if fonts, err = typeset.Default(); err != nil {
+			return fmt.Errorf("render roster PDF: %w", err)
+		}
+	}
+	t := rosterTable()
+	sections := make([]pdfSection, len(sheets))
+	for i, s := range sheets {
+		cols, err := pdfColumns(fonts, t, s, t.width())
+		if err != nil {
+			return fmt.Errorf("render roster PDF: %s：%w", s.title, err)
+		}
+		sections[i] = pdfSection{
+			title:    s.title,
+			subtitle: fmt.Sprintf("共 %d 人（按%s排序）", len(s.rows), opts.Order),
+			footer:   s.name,
+			cols:     cols,
+			rows:     s.rows,
+		}
+	}
+	d := typeset.New(fonts, sheets[0].title, t.page, typeset.Info{
+		Title: sheets[0].title, Author: p.IssuingBody, Subject: "学员名单", Created: opts.Created,
+	})
+	if err := t.draw(d, sections); err != nil {
+		return fmt.Errorf("render roster PDF: %w", err)
+	}
+	if err := d.Write(w); err != nil {
+		return fmt.Errorf("render roster PDF: %w", err)
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"linghang/program"
+	"linghang/render/typeset"
 )
 
 func testProgramme(t testing.TB) *program.Programme {
@@ -425,6 +427,175 @@ func BenchmarkRosterXLSX10000(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := RosterXLSX(io.Discard, p, as, RosterOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// pdfPages returns the text of each page of pdf (pdftotext -layout).
+func pdfPages(t testing.TB, pdf []byte) []string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", in, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	pages := strings.Split(string(out), "\f")
+	if n := len(pages); n > 0 && strings.TrimSpace(pages[n-1]) == "" {
+		pages = pages[:n-1]
+	}
+	return pages
+}
+
+// pdfInfo returns pdfinfo's fields.
+func pdfInfo(t testing.TB, pdf []byte) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdfinfo", in).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v\n%s", err, out)
+	}
+	m := map[string]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok {
+			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return m
+}
+
+// squash removes the spaces pdftotext puts between spaced characters.
+func squash(s string) string { return strings.Join(strings.Fields(s), "") }
+
+func TestRosterPDF(t *testing.T) {
+	as := manyApplicants(400) // 40 per cohort: several pages each
+	as = append(as, testApplicants()...)
+	p := testProgramme(t)
+	var buf bytes.Buffer
+	if err := RosterPDF(&buf, p, as, RosterOptions{Cohort: 3}); err != nil {
+		t.Fatalf("RosterPDF: %v", err)
+	}
+	info := pdfInfo(t, buf.Bytes())
+	if !strings.Contains(info["Page size"], "841.89 x 595.28") {
+		t.Errorf("page size %q, want A4 landscape", info["Page size"])
+	}
+	pages := pdfPages(t, buf.Bytes())
+	if len(pages) < 2 {
+		t.Fatalf("%d pages, want the 45 people of cohort 3 on several", len(pages))
+	}
+	if info["Pages"] != strconv.Itoa(len(pages)) {
+		t.Errorf("pdfinfo pages %s, text pages %d", info["Pages"], len(pages))
+	}
+	for i, pg := range pages {
+		flat := squash(pg)
+		for _, want := range []string{"第3期江苏省科协党校班学员名单", "序号", "工作单位及职务、职称", "推荐单位",
+			fmt.Sprintf("第%d页共%d页", i+1, len(pages))} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("page %d lacks %q", i+1, want)
+			}
+		}
+	}
+	// Every applicant of cohort 3 appears exactly once, in stroke order.
+	var mine []program.Applicant
+	for _, a := range as {
+		if a.Cohort == 3 {
+			mine = append(mine, a)
+		}
+	}
+	program.SortByStrokes(mine)
+	all := squash(strings.Join(pages, "\n"))
+	last := -1
+	for _, a := range mine {
+		name := squash(a.Name)
+		if n := strings.Count(all, name+"男") + strings.Count(all, name+"女"); n != 1 {
+			t.Errorf("%s appears %d times, want once", a.Name, n)
+			continue
+		}
+		at := strings.Index(all, name+a.Gender)
+		if at < last {
+			t.Errorf("%s is out of stroke order", a.Name)
+		}
+		last = at
+	}
+	if strings.Contains(all, "19850301") {
+		t.Errorf("roster PDF shows birth dates from ID numbers without --with-id")
+	}
+}
+
+// TestRosterPDFCellsInside checks the display list: every piece of text
+// lies inside the page's printable area and each cell's text inside its
+// column.
+func TestRosterPDFCellsInside(t *testing.T) {
+	fonts, err := typeset.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := testApplicants()
+	as[0].Employer = strings.Repeat("中国科学院苏州纳米技术与纳米仿生研究所", 6)
+	p := testProgramme(t)
+	sheets, err := rosterSheets(p, as, RosterOptions{Cohort: 3, WithID: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := rosterTable()
+	cols, err := pdfColumns(fonts, tb, sheets[0], tb.width())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, c := range cols {
+		sum += c.width
+	}
+	if math.Abs(sum-tb.width()) > 0.01 {
+		t.Errorf("columns are %.2f mm wide in all, want %.2f", sum, tb.width())
+	}
+	d := typeset.New(fonts, "名单", tb.page, typeset.Info{})
+	if err := tb.draw(d, []pdfSection{{title: sheets[0].title, cols: cols, rows: sheets[0].rows}}); err != nil {
+		t.Fatal(err)
+	}
+	area := typeset.Rect{X: tb.left, Y: tb.top, W: tb.width(), H: tb.page.H - tb.top - tb.bot + 8}
+	n := 0
+	for _, op := range d.Ops() {
+		if op.Kind != typeset.OpText {
+			continue
+		}
+		n++
+		if !area.Contains(op.Box) {
+			t.Errorf("text %q at %v leaves the printable area %v", op.Text, op.Box, area)
+		}
+		x := tb.left
+		for _, c := range cols {
+			if op.Field == c.header {
+				col := typeset.Rect{X: x, Y: 0, W: c.width, H: tb.page.H}
+				if !col.Contains(op.Box) {
+					t.Errorf("%s text %q at %v leaves its column %v", c.header, op.Text, op.Box, col)
+				}
+			}
+			x += c.width
+		}
+	}
+	if n == 0 {
+		t.Fatal("no text drawn")
+	}
+}
+
+func BenchmarkRosterPDF10000(b *testing.B) {
+	p := testProgramme(b)
+	as := manyApplicants(10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := RosterPDF(io.Discard, p, as, RosterOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
