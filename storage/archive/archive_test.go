@@ -973,3 +973,64 @@ func TestFlushLeavesOtherStoresBatches(t *testing.T) {
 		t.Errorf("Flush on its own store = %+v, %v", rep, err)
 	}
 }
+
+// Verify tells a committed batch whose index update was lost (reindex
+// fixes it) from a batch without manifest (flush completes it).
+func TestVerifyExplainsUnindexed(t *testing.T) {
+	st := newFS(t)
+	a := newArchive(t, st, "")
+	ctx := context.Background()
+	m := commit(t, a, "run-1", noticeDoc("通知"))
+	if err := st.Delete(ctx, indexKey(2022)); err != nil {
+		t.Fatal(err)
+	}
+	open := newArchive(t, st, "")
+	b, err := open.Begin(ctx, "run-open", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := b.Add(ctx, formDoc(1, "", "张三", "", "x"))
+	var out bytes.Buffer
+	rep, err := a.Verify(ctx, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Unindexed) != 2 {
+		t.Fatalf("unindexed = %v, want 2", rep.Unindexed)
+	}
+	for obj, want := range map[string]string{m.Entries[0].Object: "reindex", e.Object: "flush"} {
+		found := false
+		for _, line := range strings.Split(out.String(), "\n") {
+			if strings.Contains(line, obj) && strings.Contains(line, want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("verify output does not suggest %s for %s:\n%s", want, obj, out.String())
+		}
+	}
+	b.Commit(ctx)
+}
+
+// A batch begun and abandoned before its first document leaves nothing.
+func TestFlushDropsEmptyBatch(t *testing.T) {
+	st := newFS(t)
+	spool := filepath.Join(t.TempDir(), "spool")
+	a := newArchive(t, st, spool)
+	ctx := context.Background()
+	b, err := a.Begin(ctx, "run-empty", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.st.close() // the process dies
+	rep, err := newArchive(t, st, spool).Flush(ctx)
+	if err != nil || len(rep.Runs) != 1 {
+		t.Fatalf("Flush = %+v, %v", rep, err)
+	}
+	if _, err := st.Stat(ctx, manifestKey("run-empty")); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("empty abandoned batch got a manifest: %v", err)
+	}
+	if ents, _ := os.ReadDir(spool); len(ents) != 0 {
+		t.Errorf("spool left: %v", ents)
+	}
+}

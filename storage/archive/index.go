@@ -38,7 +38,7 @@ func (a *Archive) readIndex(ctx context.Context, year int) ([]Entry, string, err
 	defer rc.Close()
 	entries, err := decodeIndex(rc)
 	if err != nil {
-		return nil, "", fmt.Errorf("索引 %s：%w", indexKey(year), err)
+		return nil, "", fmt.Errorf("索引 %s 损坏（可运行 linghang archive reindex 重建）：%w", indexKey(year), err)
 	}
 	return entries, info.ETag, nil
 }

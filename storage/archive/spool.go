@@ -276,6 +276,10 @@ func manifestKey(runID string) string { return runsDir + runID + ".json" }
 func (a *Archive) complete(ctx context.Context, st *runState) (m *Manifest, uploaded int, err error) {
 	_, statErr := os.Stat(filepath.Join(st.dir, "committed"))
 	committed := statErr == nil
+	if len(st.recs) == 0 && !committed && st.fromDisk {
+		// Begun and abandoned before its first document: nothing to keep.
+		return &Manifest{RunID: st.info.RunID}, 0, st.remove()
+	}
 	for i := range st.recs {
 		r := st.recs[i]
 		if r.State != stateSpooled || committed {

@@ -130,12 +130,22 @@ func (a *Archive) Verify(ctx context.Context, w io.Writer) (Report, error) {
 			rep.Unindexed = append(rep.Unindexed, info.Key)
 		}
 	}
+	var named map[string]Entry
+	if len(rep.Unindexed) > 0 {
+		if named, _, err = a.manifestEntries(ctx); err != nil {
+			return rep, err
+		}
+	}
 	sort.Slice(rep.Problems, func(i, j int) bool { return rep.Problems[i].Object < rep.Problems[j].Object })
 	for _, p := range rep.Problems {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", p.What, p.Object, p.Detail)
 	}
 	for _, k := range rep.Unindexed {
-		fmt.Fprintf(w, "未登记\t%s\t不在索引中（批次未提交或已中断；可运行 linghang archive flush 或 reindex）\n", k)
+		if _, ok := named[k]; ok {
+			fmt.Fprintf(w, "未登记\t%s\t批次已提交但索引缺少此版本：请运行 linghang archive reindex\n", k)
+		} else {
+			fmt.Fprintf(w, "未登记\t%s\t没有运行清单提到它（批次进行中或已中断）：可运行 linghang archive flush\n", k)
+		}
 	}
 	fmt.Fprintf(w, "已校验 %d 个版本，共 %s；问题 %d 个，未登记 %d 个。\n", rep.Checked, HumanSize(rep.Bytes), len(rep.Problems), len(rep.Unindexed))
 	return rep, nil
