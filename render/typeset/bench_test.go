@@ -2,7 +2,9 @@ package typeset
 
 import (
 	"io"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // onePage renders a one-page document in three roles: a title, a
@@ -27,15 +29,28 @@ func onePage(b testing.TB, fs *Fonts) *Document {
 
 // BenchmarkDocument measures whole documents: layout, subsetting, fpdf
 // and output. Fonts are parsed once, before the timer.
+// It also reports CPU time per document, which does not depend on how
+// busy the machine is (docs/s does).
 func BenchmarkDocument(b *testing.B) {
 	fs := mustFonts(b)
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if err := onePage(b, fs).Write(io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/doc")
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func BenchmarkDocumentParallel(b *testing.B) {

@@ -436,6 +436,7 @@ func (d *Document) Write(w io.Writer) (err error) {
 		}
 		name := fmt.Sprintf("%s-%d", sanitizePS(f.PostScript), i)
 		pdf.AddUTF8FontFromBytes(name, "", data)
+		pdf.SetFont(name, "", 10) // fpdf only prints a font it cannot parse; SetFont reports it
 		if err := pdf.Error(); err != nil {
 			return fmt.Errorf("生成 PDF《%s》：嵌入字体 %s：%w", d.name, f.Family, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"unicode/utf16"
@@ -200,6 +201,21 @@ func parseFace(data []byte, off int, source string) (f *Font, err error) {
 	if err := f.parseCmap(); err != nil {
 		return nil, bad("%v", err)
 	}
+	// A proportional em dash (Latin fonts, and Noto CJK without its
+	// 'fwid' feature) leaves gaps inside a 破折号 ——; draw U+2014 with the
+	// full-width box-drawing line instead. The text stays U+2014.
+	if g, b := f.bmp[0x2014], f.bmp[0x2500]; g != 0 && b != 0 &&
+		float64(f.advances[g]) < 0.95*f.upem && math.Abs(float64(f.advances[b])-f.upem) < 0.02*f.upem {
+		f.bmp[0x2014] = b
+	}
+	// Likewise a 省略号 …… sits on the middle of the line in Chinese, not
+	// on the baseline: use the midline ellipsis ⋯ where the font's … is low.
+	if g, m := f.bmp[0x2026], f.bmp[0x22EF]; g != 0 && m != 0 &&
+		math.Abs(float64(f.advances[m])-f.upem) < 0.02*f.upem {
+		if _, yMax, ok := f.glyphYBounds(g); ok && float64(yMax) < 0.25*f.upem {
+			f.bmp[0x2026] = m
+		}
+	}
 	f.ascent, f.descent = 0.88, 0.12
 	if os2 := f.tables["OS/2"]; len(os2) >= 72 {
 		f.fsType = binary.BigEndian.Uint16(os2[8:])
@@ -214,6 +230,18 @@ func parseFace(data []byte, off int, source string) (f *Font, err error) {
 		return nil, bad("name 表没有字体族名")
 	}
 	return f, nil
+}
+
+// glyphYBounds returns the vertical extent of glyph g from its header.
+func (f *Font) glyphYBounds(g uint16) (yMin, yMax int16, ok bool) {
+	if int(g) >= f.numGlyphs {
+		return 0, 0, false
+	}
+	d := f.tables["glyf"][f.loca[g]:f.loca[g+1]]
+	if len(d) < 10 {
+		return 0, 0, false
+	}
+	return int16(binary.BigEndian.Uint16(d[4:])), int16(binary.BigEndian.Uint16(d[8:])), true
 }
 
 func (f *Font) parseCmap() error {

@@ -47,7 +47,8 @@ rare = [c for c in open(sys.argv[1], encoding="utf-8").read() if ord(c) > 0x2000
 common = [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x180)]
 common += [chr(c) for c in range(0x2000, 0x2070)]   # general punctuation: — … ‘ ’ “ ” ‰ ※
 common += [chr(c) for c in range(0x2100, 0x2200)]   # letterlike, number forms: ℃ № Ⅰ
-common += [chr(c) for c in range(0x2460, 0x2500)]   # enclosed numerals ① ⑴ ⒈
+common += [chr(c) for c in range(0x2190, 0x2300)]   # arrows, math operators: → × ≤ ⋯ (centred ellipsis)
+common += [chr(c) for c in range(0x2460, 0x2580)]   # enclosed numerals ① ⑴ ⒈, box drawing ─
 common += [chr(c) for c in range(0x25A0, 0x2600)]   # geometric shapes □ ■ ○ ●
 common += [chr(c) for c in range(0x3000, 0x3040)]   # CJK symbols and punctuation
 common += [chr(c) for c in range(0xFE10, 0xFE20)] + [chr(c) for c in range(0xFE30, 0xFE50)]
@@ -67,7 +68,9 @@ cut() { # src dst textfile
 		--name-IDs='*' --name-languages='*' --name-legacy \
 		--drop-tables+=GSUB,GPOS,GDEF,BASE,vhea,vmtx,VORG,DSIG,meta
 	if [ -n "${4:-}" ]; then rename "$2" "$4"; fi
-	gzip -n -9 -c "$2" >"$here/$(basename "$2").gz"
+	out="$here/$(basename "$2").gz"
+	gzip -n -9 -c "$2" >"$out.tmp"
+	mv "$out.tmp" "$out" # atomic: a build never embeds half a file
 }
 # OFL Reserved Font Names ("霞鹜", "LXGW") may not be used by modified
 # versions: the subset of LXGW WenKai is renamed.
