@@ -110,9 +110,21 @@ func (s *Store) ObjectLock() bool { return s.locked }
 
 func (s *Store) object(key string) string { return s.cfg.Prefix + key }
 
+// checkKey checks key and that it still fits S3's key limit behind the
+// store's prefix.
+func (s *Store) checkKey(key string) error {
+	if err := storage.CheckKey(key); err != nil {
+		return err
+	}
+	if n := len(s.cfg.Prefix) + len(key); n > storage.MaxKeyLen {
+		return &storage.KeyError{Key: key, Reason: fmt.Sprintf("加上前缀 %s 后长 %d 字节，超过 S3 上限 %d", s.cfg.Prefix, n, storage.MaxKeyLen)}
+	}
+	return nil
+}
+
 // Put implements storage.Store.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.PutOptions) (storage.Info, error) {
-	if err := storage.CheckKey(key); err != nil {
+	if err := s.checkKey(key); err != nil {
 		return storage.Info{}, err
 	}
 	if err := storage.CheckMetadata(opts.Metadata); err != nil {
@@ -229,7 +241,7 @@ func (s *Store) putMultipart(ctx context.Context, key string, sp *spooled, po, c
 // Get implements storage.Store. The body must be read within the call's
 // deadline (Timeout plus the object's size at 1 MiB/s).
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
-	if err := storage.CheckKey(key); err != nil {
+	if err := s.checkKey(key); err != nil {
 		return nil, storage.Info{}, err
 	}
 	cctx, cancel := context.WithCancel(ctx)
@@ -279,7 +291,7 @@ func (b *body2) Close() error {
 
 // Stat implements storage.Store.
 func (s *Store) Stat(ctx context.Context, key string) (storage.Info, error) {
-	if err := storage.CheckKey(key); err != nil {
+	if err := s.checkKey(key); err != nil {
 		return storage.Info{}, err
 	}
 	var oi minio.ObjectInfo
@@ -423,6 +435,9 @@ func (s *Store) call(ctx context.Context, size int64, fn func(ctx context.Contex
 		}
 		wait := backoff/2 + rand.N(backoff/2+1)
 		if s.sleep(ctx, wait) != nil {
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return fmt.Errorf("%w（上次错误：%v）", context.Canceled, err)
+			}
 			return err
 		}
 		backoff = min(2*backoff, 3*time.Second)

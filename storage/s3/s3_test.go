@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"linghang/storage"
 	"linghang/storage/storagetest"
@@ -384,4 +385,61 @@ func BenchmarkPut100KB(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "objects/s")
+}
+
+// offline is a Store for an endpoint nobody listens on, built without
+// New's checks.
+func offline(t *testing.T, timeout time.Duration) *Store {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := l.Addr().String()
+	l.Close()
+	cfg := Config{Endpoint: ep, Bucket: "linghang-test", Prefix: "p/", Region: "us-east-1", AccessKey: "a", SecretKey: "b", Timeout: timeout,
+		MultipartThreshold: DefaultMultipartThreshold, PartSize: DefaultPartSize}
+	c, err := minio.New(ep, &minio.Options{Creds: credentials.NewStaticV4("a", "b", ""), Region: "us-east-1", TrailingHeaders: true, MaxRetries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Store{cfg: cfg, client: c, core: minio.Core{Client: c}, sleep: sleepCtx}
+}
+
+// Cancelling a call while it waits to retry is a cancellation, not an
+// outage: the caller asked to stop.
+func TestCancelDuringRetries(t *testing.T) {
+	st := offline(t, time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	_, err := st.Put(ctx, "k", strings.NewReader("x"), storage.PutOptions{})
+	if !errors.Is(err, context.Canceled) || storage.IsTransient(err) {
+		t.Errorf("Put cancelled during retries: err = %v, want context.Canceled, not transient", err)
+	}
+}
+
+func TestDownIsTransient(t *testing.T) {
+	st := offline(t, 500*time.Millisecond)
+	ctx := context.Background()
+	_, err := st.Put(ctx, "k", strings.NewReader("x"), storage.PutOptions{})
+	_, serr := st.Stat(ctx, "k")
+	_, lerr := st.List(ctx, "")
+	for _, err := range []error{err, serr, lerr} {
+		if !storage.IsTransient(err) || !strings.Contains(err.Error(), st.cfg.Endpoint) {
+			t.Errorf("err = %v, want transient naming %s", err, st.cfg.Endpoint)
+		}
+	}
+}
+
+func TestKeyTooLongWithPrefix(t *testing.T) {
+	st := offline(t, time.Second)
+	st.cfg.Prefix = strings.Repeat("p", 200) + "/"
+	key := strings.Repeat("a/", 460) + "b" // 921 bytes: valid alone, not behind the prefix
+	if err := storage.CheckKey(key); err != nil {
+		t.Fatal(err)
+	}
+	_, err := st.Put(context.Background(), key, strings.NewReader("x"), storage.PutOptions{})
+	if !errors.Is(err, storage.ErrInvalidKey) || !strings.Contains(err.Error(), "超过 S3 上限") {
+		t.Errorf("Put: err = %v, want ErrInvalidKey about the S3 limit", err)
+	}
 }
