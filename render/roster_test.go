@@ -432,6 +432,15 @@ func BenchmarkRosterXLSX10000(b *testing.B) {
 	}
 }
 
+func testFonts(t testing.TB) *typeset.Fonts {
+	t.Helper()
+	fonts, err := typeset.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fonts
+}
+
 // pdfPages returns the text of each page of pdf (pdftotext -layout).
 func pdfPages(t testing.TB, pdf []byte) []string {
 	t.Helper()
@@ -537,10 +546,7 @@ func TestRosterPDF(t *testing.T) {
 // lies inside the page's printable area and each cell's text inside its
 // column.
 func TestRosterPDFCellsInside(t *testing.T) {
-	fonts, err := typeset.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fonts := testFonts(t)
 	as := testApplicants()
 	as[0].Employer = strings.Repeat("中国科学院苏州纳米技术与纳米仿生研究所", 6)
 	p := testProgramme(t)
