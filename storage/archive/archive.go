@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"linghang/storage"
@@ -47,6 +48,9 @@ type Options struct {
 type Archive struct {
 	store storage.Store
 	opts  Options
+
+	mu      sync.Mutex
+	indexes map[int]cachedIndex // by year
 }
 
 // New returns an archive over store.
@@ -69,7 +73,7 @@ func New(store storage.Store, opts Options) *Archive {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Archive{store: store, opts: opts}
+	return &Archive{store: store, opts: opts, indexes: map[int]cachedIndex{}}
 }
 
 // storeName names a store for messages and for matching spooled batches

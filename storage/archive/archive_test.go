@@ -1034,3 +1034,21 @@ func TestFlushDropsEmptyBatch(t *testing.T) {
 		t.Errorf("spool left: %v", ents)
 	}
 }
+
+// The parsed index is cached by ETag: another writer's commit is seen.
+func TestIndexCacheSeesOtherWriters(t *testing.T) { forEachStore(t, testIndexCacheSeesOtherWriters) }
+
+func testIndexCacheSeesOtherWriters(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	reader, writer := newArchive(t, st, ""), newArchive(t, st, "")
+	for i := 1; i <= 3; i++ {
+		commit(t, writer, fmt.Sprintf("run-%d", i), formDoc(1, "", fmt.Sprintf("学员%d", i), "", "x"))
+		es, err := reader.Find(ctx, Query{Year: 2022})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != i {
+			t.Fatalf("after commit %d the reader finds %d documents", i, len(es))
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,19 +29,42 @@ func indexKey(year int) string { return fmt.Sprintf("%s%d.jsonl", indexDir, year
 const maxIndexTries = 32
 
 func (a *Archive) readIndex(ctx context.Context, year int) ([]Entry, string, error) {
-	rc, info, err := a.store.Get(ctx, indexKey(year))
+	key := indexKey(year)
+	// A parsed index is reused while its ETag is unchanged: a Stat is
+	// much cheaper than reading and parsing a year of entries.
+	if info, err := a.store.Stat(ctx, key); err == nil {
+		a.mu.Lock()
+		c, ok := a.indexes[year]
+		a.mu.Unlock()
+		if ok && info.ETag != "" && c.etag == info.ETag {
+			return slices.Clip(c.entries), c.etag, nil
+		}
+	}
+	rc, info, err := a.store.Get(ctx, key)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, "", nil
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("读取索引 %s：%w", indexKey(year), err)
+		return nil, "", fmt.Errorf("读取索引 %s：%w", key, err)
 	}
 	defer rc.Close()
 	entries, err := decodeIndex(rc)
 	if err != nil {
-		return nil, "", fmt.Errorf("索引 %s 损坏（可运行 linghang archive reindex 重建）：%w", indexKey(year), err)
+		return nil, "", fmt.Errorf("索引 %s 损坏（可运行 linghang archive reindex 重建）：%w", key, err)
 	}
-	return entries, info.ETag, nil
+	if info.ETag != "" {
+		a.mu.Lock()
+		a.indexes[year] = cachedIndex{etag: info.ETag, entries: entries}
+		a.mu.Unlock()
+	}
+	// Clipped, so a caller's append never writes into the cached array.
+	return slices.Clip(entries), info.ETag, nil
+}
+
+// cachedIndex is a parsed year index and the ETag it was read at.
+type cachedIndex struct {
+	etag    string
+	entries []Entry
 }
 
 func decodeIndex(r io.Reader) ([]Entry, error) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -289,6 +290,7 @@ func (a *Archive) Reindex(ctx context.Context) (ReindexReport, error) {
 		sortEntries(es)
 		want := encodeIndex(es)
 		err := a.updateIndex(ctx, y, func(cur []Entry) ([]Entry, bool) {
+			cur = slices.Clone(cur) // cur may be the cached index: never sort it in place
 			sortEntries(cur)
 			return es, string(encodeIndex(cur)) != string(want) || cur == nil
 		})
