@@ -30,6 +30,7 @@ type Store struct {
 	client *minio.Client
 	core   minio.Core
 	locked bool // the bucket has object lock enabled
+	page   int  // List page size; 0 means the server's (1000)
 
 	// sleep waits between retries; tests may shorten it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -317,7 +318,7 @@ func (s *Store) List(ctx context.Context, prefix string) ([]storage.Info, error)
 	var out []storage.Info
 	err := s.call(ctx, 0, func(ctx context.Context) error {
 		out = out[:0]
-		for oi := range s.client.ListObjects(ctx, s.cfg.Bucket, minio.ListObjectsOptions{Prefix: s.object(prefix), Recursive: true}) {
+		for oi := range s.client.ListObjects(ctx, s.cfg.Bucket, minio.ListObjectsOptions{Prefix: s.object(prefix), Recursive: true, MaxKeys: s.page}) {
 			if oi.Err != nil {
 				return oi.Err
 			}

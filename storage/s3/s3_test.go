@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -441,5 +442,33 @@ func TestKeyTooLongWithPrefix(t *testing.T) {
 	_, err := st.Put(context.Background(), key, strings.NewReader("x"), storage.PutOptions{})
 	if !errors.Is(err, storage.ErrInvalidKey) || !strings.Contains(err.Error(), "超过 S3 上限") {
 		t.Errorf("Put: err = %v, want ErrInvalidKey about the S3 limit", err)
+	}
+}
+
+// List follows continuation tokens to the last page.
+func TestListPages(t *testing.T) {
+	srv := testServer(t)
+	st := srv.store(t, srv.config(t))
+	st.page = 4
+	ctx := context.Background()
+	var want []string
+	for i := range 23 {
+		key := fmt.Sprintf("第%d期/%02d.pdf", i%3+1, i)
+		want = append(want, key)
+		if _, err := st.Put(ctx, key, strings.NewReader(key), storage.PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Sort(want)
+	infos, err := st.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, in := range infos {
+		got = append(got, in.Key)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("List with 4 keys a page = %q, want %q", got, want)
 	}
 }
