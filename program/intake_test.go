@@ -675,3 +675,35 @@ func ExampleImport() {
 	// 报名.csv  3   K 选择班次  河南班、北京班  选择了2个班次（河南班、北京班）：每位学员限参加1个班次
 	// 1 行不合格
 }
+
+func TestImportXLSXMergedCellsAndSplitEmployer(t *testing.T) {
+	// A 推荐单位 merged down over three applicants, and 工作单位 / 职务 /
+	// 职称 in columns of their own.
+	f := excelize.NewFile()
+	defer f.Close()
+	h := []string{"推荐单位", "姓名", "性别", "民族", "政治面貌", "身份证号", "手机", "电子邮箱", "研究领域", "工作单位", "职务", "职称", "选择班次", "个人简介"}
+	f.SetSheetRow("Sheet1", "A1", &h)
+	for i := 0; i < 3; i++ {
+		g := goodRow(i, false)
+		row := []string{"", g[1], g[2], g[3], g[4], g[5], g[6], g[8], g[9], "东南大学", "副院长", "教授", "江苏班", g[12]}
+		if i == 0 {
+			row[0] = "江苏省科协"
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		f.SetSheetRow("Sheet1", cell, &row)
+	}
+	if err := f.MergeCell("Sheet1", "A2", "A4"); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	f.WriteTo(&b)
+	set, _, err := Import(context.Background(), &b, "merged.xlsx", ImportOptions{Programme: testProgramme(t), Now: testNow})
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	for _, a := range set.Applicants {
+		if a.Recommender != "江苏省科协" || a.Employer != "东南大学 副院长 教授" {
+			t.Errorf("row %d: 推荐单位 %q, 工作单位 %q", a.Row, a.Recommender, a.Employer)
+		}
+	}
+}

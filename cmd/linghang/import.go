@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/width"
+
 	"linghang/program"
 	"linghang/storage/archive"
 )
@@ -155,13 +157,32 @@ func writeImportReport(w io.Writer, rep *program.Report, set *program.ApplicantS
 		}
 		sort.Ints(nums)
 		fmt.Fprintln(w, "\n各期人数：")
-		for _, n := range nums {
-			title := fmt.Sprintf("第%d期", n)
+		titles := make([]string, len(nums))
+		widest := 0
+		for i, n := range nums {
+			titles[i] = fmt.Sprintf("第%d期", n)
 			if c, ok := prog.Cohort(n); ok {
-				title = c.Title()
+				titles[i] = c.Title()
 			}
-			fmt.Fprintf(w, "  %s  %d 人\n", title, count[n])
+			widest = max(widest, reportWidth(titles[i]))
+		}
+		for i, n := range nums {
+			fmt.Fprintf(w, "  %s%s  %4d 人\n", titles[i], strings.Repeat(" ", widest-reportWidth(titles[i])), count[n])
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// reportWidth counts East Asian wide characters as two columns.
+func reportWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
