@@ -1052,3 +1052,31 @@ func testIndexCacheSeesOtherWriters(t *testing.T, st storage.Store) {
 		}
 	}
 }
+
+// The store fails after the manifest is written, before the index: the
+// batch is committed, and the next flush brings the index up to date.
+func TestIndexUpdateFinishedByFlush(t *testing.T) {
+	st := &flaky{Store: newFS(t), failAt: 3} // version, manifest, then the index fails
+	spool := filepath.Join(t.TempDir(), "spool")
+	a := newArchive(t, st, spool)
+	ctx := context.Background()
+	b, err := a.Begin(ctx, "run-1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Add(ctx, noticeDoc("通知"))
+	_, err = b.Commit(ctx)
+	if err == nil || !strings.Contains(err.Error(), "文档都已保存") {
+		t.Fatalf("Commit = %v, want the index left for later", err)
+	}
+	if _, err := st.Store.Stat(ctx, manifestKey("run-1")); err != nil {
+		t.Fatalf("manifest not written: %v", err)
+	}
+	st.setDown(false)
+	if rep, err := a.Flush(ctx); err != nil || len(rep.Runs) != 1 || rep.Uploaded != 0 {
+		t.Fatalf("Flush = %+v, %v", rep, err)
+	}
+	if es, _ := a.Find(ctx, Query{}); len(es) != 1 {
+		t.Errorf("index has %d entries after flush, want 1", len(es))
+	}
+}

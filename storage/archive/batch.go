@@ -323,6 +323,10 @@ type SpoolError struct {
 }
 
 func (e *SpoolError) Error() string {
+	if e.Spooled == 0 {
+		return fmt.Sprintf("归档存储 %s 不可用：运行 %s 的文档都已保存，但清单或索引尚未写完（记录在 %s），将在下次运行或执行 linghang archive flush 时补上。原因：%v",
+			e.Endpoint, e.RunID, e.Dir, e.Err)
+	}
 	return fmt.Sprintf("归档存储 %s 不可用：运行 %s 的 %d 份文档已暂存到 %s，将在下次运行或执行 linghang archive flush 时上传。原因：%v",
 		e.Endpoint, e.RunID, e.Spooled, e.Dir, e.Err)
 }
