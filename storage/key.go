@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -221,4 +222,14 @@ func HeaderSize(v string) int {
 		return len(v)
 	}
 	return len("=?UTF-8?B??=") + (len(v)+2)/3*4
+}
+
+// CheckPutOptions checks what a backend must refuse before writing: the
+// metadata (CheckMetadata) and CreateOnly together with IfMatch, which
+// contradict each other.
+func CheckPutOptions(opts PutOptions) error {
+	if opts.CreateOnly && opts.IfMatch != "" {
+		return errors.New("CreateOnly 与 IfMatch 不能同时使用")
+	}
+	return CheckMetadata(opts.Metadata)
 }

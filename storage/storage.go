@@ -50,7 +50,7 @@ type PutOptions struct {
 	ContentType string
 	Metadata    map[string]string // user metadata; keys ASCII [a-z0-9-], values any UTF-8
 	CreateOnly  bool              // fail with ErrExists if the key exists
-	IfMatch     string            // fail with ErrPrecondition unless the ETag matches
+	IfMatch     string            // fail with ErrPrecondition unless the ETag matches; not with CreateOnly
 	RetainUntil time.Time         // object-lock retention, where supported
 }
 

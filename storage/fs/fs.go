@@ -104,7 +104,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 	if err := storage.CheckKey(key); err != nil {
 		return storage.Info{}, err
 	}
-	if err := storage.CheckMetadata(opts.Metadata); err != nil {
+	if err := storage.CheckPutOptions(opts); err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
 	}
 	dir := path.Dir(key)

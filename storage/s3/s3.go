@@ -128,7 +128,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 	if err := s.checkKey(key); err != nil {
 		return storage.Info{}, err
 	}
-	if err := storage.CheckMetadata(opts.Metadata); err != nil {
+	if err := storage.CheckPutOptions(opts); err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
 	}
 	sp, err := spool(ctx, r)

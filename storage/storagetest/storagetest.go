@@ -331,6 +331,10 @@ func testInvalidMetadata(t *testing.T, s storage.Store) {
 			t.Errorf("Put with metadata %.40q: err = %v, want ErrInvalidKey", md, err)
 		}
 	}
+	_, err := s.Put(context.Background(), "meta", strings.NewReader("x"), storage.PutOptions{CreateOnly: true, IfMatch: "0123"})
+	if err == nil {
+		t.Errorf("Put with CreateOnly and IfMatch succeeded")
+	}
 	if _, err := s.Stat(context.Background(), "meta"); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("refused Put left an object: Stat err = %v", err)
 	}
