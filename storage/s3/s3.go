@@ -15,6 +15,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -240,53 +241,73 @@ func (s *Store) putMultipart(ctx context.Context, key string, sp *spooled, po, c
 }
 
 // Get implements storage.Store. The body must be read within the call's
-// deadline (Timeout plus the object's size at 1 MiB/s).
+// deadline (Timeout plus the object's size at 1 MiB/s); past it reads fail
+// with a transient error.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
 	if err := s.checkKey(key); err != nil {
 		return nil, storage.Info{}, err
 	}
+	// The body outlives the call, so its context is cancelled by a timer
+	// that is extended once the size is known; timedOut tells that
+	// cancellation from the caller's.
+	d := &deadline{}
 	cctx, cancel := context.WithCancel(ctx)
-	timer := time.AfterFunc(s.cfg.Timeout, cancel)
+	d.timer = time.AfterFunc(s.cfg.Timeout, func() { d.timedOut.Store(true); cancel() })
+	d.stop = func() { d.timer.Stop(); cancel() }
 	var (
 		body io.ReadCloser
 		oi   minio.ObjectInfo
 	)
-	err := s.call(cctx, 0, func(ctx context.Context) (err error) {
+	err := s.call(cctx, 0, func(context.Context) (err error) {
 		body, oi, _, err = s.core.GetObject(cctx, s.cfg.Bucket, s.object(key), minio.GetObjectOptions{})
-		return err
+		return d.wrap(err)
 	})
 	if err != nil {
-		timer.Stop()
-		cancel()
+		d.stop()
 		if classify(err) == kindNotFound {
 			return nil, storage.Info{}, fmt.Errorf("读取 %s：%w", key, storage.ErrNotFound)
 		}
 		return nil, storage.Info{}, s.fail("读取", key, err)
 	}
-	timer.Reset(s.cfg.Timeout + time.Duration(oi.Size/minRate)*time.Second)
-	return &body2{ReadCloser: body, stop: func() { timer.Stop(); cancel() }, key: key, s: s}, s.info(key, oi), nil
+	d.timer.Reset(s.cfg.Timeout + time.Duration(oi.Size/minRate)*time.Second)
+	return &body2{ReadCloser: body, d: d, key: key, s: s}, s.info(key, oi), nil
 }
 
-// body2 releases the call's context when closed and names the endpoint
-// in read errors.
+// deadline bounds a Get and its body.
+type deadline struct {
+	timer    *time.Timer
+	timedOut atomic.Bool
+	stop     func()
+}
+
+// wrap marks err as a timeout when the deadline, not the caller, ended it.
+func (d *deadline) wrap(err error) error {
+	if err != nil && d.timedOut.Load() {
+		return fmt.Errorf("%w: %v", context.DeadlineExceeded, err)
+	}
+	return err
+}
+
+// body2 ends the Get's deadline when closed and names the endpoint in read
+// errors.
 type body2 struct {
 	io.ReadCloser
-	stop func()
-	key  string
-	s    *Store
+	d   *deadline
+	key string
+	s   *Store
 }
 
 func (b *body2) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil && err != io.EOF {
-		err = b.s.fail("读取", b.key, err)
+		err = b.s.fail("读取", b.key, b.d.wrap(err))
 	}
 	return n, err
 }
 
 func (b *body2) Close() error {
 	err := b.ReadCloser.Close()
-	b.stop()
+	b.d.stop()
 	return err
 }
 

@@ -398,6 +398,12 @@ func offline(t *testing.T, timeout time.Duration) *Store {
 	}
 	ep := l.Addr().String()
 	l.Close()
+	return storeAt(t, ep, timeout)
+}
+
+// storeAt is a Store for endpoint, built without New's checks.
+func storeAt(t *testing.T, ep string, timeout time.Duration) *Store {
+	t.Helper()
 	cfg := Config{Endpoint: ep, Bucket: "linghang-test", Prefix: "p/", Region: "us-east-1", AccessKey: "a", SecretKey: "b", Timeout: timeout,
 		MultipartThreshold: DefaultMultipartThreshold, PartSize: DefaultPartSize}
 	c, err := minio.New(ep, &minio.Options{Creds: credentials.NewStaticV4("a", "b", ""), Region: "us-east-1", TrailingHeaders: true, MaxRetries: 1})
@@ -405,6 +411,49 @@ func offline(t *testing.T, timeout time.Duration) *Store {
 		t.Fatal(err)
 	}
 	return &Store{cfg: cfg, client: c, core: minio.Core{Client: c}, sleep: sleepCtx}
+}
+
+// A server that sends the headers and part of the body, then stalls: the
+// read fails after the deadline, transient, naming the endpoint; and one
+// that never answers at all fails the Get itself the same way.
+func TestStalledGet(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/hang") {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		w.Header().Set("Content-Length", "1000000")
+		w.Header().Set("ETag", `"0123456789abcdef0123456789abcdef"`)
+		w.Header().Set("Last-Modified", time.Now().UTC().Format(http.TimeFormat))
+		w.Write(make([]byte, 1000))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer ts.Close()
+	st := storeAt(t, strings.TrimPrefix(ts.URL, "http://"), 400*time.Millisecond)
+
+	rc, _, err := st.Get(context.Background(), "stall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.Copy(io.Discard, rc)
+	rc.Close()
+	if !storage.IsTransient(err) || !strings.Contains(err.Error(), st.cfg.Endpoint) {
+		t.Errorf("reading a stalled body: err = %v, want transient naming %s", err, st.cfg.Endpoint)
+	}
+
+	_, _, err = st.Get(context.Background(), "hang")
+	if !storage.IsTransient(err) || !strings.Contains(err.Error(), st.cfg.Endpoint) {
+		t.Errorf("Get from a hung server: err = %v, want transient naming %s", err, st.cfg.Endpoint)
+	}
 }
 
 // Cancelling a call while it waits to retry is a cancellation, not an
