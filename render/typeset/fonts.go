@@ -252,8 +252,12 @@ func fontFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// systemDirs are the fontconfig default directories.
-func systemDirs() []string {
+// systemDirs lists the directories searched for installed fonts (a
+// variable so tests can point it elsewhere).
+var systemDirs = defaultSystemDirs
+
+// defaultSystemDirs are the fontconfig default directories.
+func defaultSystemDirs() []string {
 	dirs := []string{"/usr/share/fonts", "/usr/local/share/fonts", "/usr/share/fonts/truetype", "/Library/Fonts", "/System/Library/Fonts", `C:\Windows\Fonts`}
 	if home, err := os.UserHomeDir(); err == nil {
 		dirs = append(dirs, filepath.Join(home, ".fonts"), filepath.Join(home, ".local/share/fonts"), filepath.Join(home, "Library/Fonts"))

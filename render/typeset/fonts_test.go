@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -175,4 +176,63 @@ func TestSubset(t *testing.T) {
 			t.Errorf("%s: subset of %d characters is %d bytes", role, len(keep), len(data))
 		}
 	}
+}
+
+// Installed fonts are found by family name, after the user's directory
+// and before the embedded defaults; unusable ones are skipped.
+func TestSystemFonts(t *testing.T) {
+	serif := mustFonts(t).Fallback()[0]
+	sys := t.TempDir()
+	if err := os.WriteFile(filepath.Join(sys, "simsun.ttf"), fakeFace(t, serif, "SimSun", "宋体表格"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sys, "broken.ttf"), []byte("not a font"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sys, "kaiti.otf"), append([]byte("OTTO"), fakeFace(t, serif, "KaiTi", "楷")[4:]...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	user := t.TempDir()
+	if err := os.WriteFile(filepath.Join(user, "hei.ttf"), fakeFace(t, serif, "黑体", "黑"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withSystemDirs(t, sys)
+	set, err := resolve(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		role   Role
+		origin string
+		file   string
+	}{
+		{Table, originSystem, "simsun.ttf"},
+		{Heading1, originUser, "hei.ttf"},
+		{Heading2, originEmbedded, "LinghangKai-Regular.ttf"}, // the CFF KaiTi is skipped
+		{Body, originEmbedded, "NotoSerifSC-Regular.ttf"},
+	}
+	for _, tt := range tests {
+		f := set.Font(tt.role)
+		if f.Origin != tt.origin || !strings.HasSuffix(f.Source, tt.file) {
+			t.Errorf("%s: %s from %s, want %s from %s", tt.role, f.Source, f.Origin, tt.file, tt.origin)
+		}
+	}
+}
+
+func withSystemDirs(t *testing.T, dirs ...string) {
+	saved := systemDirs
+	systemDirs = func() []string { return dirs }
+	reset := func() {
+		systemOnce = sync.Once{}
+		systemList = nil
+	}
+	cacheMu.Lock()
+	reset()
+	cacheMu.Unlock()
+	t.Cleanup(func() {
+		cacheMu.Lock()
+		defer cacheMu.Unlock()
+		systemDirs = saved
+		reset()
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"unicode/utf16"
 )
 
 // subset builds a minimal TrueType font holding .notdef and the glyphs of
@@ -207,9 +208,9 @@ func nameTable(ps string) []byte {
 	binary.BigEndian.PutUint16(out[2:], uint16(len(recs)))
 	binary.BigEndian.PutUint16(out[4:], uint16(len(out)))
 	for i, r := range recs {
-		enc := make([]byte, 0, 2*len(r.s))
-		for _, c := range r.s {
-			enc = append(enc, 0, byte(c))
+		var enc []byte
+		for _, u := range utf16.Encode([]rune(r.s)) {
+			enc = binary.BigEndian.AppendUint16(enc, u)
 		}
 		rec := out[6+12*i:]
 		binary.BigEndian.PutUint16(rec, 3)
