@@ -394,19 +394,26 @@ func (s *Store) Clean(ctx context.Context) (removed int, err error) {
 	return removed, nil
 }
 
-// info builds the Info of the object at key whose file info is fi, from
-// its sidecar when the sidecar describes this very file (same size and
-// modification time). Otherwise — a sidecar lost or left ahead by a crash,
-// or a file copied in by hand — it hashes the content so SHA256 and ETag
-// are still right; content type and metadata are then unknown.
+// info builds the Info of the object at key whose file info is fi from
+// its sidecar. The sidecar is trusted as is when it records the file's
+// size and modification time (to the second, which survives copies with
+// tar or rsync). Otherwise the content is hashed: if it is the content the
+// sidecar describes (a copy that reset the times) the sidecar still holds;
+// if not (a sidecar left ahead by a crash, a file replaced by hand) SHA256
+// and ETag come from the content and metadata is unknown.
 func (s *Store) info(key string, fi iofs.FileInfo) (storage.Info, error) {
+	var side *sidecar
 	buf, err := s.root.ReadFile(path.Join(metaDir, key))
-	if err == nil {
-		var side sidecar
-		if json.Unmarshal(buf, &side) == nil && side.Size == fi.Size() && side.Modified.Equal(fi.ModTime()) {
-			return side.info(key), nil
+	switch {
+	case err == nil:
+		var sc sidecar
+		if json.Unmarshal(buf, &sc) == nil && sc.Size == fi.Size() {
+			if sc.Modified.Unix() == fi.ModTime().Unix() {
+				return sc.info(key), nil
+			}
+			side = &sc
 		}
-	} else if !errors.Is(err, iofs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+	case !errors.Is(err, iofs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
 		return storage.Info{}, err
 	}
 	f, err := s.root.Open(key)
@@ -420,6 +427,9 @@ func (s *Store) info(key string, fi iofs.FileInfo) (storage.Info, error) {
 		return storage.Info{}, err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
+	if side != nil && side.SHA256 == sum && side.Size == n {
+		return side.info(key), nil
+	}
 	return storage.Info{Key: key, Size: n, SHA256: sum, ETag: sum[:32], Modified: fi.ModTime().UTC()}, nil
 }
 

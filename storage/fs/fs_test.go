@@ -179,6 +179,29 @@ func TestSidecarMismatch(t *testing.T) {
 	}
 }
 
+// A copy that resets modification times (cp without -p, an unzip) keeps
+// the metadata: the content still matches the sidecar's SHA-256.
+func TestSidecarAfterCopy(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	md := map[string]string{"title": "第3期学员名册"}
+	put, err := s.Put(ctx, "k", strings.NewReader("名册"), storage.PutOptions{ContentType: "text/plain", Metadata: md})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(72 * time.Hour)
+	if err := os.Chtimes(filepath.Join(s.Dir(), "k"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Stat(ctx, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.SHA256 != put.SHA256 || info.ETag != put.ETag || info.Metadata["title"] != md["title"] || info.ContentType != "text/plain" {
+		t.Errorf("Stat after copy = %+v, want the sidecar's info %+v", info, put)
+	}
+}
+
 // No key and no symlink reaches outside the root.
 func TestSymlinkEscape(t *testing.T) {
 	s := newStore(t)
