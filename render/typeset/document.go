@@ -314,7 +314,7 @@ func rescale(gs []glyph, k float64) []glyph {
 // first em box from r's top.
 func fitCount(r Rect, n int, st Style) (int, float64) {
 	em, lead := st.em(), st.leading()
-	top := (lead - em) / 2
+	top := math.Max(0, (lead-em)/2) // leading tighter than the type: lines start at the top
 	if r.H < lead {
 		top = math.Max(0, (r.H-em)/2)
 	}
