@@ -1080,3 +1080,75 @@ func TestIndexUpdateFinishedByFlush(t *testing.T) {
 		t.Errorf("index has %d entries after flush, want 1", len(es))
 	}
 }
+
+func TestCorruptIndexIsRebuilt(t *testing.T) {
+	st := newFS(t)
+	a := newArchive(t, st, "")
+	ctx := context.Background()
+	commit(t, a, "run-1", noticeDoc("通知"), formDoc(1, "", "张三", "", "x"))
+	if _, err := st.Put(ctx, indexKey(2022), strings.NewReader("{\"key\":\"2022/通知/x.pdf\"}\n{不是JSON\n"), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.Find(ctx, Query{Year: 2022})
+	if err == nil || !strings.Contains(err.Error(), "reindex") || !strings.Contains(err.Error(), "第 2 行") {
+		t.Fatalf("Find on a corrupt index = %v, want an error naming the line and reindex", err)
+	}
+	if _, err := a.Reindex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if es, err := a.Find(ctx, Query{Year: 2022}); err != nil || len(es) != 2 {
+		t.Errorf("after reindex Find = %d, %v; want 2", len(es), err)
+	}
+}
+
+// With the store down, verify fails as a whole instead of calling every
+// document missing.
+func TestVerifyWithStoreDown(t *testing.T) {
+	st := &flaky{Store: newFS(t)}
+	a := newArchive(t, st, "")
+	ctx := context.Background()
+	commit(t, a, "run-1", noticeDoc("通知"))
+	st.setDown(true)
+	rep, err := a.Verify(ctx, io.Discard)
+	if !errors.Is(err, storage.ErrUnavailable) || len(rep.Problems) != 0 {
+		t.Errorf("Verify with the store down = %+v, %v; want ErrUnavailable and no findings", rep, err)
+	}
+}
+
+// hooked runs before once, just before the first Put of key.
+type hooked struct {
+	storage.Store
+	key    string
+	before func()
+	once   sync.Once
+}
+
+func (h *hooked) Put(ctx context.Context, key string, r io.Reader, o storage.PutOptions) (storage.Info, error) {
+	if key == h.key {
+		h.once.Do(h.before)
+	}
+	return h.Store.Put(ctx, key, r, o)
+}
+
+// A commit landing while reindex writes the index is not lost.
+func TestReindexKeepsConcurrentCommit(t *testing.T) {
+	base := newFS(t)
+	ctx := context.Background()
+	commit(t, newArchive(t, base, ""), "run-1", noticeDoc("通知"))
+	if err := base.Delete(ctx, indexKey(2022)); err != nil { // lost: reindex must write it
+		t.Fatal(err)
+	}
+	h := &hooked{Store: base, key: indexKey(2022)}
+	h.before = func() { commit(t, newArchive(t, base, ""), "run-2", formDoc(1, "", "张三", "", "x")) }
+	a := newArchive(t, h, "")
+	if _, err := a.Reindex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, err := a.Find(ctx, Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 {
+		t.Errorf("index after reindex with a concurrent commit has %d documents, want 2", len(es))
+	}
+}

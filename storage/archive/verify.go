@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,7 +9,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -288,18 +288,70 @@ func (a *Archive) Reindex(ctx context.Context) (ReindexReport, error) {
 		rep.Years = append(rep.Years, y)
 		rep.Entries += len(es)
 		sortEntries(es)
-		want := encodeIndex(es)
-		err := a.updateIndex(ctx, y, func(cur []Entry) ([]Entry, bool) {
-			cur = slices.Clone(cur) // cur may be the cached index: never sort it in place
-			sortEntries(cur)
-			return es, string(encodeIndex(cur)) != string(want) || cur == nil
-		})
-		if err != nil {
+		if err := a.replaceIndex(ctx, y, es); err != nil {
 			return rep, fmt.Errorf("重建索引：%w", err)
 		}
 	}
 	sort.Ints(rep.Years)
 	return rep, nil
+}
+
+// replaceIndex overwrites the year's index with es, with if-match. When
+// a commit lands in between, the entries it added (those not in the
+// index as first read) are kept on top of es and the write is retried.
+// An unreadable old index is simply replaced.
+func (a *Archive) replaceIndex(ctx context.Context, year int, es []Entry) error {
+	key := indexKey(year)
+	var base map[string]bool // objects in the index when first read
+	for try := 0; try < maxIndexTries; try++ {
+		opts := storage.PutOptions{ContentType: "application/x-ndjson; charset=utf-8"}
+		rc, info, err := a.store.Get(ctx, key)
+		var old []byte
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			opts.CreateOnly = true
+		case err != nil:
+			return fmt.Errorf("读取索引 %s：%w", key, err)
+		default:
+			old, err = io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				return fmt.Errorf("读取索引 %s：%w", key, err)
+			}
+			opts.IfMatch = info.ETag
+		}
+		cur, _ := decodeIndex(bytes.NewReader(old)) // unreadable: replaced
+		if base == nil {
+			base = map[string]bool{}
+			for _, e := range cur {
+				base[e.Object] = true
+			}
+		} else {
+			have := map[string]bool{}
+			for _, e := range es {
+				have[e.Object] = true
+			}
+			for _, e := range cur {
+				if !base[e.Object] && !have[e.Object] {
+					es = append(es, e) // added by a concurrent commit
+				}
+			}
+			sortEntries(es)
+		}
+		want := encodeIndex(es)
+		if info.ETag != "" && bytes.Equal(old, want) {
+			return nil
+		}
+		_, err = a.store.Put(ctx, key, bytes.NewReader(want), opts)
+		if errors.Is(err, storage.ErrExists) || errors.Is(err, storage.ErrPrecondition) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("写入索引 %s：%w", key, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("写入索引 %s：%d 次并发冲突后放弃", key, maxIndexTries)
 }
 
 // manifestEntries reads every run manifest and maps each version object
