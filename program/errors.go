@@ -1,6 +1,7 @@
 package program
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -161,6 +162,31 @@ func (l ErrorList) WriteTable(w io.Writer) error {
 	return err
 }
 
+// WriteCSV writes the errors as CSV with the columns of WriteTable and
+// the same masking, preceded by a UTF-8 byte-order mark so that Excel on
+// Chinese Windows opens it without mojibake. It is the list to send back
+// to whoever filled in the file.
+func (l ErrorList) WriteCSV(w io.Writer) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	cw.Write([]string{"文件", "行", "列", "栏目", "值", "原因"})
+	for _, e := range l {
+		row, col := "", ""
+		if e.Row > 0 {
+			row = strconv.Itoa(e.Row)
+		}
+		if e.Col > 0 {
+			col = ColumnLetter(e.Col)
+		}
+		cw.Write([]string{e.File, row, col, e.Column, MaskValue(e.Column, e.Value), e.Reason})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // ColumnLetter returns the spreadsheet column name of a 1-based index
 // (1 → A, 27 → AA).
 func ColumnLetter(n int) string {
@@ -176,7 +202,8 @@ func ColumnLetter(n int) string {
 // MaskValue hides the middle of personal data so an error table can be
 // passed around: 身份证号 keeps its first 6 and last 4 characters, 手机 its
 // first 3 and last 4, 电子邮箱 the first character of the local part and the
-// domain. Other values are returned unchanged.
+// domain (a wrong number of 8 or more characters is masked the same way).
+// Other values are returned unchanged.
 func MaskValue(field, v string) string {
 	switch field {
 	case "身份证号":
@@ -185,7 +212,7 @@ func MaskValue(field, v string) string {
 			return string(r[:6]) + strings.Repeat("*", n-10) + string(r[n-4:])
 		}
 	case "手机":
-		if r := []rune(v); len(r) >= 11 {
+		if r := []rune(v); len(r) >= 8 {
 			return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
 		}
 	case "电子邮箱":

@@ -249,8 +249,9 @@ func uprightRGBA(src image.Image, o, maxW, maxH int) *image.RGBA {
 		draw.Draw(canvas, canvas.Bounds(), src, b.Min, draw.Over)
 	} else {
 		// A camera photo is 5–20× the target: average k×k blocks first
-		// (cheap, no aliasing), then finish with Catmull-Rom.
-		if k := min(w/(2*tw), h/(2*th)); k >= 2 {
+		// down to just above the target (cheap, and a box average does not
+		// alias), then finish with Catmull-Rom.
+		if k := min(w/tw, h/th); k >= 2 {
 			if y, ok := src.(*image.YCbCr); ok {
 				src = boxShrinkYCbCr(y, k)
 				b = src.Bounds()

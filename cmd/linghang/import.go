@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -44,8 +46,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	progFile := fs.String("programme", "", "年度计划 YAML 文件（默认：内置的2022年计划）")
 	store := fs.String("store", "", "归档存储：本地目录或 s3://存储桶/前缀（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
 	format := fs.String("format", "", "文件格式 xlsx|csv|json（默认按扩展名和内容判断）")
+	reportFile := fs.String("report", "", "把不合格清单另存为 CSV 文件（可用 Excel 打开，发回填报单位修改）")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "用法: linghang import 文件 [--photos 文件夹] [--sheet 工作表] [--partial] [--check] [--programme 文件] [--store 存储]\n\n%s\n\n参数:\n", importAbout)
+		fmt.Fprintf(e.stderr, "用法: linghang import 文件 [--photos 文件夹] [--sheet 工作表] [--partial] [--check] [--programme 文件] [--store 存储] [--report 清单.csv]\n\n%s\n\n参数:\n", importAbout)
 		fs.PrintDefaults()
 	}
 	var pos []string
@@ -77,6 +80,12 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	set, rep, err := program.ImportFile(ctx, pos[0], opts)
 	if rep != nil {
 		writeImportReport(e.stdout, rep, set, prog)
+		if *reportFile != "" {
+			if werr := writeErrorCSV(*reportFile, rep.Errors); werr != nil {
+				return werr
+			}
+			fmt.Fprintf(e.stdout, "不合格清单已写入 %s（%d 处）。\n", *reportFile, len(rep.Errors))
+		}
 	}
 	if err != nil {
 		if _, ok := program.AsValidationError(err); ok {
@@ -185,4 +194,28 @@ func reportWidth(s string) int {
 		}
 	}
 	return n
+}
+
+// writeErrorCSV writes the list of problems atomically (temp file, fsync, rename).
+func writeErrorCSV(path string, errs program.ErrorList) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".linghang-report-*")
+	if err != nil {
+		return fmt.Errorf("写入不合格清单 %s：%w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := errs.WriteCSV(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("写入不合格清单 %s：%w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("写入不合格清单 %s：%w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("写入不合格清单 %s：%w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("写入不合格清单 %s：%w", path, err)
+	}
+	return nil
 }

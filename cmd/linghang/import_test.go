@@ -135,7 +135,7 @@ func TestImportCommandExitStatus(t *testing.T) {
 		{"all good", []string{good}, -1, 1, "已导入 1 名学员"},
 		{"check good", []string{good, "--check"}, -1, 0, "校验通过：1 名学员全部合格"},
 		{"one bad row imports nothing", []string{mixed}, 2, 0, "每位学员限参加1个班次"},
-		{"check bad", []string{"--check", mixed}, 2, 0, "L 选择班次"},
+		{"check bad", []string{"--check", mixed, "--report", filepath.Join(dir, "清单.csv")}, 2, 0, "L 选择班次"},
 		{"partial", []string{mixed, "--partial"}, 2, 1, "已导入 1 名学员"},
 		{"missing file", []string{filepath.Join(dir, "none.csv")}, 1, 0, ""},
 		{"no header", []string{noHeader}, 1, 0, ""},
@@ -188,5 +188,37 @@ func TestImportCommandXLSXWithEmbeddedPhoto(t *testing.T) {
 	out, _, err := runCLI(t, "import", path, "--store", store)
 	if err != nil || !strings.Contains(out, "已导入 1 名学员（1 张照片）") || !strings.Contains(out, "工作表“Sheet1”，表头在第2行") {
 		t.Fatalf("import: %v\n%s", err, out)
+	}
+}
+
+func TestImportCommandWritesReportCSV(t *testing.T) {
+	store := importEnv(t)
+	dir := t.TempDir()
+	bad := person(3, "河南班、北京班")
+	bad[6] = "1380013800"
+	mixed := writeImportCSV(t, dir, "mixed.csv", person(0, "河南班"), bad)
+	report := filepath.Join(dir, "不合格清单.csv")
+	_, _, err := runCLI(t, "import", mixed, "--check", "--report", report, "--store", store)
+	if exitCode(err) != 2 {
+		t.Fatalf("exit %d (%v), want 2", exitCode(err), err)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		t.Error("report lacks the UTF-8 BOM Excel needs")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(data[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"文件", "行", "列", "栏目", "值", "原因"},
+		{"mixed.csv", "3", "G", "手机", "138***3800", "手机号应为11位，实为10位"},
+		{"mixed.csv", "3", "L", "选择班次", "河南班、北京班", "选择了2个班次（河南班、北京班）：每位学员限参加1个班次"},
+	}
+	if fmt.Sprint(recs) != fmt.Sprint(want) {
+		t.Errorf("report:\n%v\nwant:\n%v", recs, want)
 	}
 }
