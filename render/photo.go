@@ -46,6 +46,17 @@ func FormPhoto(data []byte, w, h float64) ([]byte, error) {
 	}
 	maxW := int(math.Round(w / 25.4 * PhotoDPI))
 	maxH := int(math.Round(h / 25.4 * PhotoDPI))
+	// Fast path: an upright, complete JPEG of the right shape and
+	// resolution goes in as it is, without decoding its pixels.
+	if isJPEG && orientation <= 1 && jpegComplete(data) {
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+		if err == nil && cfg.ColorModel != color.CMYKModel && cfg.Width >= 16 && cfg.Height >= 16 {
+			aspect := float64(cfg.Width) / float64(cfg.Height)
+			if math.Abs(aspect/(w/h)-1) <= 0.02 && float64(cfg.Width) <= float64(maxW)*1.02 && float64(cfg.Height) <= float64(maxH)*1.02 {
+				return data, nil
+			}
+		}
+	}
 	var (
 		img image.Image
 		err error
@@ -61,12 +72,6 @@ func FormPhoto(data []byte, w, h float64) ([]byte, error) {
 	b := img.Bounds()
 	if b.Dx() < 16 || b.Dy() < 16 {
 		return nil, fmt.Errorf("照片太小（%d×%d像素），无法打印", b.Dx(), b.Dy())
-	}
-	if isJPEG && orientation <= 1 && !isCMYK(img) {
-		aspect := float64(b.Dx()) / float64(b.Dy())
-		if math.Abs(aspect/(w/h)-1) <= 0.02 && float64(b.Dx()) <= float64(maxW)*1.02 && float64(b.Dy()) <= float64(maxH)*1.02 {
-			return data, nil
-		}
 	}
 	img = applyOrientation(img, orientation)
 	crop := cropToAspect(img.Bounds(), w/h)
@@ -90,9 +95,12 @@ func FormPhoto(data []byte, w, h float64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func isCMYK(img image.Image) bool {
-	_, ok := img.(*image.CMYK)
-	return ok
+// jpegComplete reports whether a JPEG has image data (SOS) and ends with
+// EOI: a truncated upload fails this and is decoded in full, which tells
+// exactly what is wrong.
+func jpegComplete(b []byte) bool {
+	end := bytes.TrimRight(b, "\x00\r\n ")
+	return bytes.HasSuffix(end, []byte{0xFF, 0xD9}) && bytes.Contains(b, []byte{0xFF, 0xDA})
 }
 
 // cropToAspect returns the largest rectangle of aspect ratio a (w/h)

@@ -138,6 +138,9 @@ func writeFileSynced(path string, b []byte) error {
 	}
 	_, err = io.Copy(tmp, bytes.NewReader(b))
 	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp makes 0600; these are documents to share
+	}
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
