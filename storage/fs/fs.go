@@ -65,6 +65,13 @@ func New(dir string) (*Store, error) {
 			return nil, fmt.Errorf("存储目录 %s 不可写：%w", abs, err)
 		}
 	}
+	probe, err := s.createTemp(bookDir)
+	if err != nil {
+		root.Close()
+		return nil, fmt.Errorf("存储目录 %s 不可写：%w", abs, err)
+	}
+	probe.Close()
+	root.Remove(path.Join(bookDir, path.Base(probe.Name())))
 	return s, nil
 }
 
@@ -165,12 +172,6 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, &storage.KeyError{Key: key, Reason: "与已有目录同名"})
 	case exists && opts.CreateOnly:
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, storage.ErrExists)
-	case exists && !fi.ModTime().Before(side.Modified):
-		// Keep modification times increasing per key even with a coarse clock.
-		side.Modified = fi.ModTime().UTC().Add(time.Microsecond).Truncate(time.Microsecond)
-		if err := s.root.Chtimes(tmpName, side.Modified, side.Modified); err != nil {
-			return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
-		}
 	}
 	if opts.IfMatch != "" {
 		if !exists {
