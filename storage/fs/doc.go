@@ -15,4 +15,13 @@
 // worst a stale temporary file, which List ignores and removes once stale.
 // All file access goes through os.Root: no key, symlink or ".." can reach
 // outside the root.
+//
+// Differences from an object store, all reported and none silent:
+//
+//   - A key cannot be both an object and the directory of another ("a/b"
+//     and "a/b/c"): the second Put fails with storage.ErrInvalidKey.
+//   - The ETag is the first 128 bits of the SHA-256, so rewriting the same
+//     bytes keeps it, as an S3 ETag (MD5) does.
+//   - PutOptions.RetainUntil is recorded in the sidecar, not enforced.
+//   - Locking needs flock(2): Unix only.
 package fs
