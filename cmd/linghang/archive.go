@@ -27,6 +27,7 @@ func archiveCommands() map[string]command {
 		"find":    {"按年度、类别、期次、题名、学员姓名、文号查找文档", archiveFind},
 		"get":     {"取出文档的当前版本或指定版本（校验 SHA-256）", archiveGet},
 		"history": {"显示文档的全部版本", archiveHistory},
+		"runs":    {"列出已提交的批次（每次运行一份清单）", archiveRuns},
 		"verify":  {"重算全部版本的 SHA-256，报告缺失、被改动和未登记的对象", archiveVerify},
 		"reindex": {"根据对象元数据重建索引（索引丢失或过期时）", archiveReindex},
 		"flush":   {"上传暂存区中等待的文档，补全中断的批次", archiveFlush},
@@ -50,7 +51,7 @@ func runArchive(ctx context.Context, e *env, args []string) error {
 	}
 	c, ok := cmds[args[0]]
 	if !ok {
-		return fmt.Errorf("未知的归档操作 %q（可选: ls, find, get, history, verify, reindex, flush）", args[0])
+		return fmt.Errorf("未知的归档操作 %q（可选: ls, find, get, history, runs, verify, reindex, flush）", args[0])
 	}
 	return c.run(ctx, e, args[1:])
 }
@@ -264,6 +265,39 @@ func archiveHistory(ctx context.Context, e *env, args []string) error {
 			fmt.Sprintf("v%d", h.Version), cur, localTime(h.Archived), h.Date, archive.HumanSize(h.Size),
 			h.SHA256[:min(12, len(h.SHA256))], h.RunID, h.Creator,
 		})
+	}
+	return writeTable(e.stdout, rows)
+}
+
+func archiveRuns(ctx context.Context, e *env, args []string) error {
+	af := newArchiveFlags(e, "runs", "runs", "列出已提交的批次：每次作业运行写一份清单 _runs/<运行编号>.json，列出它归档的文档及 SHA-256。\n“补交”表示该批次中断或遇到存储故障，由之后的运行或 flush 完成。")
+	pos, done, err := af.parse(args)
+	if done || err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("多余的参数 %q", pos)
+	}
+	a, err := af.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	runs, err := a.Runs(ctx)
+	if err != nil {
+		return err
+	}
+	if len(runs) == 0 {
+		_, err := fmt.Fprintln(e.stdout, "（还没有已提交的批次）")
+		return err
+	}
+	rows := [][]string{{"运行编号", "提交时间", "文档", "新版本", "新增大小", "补交", "文档创建程序"}}
+	for _, r := range runs {
+		rec := ""
+		if r.Recovered {
+			rec = "是"
+		}
+		rows = append(rows, []string{r.RunID, localTime(r.Committed), strconv.Itoa(r.Docs), strconv.Itoa(r.New),
+			archive.HumanSize(r.Bytes), rec, r.Creator})
 	}
 	return writeTable(e.stdout, rows)
 }

@@ -83,6 +83,8 @@ func TestArchiveCommands(t *testing.T) {
 			[]string{"版本", "当前", "v1", "run-1", "v2", "是", "run-2", "linghang test"}, nil},
 		{"get to stdout, old version", []string{"archive", "get", "2022/通知/通知-科协办函组字〔2022〕47号.pdf", "--version", "1", "-o", "-", "--store", store, "--spool", spool},
 			[]string{"%PDF 通知 第一版"}, nil},
+		{"runs", []string{"archive", "runs", "--store", store, "--spool", spool},
+			[]string{"运行编号", "新版本", "run-1", "3", "3", "run-2", "1", "1"}, nil},
 		{"verify", []string{"archive", "verify", "--store", store, "--spool", spool},
 			[]string{"已校验 4 个版本", "问题 0 个"}, nil},
 		{"reindex", []string{"archive", "reindex", "--store", store, "--spool", spool},

@@ -1152,3 +1152,25 @@ func TestReindexKeepsConcurrentCommit(t *testing.T) {
 		t.Errorf("index after reindex with a concurrent commit has %d documents, want 2", len(es))
 	}
 }
+
+func TestRuns(t *testing.T) {
+	st := newFS(t)
+	a := newArchive(t, st, "")
+	commit(t, a, "20220401T010000Z-a", noticeDoc("通知"), formDoc(1, "", "张三", "", "表"))
+	commit(t, a, "20220402T010000Z-b", noticeDoc("通知"), formDoc(1, "", "张三", "", "表（改）"))
+	runs, err := a.Runs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range runs {
+		got = append(got, fmt.Sprintf("%s docs=%d new=%d bytes=%d", r.RunID, r.Docs, r.New, r.Bytes))
+	}
+	want := []string{
+		fmt.Sprintf("20220401T010000Z-a docs=2 new=2 bytes=%d", len("通知")+len("表")),
+		fmt.Sprintf("20220402T010000Z-b docs=2 new=1 bytes=%d", len("表（改）")),
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("runs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

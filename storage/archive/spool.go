@@ -526,3 +526,61 @@ func removeAbandoned(dir string) {
 	os.RemoveAll(dir)
 	unlockFile(f)
 }
+
+// RunSummary describes one committed batch.
+type RunSummary struct {
+	RunID     string
+	Creator   string
+	InputSHA  string
+	Started   time.Time
+	Committed time.Time
+	Recovered bool
+	Docs      int   // documents named
+	New       int   // of them new versions (the rest were unchanged)
+	Bytes     int64 // size of the new versions
+}
+
+// Runs lists the committed batches, oldest first (run IDs sort by time).
+func (a *Archive) Runs(ctx context.Context) ([]RunSummary, error) {
+	ids, err := a.runIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RunSummary, len(ids))
+	err = a.parallel(ctx, len(ids), func(i int) error {
+		m, err := a.Manifest(ctx, ids[i])
+		if err != nil {
+			return err
+		}
+		s := RunSummary{RunID: m.RunID, Creator: m.Creator, InputSHA: m.InputSHA, Started: m.Started,
+			Committed: m.Committed, Recovered: m.Recovered, Docs: len(m.Entries)}
+		for _, e := range m.Entries {
+			if !e.Unchanged {
+				s.New++
+				s.Bytes += e.Size
+			}
+		}
+		out[i] = s
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].RunID < out[j].RunID })
+	return out, nil
+}
+
+// runIDs lists the run IDs that have a manifest.
+func (a *Archive) runIDs(ctx context.Context) ([]string, error) {
+	infos, err := a.store.List(ctx, runsDir)
+	if err != nil {
+		return nil, fmt.Errorf("列出运行清单：%w", err)
+	}
+	var ids []string
+	for _, info := range infos {
+		if id, ok := strings.CutSuffix(strings.TrimPrefix(info.Key, runsDir), ".json"); ok && !strings.Contains(id, "/") {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}

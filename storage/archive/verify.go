@@ -358,15 +358,9 @@ func (a *Archive) replaceIndex(ctx context.Context, year int, es []Entry) error 
 // they name to its entry (the creating run's entry where there are
 // several).
 func (a *Archive) manifestEntries(ctx context.Context) (map[string]Entry, int, error) {
-	infos, err := a.store.List(ctx, runsDir)
+	ids, err := a.runIDs(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("列出运行清单：%w", err)
-	}
-	var ids []string
-	for _, info := range infos {
-		if id, ok := strings.CutSuffix(strings.TrimPrefix(info.Key, runsDir), ".json"); ok && !strings.Contains(id, "/") {
-			ids = append(ids, id)
-		}
+		return nil, 0, err
 	}
 	ms := make([]*Manifest, len(ids))
 	err = a.parallel(ctx, len(ids), func(i int) error {
