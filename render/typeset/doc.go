@@ -19,9 +19,11 @@
 //
 // Lines break by the rules of GB/T 15834 and W3C clreq (no line starts
 // with ，。、）》 etc., none ends with （《 etc., —— and …… stay whole,
-// words, numbers with units and URLs stay whole), are justified by
-// inter-character spacing, and boxes report text that does not fit
-// (Fit.Rest) instead of clipping it. Grid describes the GB/T 9704 page
+// words, numbers with units and URLs stay whole), adjacent full-width
+// marks are compressed (标点挤压: "。”" takes 1.5 em), lines are justified
+// by inter-character spacing, and boxes report text that does not fit
+// (Fit.Rest) instead of clipping it. Runs drawn with extra spacing carry
+// ActualText, so text extraction returns exactly the input. Grid describes the GB/T 9704 page
 // grid (Official) and PageNumber draws its page numbers.
 //
 // fpdf's own MultiCell and SplitText drop Chinese characters at line

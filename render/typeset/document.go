@@ -232,7 +232,7 @@ func (d *Document) drawLine(l Line, x, y, width float64, st Style, justify bool)
 	}
 	for i := 0; i < len(gs); {
 		j := i + 1
-		for j < len(gs) && gs[j].font == gs[i].font {
+		for j < len(gs) && gs[j].font == gs[i].font && !gs[j-1].squeezed {
 			j++
 		}
 		w := 0.0

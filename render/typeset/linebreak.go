@@ -46,6 +46,9 @@ type glyph struct {
 	r    rune
 	font *Font
 	adv  float64 // advance in mm at the style's size, without tracking
+	// squeezed marks a punctuation mark whose blank half was removed
+	// (标点挤压); the next glyph starts a new run.
+	squeezed bool
 }
 
 // atom is a piece of text lines never break inside.
@@ -100,7 +103,35 @@ func (fs *Fonts) shape(s string, st Style) ([]glyph, error) {
 		}
 		out = append(out, glyph{r: r, font: f, adv: f.advance(r) * em})
 	}
+	squeeze(out)
 	return out, nil
+}
+
+// Punctuation compression (标点挤压, clreq 3.1.6): of two adjacent
+// full-width marks, the blank half between them is removed: "。”" "，“"
+// "）《" "《“" take one and a half ems, not two.
+const (
+	closeMarks = "，。、；：？！）》」』】〕〗〉’”"
+	openMarks  = "（《「『【〔〖〈‘“"
+)
+
+func squeeze(gs []glyph) {
+	for i := 0; i+1 < len(gs); i++ {
+		a, b := gs[i], gs[i+1]
+		if a.font == nil || b.font == nil {
+			continue
+		}
+		aClose, bPunct := strings.ContainsRune(closeMarks, a.r), strings.ContainsRune(closeMarks+openMarks, b.r)
+		aOpen, bOpen := strings.ContainsRune(openMarks, a.r), strings.ContainsRune(openMarks, b.r)
+		switch {
+		case aClose && bPunct && a.font.blankHalf(a.r, true):
+		case aOpen && bOpen && b.font.blankHalf(b.r, false):
+		default:
+			continue
+		}
+		gs[i].adv /= 2
+		gs[i].squeezed = true
+	}
 }
 
 // atoms splits one paragraph into unbreakable pieces and marks where

@@ -174,3 +174,44 @@ func TestBreakNoticeText(t *testing.T) {
 		}
 	}
 }
+
+// Adjacent full-width marks lose the blank half between them (标点挤压).
+func TestPunctuationCompression(t *testing.T) {
+	fs := mustFonts(t)
+	st := Style{Size: 10}
+	em := st.em()
+	tests := []struct {
+		text string
+		ems  float64
+	}{
+		{"领航", 2},
+		{"。”", 1.5},
+		{"，“", 1.5},
+		{"）《", 1.5},
+		{"《“", 1.5},
+		{"《“领航计划”》", 7},
+		{"“领”", 3},    // a mark next to a hanzi keeps its width
+		{"（一）", 3},    // likewise
+		{"。。", 1.5},   // two closing marks
+		{"“”", 2},     // an opening then a closing mark: both halves are ink-side
+		{"活动。”", 3.5}, // GB/T 15834 example
+	}
+	for _, tt := range tests {
+		w, err := fs.Measure(tt.text, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := w / em; got < tt.ems-0.01 || got > tt.ems+0.01 {
+			t.Errorf("%q is %.2f em wide, want %.2f", tt.text, got, tt.ems)
+		}
+	}
+	// The compressed runs still extract as the text.
+	d := New(fs, "挤压", A4, Info{Created: fixedClock})
+	s := "填写《“领航计划”报名表》。”（一）"
+	if err := d.Text(20, 20, s, Style{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(poppler(t, "pdftotext", writePDF(t, d), "-")); got != s {
+		t.Errorf("pdftotext = %q, want %q", got, s)
+	}
+}

@@ -216,6 +216,14 @@ func parseFace(data []byte, off int, source string) (f *Font, err error) {
 			f.bmp[0x2026] = m
 		}
 	}
+	// Chinese quotation marks are full-width; a font whose “”‘’ are
+	// narrow Latin quotes (LXGW WenKai) leaves them to the fallback.
+	for _, r := range "“”‘’" {
+		if g := f.bmp[r]; g != 0 && float64(f.advances[g]) < 0.9*f.upem {
+			f.bmp[r] = 0
+			f.nRunes--
+		}
+	}
 	f.ascent, f.descent = 0.88, 0.12
 	if os2 := f.tables["OS/2"]; len(os2) >= 72 {
 		f.fsType = binary.BigEndian.Uint16(os2[8:])
@@ -230,6 +238,25 @@ func parseFace(data []byte, off int, source string) (f *Font, err error) {
 		return nil, bad("name 表没有字体族名")
 	}
 	return f, nil
+}
+
+// blankHalf reports whether the full-width mark r has all its ink in one
+// half of the em: the left half (right=true: the right half is blank) or
+// the right half.
+func (f *Font) blankHalf(r rune, right bool) bool {
+	g := f.glyph(r)
+	if g == 0 || math.Abs(float64(f.advances[g])-f.upem) > 0.02*f.upem {
+		return false
+	}
+	d := f.tables["glyf"][f.loca[g]:f.loca[g+1]]
+	if len(d) < 10 {
+		return false
+	}
+	xMin, xMax := float64(int16(binary.BigEndian.Uint16(d[2:]))), float64(int16(binary.BigEndian.Uint16(d[6:])))
+	if right {
+		return xMax <= 0.55*f.upem
+	}
+	return xMin >= 0.45*f.upem
 }
 
 // glyphYBounds returns the vertical extent of glyph g from its header.
