@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -187,7 +188,11 @@ func (st *runState) record(r journalRec) error {
 		r.Seq = len(st.recs) + 1
 		st.recs = append(st.recs, r)
 	} else {
-		st.recs[st.index(r.Seq)] = r
+		i := slices.IndexFunc(st.recs, func(x journalRec) bool { return x.Seq == r.Seq })
+		if i < 0 {
+			return fmt.Errorf("暂存日志 %s 中没有第 %d 条", st.journal.Name(), r.Seq)
+		}
+		st.recs[i] = r
 	}
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -200,15 +205,6 @@ func (st *runState) record(r journalRec) error {
 		return st.journal.Sync()
 	}
 	return nil
-}
-
-func (st *runState) index(seq int) int {
-	for i, r := range st.recs {
-		if r.Seq == seq {
-			return i
-		}
-	}
-	panic("archive: journal sequence out of range") // unreachable: seq comes from recs
 }
 
 // spool keeps body in the spool folder and journals it.
