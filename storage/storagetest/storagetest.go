@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"FailedWrite", testFailedWrite},
 		{"Delete", testDelete},
 		{"ConcurrentCreateOnly", testConcurrentCreateOnly},
+		{"AtomicOverwrite", testAtomicOverwrite},
 		{"Large", testLarge},
 	}
 	for _, tt := range tests {
@@ -479,5 +480,49 @@ func testLarge(t *testing.T, s storage.Store) {
 	}
 	if ginfo.SHA256 != sum(data) || ginfo.Metadata["name"] != "大文件" {
 		t.Errorf("Get info sha %s metadata %q, want %s name=大文件", ginfo.SHA256, ginfo.Metadata, sum(data))
+	}
+}
+
+// testAtomicOverwrite: while one writer keeps replacing an object with one
+// of two versions, every reader sees one version whole, with that
+// version's SHA-256 and metadata — never a mix, never a torn file.
+func testAtomicOverwrite(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	versions := [][]byte{Payload(1, 96<<10), Payload(2, 160<<10)}
+	sums := []string{sum(versions[0]), sum(versions[1])}
+	put(t, s, "index.json", versions[0], storage.PutOptions{Metadata: map[string]string{"v": "0"}})
+	done := make(chan struct{})
+	var werr error
+	go func() {
+		defer close(done)
+		for i := 1; i <= 30; i++ {
+			if _, err := s.Put(ctx, "index.json", bytes.NewReader(versions[i%2]), storage.PutOptions{Metadata: map[string]string{"v": fmt.Sprint(i % 2)}}); err != nil {
+				werr = err
+				return
+			}
+		}
+	}()
+	reads := 0
+	for {
+		select {
+		case <-done:
+			if werr != nil {
+				t.Fatalf("writer: %v", werr)
+			}
+			if reads == 0 {
+				t.Fatalf("no read completed while writing")
+			}
+			return
+		default:
+		}
+		got, info := get(t, s, "index.json")
+		reads++
+		v := slices.Index(sums, sum(got))
+		if v < 0 {
+			t.Fatalf("read %d: content is neither version (%d bytes)", reads, len(got))
+		}
+		if info.SHA256 != sums[v] || info.Metadata["v"] != fmt.Sprint(v) {
+			t.Fatalf("read %d: content is version %d but info says sha %s metadata %q", reads, v, info.SHA256, info.Metadata)
+		}
 	}
 }
