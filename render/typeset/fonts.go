@@ -170,6 +170,14 @@ func resolve(dir string) (*Fonts, error) {
 	set := &Fonts{Dir: dir}
 	var user []*Font
 	if dir != "" {
+		switch fi, err := os.Stat(dir); {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("字体目录 %s 不存在", dir)
+		case err != nil:
+			return nil, fmt.Errorf("字体目录 %s 无法读取：%w", dir, err)
+		case !fi.IsDir():
+			return nil, fmt.Errorf("字体路径 %s 不是目录（--fonts / LINGHANG_FONTS 应指向存放 .ttf/.ttc 的目录）", dir)
+		}
 		files, err := fontFiles(dir)
 		if err != nil {
 			return nil, err

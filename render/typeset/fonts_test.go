@@ -121,8 +121,18 @@ func TestLoadBadFont(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil || !strings.Contains(err.Error(), "字体目录") {
-		t.Errorf("missing dir: err = %v", err)
+	file := filepath.Join(t.TempDir(), "simhei.ttf")
+	if err := os.WriteFile(file, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ dir, want string }{
+		{filepath.Join(t.TempDir(), "missing"), "不存在"},
+		{file, "不是目录"},
+		{t.TempDir(), "没有 .ttf/.ttc 字体文件"},
+	} {
+		if _, err := Load(tt.dir); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.dir) {
+			t.Errorf("Load(%s): err = %v, want one naming the path and %q", tt.dir, err, tt.want)
+		}
 	}
 }
 
