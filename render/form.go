@@ -37,11 +37,14 @@ const (
 
 	formLabelSize = typeset.SizeSmall4 // 小四 12 pt
 	formValueSize = typeset.SizeSmall4
-	formValueMin  = 7.5                // smallest size a short value shrinks to
-	formBioSize   = typeset.SizeSmall4 // 个人简介 starts at 小四…
-	formBioMin    = typeset.Size5      // …and shrinks no further than 五号 (10.5 pt)
-	formNoteSize  = typeset.Size5
-	formTitleSize = typeset.Size2 // 二号 22 pt
+	formValueMin  = 7.5 // smallest size a value shrinks to
+	// formValueOneLine is the smallest size a value without spaces is
+	// shrunk to on one line; below it, an e-mail address breaks before @.
+	formValueOneLine = 9.0
+	formBioSize      = typeset.SizeSmall4 // 个人简介 starts at 小四…
+	formBioMin       = typeset.Size5      // …and shrinks no further than 五号 (10.5 pt)
+	formNoteSize     = typeset.Size5
+	formTitleSize    = typeset.Size2 // 二号 22 pt
 
 	formBox       = 3.6 // check box side
 	formBoxGap    = 1.2 // box to label
@@ -51,7 +54,7 @@ const (
 
 // formCols are the column widths: 姓名 label, value, 性别 label, value,
 // 民族 label, value, photo.
-var formCols = [7]float64{24, 38, 22, 12, 16, 20, 38}
+var formCols = [7]float64{24, 40, 22, 12, 16, 18, 38}
 
 // formLabelChars is the width, in characters, label texts are spread to
 // (姓　　名 as wide as 政治面貌).
@@ -180,11 +183,14 @@ func formInfo(p *program.Programme, a *program.Applicant) typeset.Info {
 
 // formDraw carries one page being drawn.
 type formDraw struct {
-	d   *typeset.Document
-	p   *program.Programme
-	a   *program.Applicant
-	xs  [8]float64 // column edges
-	err error
+	d  *typeset.Document
+	p  *program.Programme
+	a  *program.Applicant
+	xs [8]float64 // column edges
+	// left and width place the table: the A4 form's own, or the notice's
+	// text block when it is an attachment.
+	left, width float64
+	err         error
 }
 
 func (f *formDraw) check(err error) {
@@ -204,18 +210,29 @@ func formPage(d *typeset.Document, p *program.Programme, a *program.Applicant, l
 	if p == nil {
 		return errors.New("报名表：未提供年度计划")
 	}
-	f := &formDraw{d: d, p: p, a: a}
-	f.xs[0] = formLeft
-	for i, w := range formCols {
-		f.xs[i+1] = f.xs[i] + w
-	}
-	d.AddPage()
+	f := &formDraw{d: d, p: p, a: a, left: formLeft, width: formWidth}
 	y := formTop
+	d.AddPage()
 	if label != "" {
-		// 附件 mark: 黑体 三号 at the top left of the text block.
-		f.check(d.Text(typeset.Official.Left, typeset.Official.Top-6, label,
-			typeset.Style{Role: typeset.Heading1, Size: typeset.Size3}))
-		y = typeset.Official.Top + 2
+		// As an attachment of the notice the form keeps to the GB/T 9704
+		// text block, under the 附件 mark set in 黑体 三号 on its first
+		// line.
+		g := typeset.Official
+		f.left, f.width = g.Left, g.Width
+		st := typeset.Style{Role: typeset.Heading1, Size: g.Size, Field: "附件标识"}
+		f.check(d.Text(g.Left, g.Baseline(1, d.Fonts().Font(typeset.Heading1)), label, st))
+		y = g.Top + g.Pitch() + 1
+	}
+	// The label columns and the photo keep their widths; the value
+	// columns share the rest.
+	fixed := formCols[0] + formCols[2] + formCols[6]
+	k := (f.width - fixed) / (formWidth - fixed)
+	f.xs[0] = f.left
+	for i, w := range formCols {
+		if i != 0 && i != 2 && i != 6 {
+			w *= k
+		}
+		f.xs[i+1] = f.xs[i] + w
 	}
 	y = f.title(y)
 	y = f.recommender(y)
@@ -258,7 +275,7 @@ func (f *formDraw) title(y float64) float64 {
 	lead := typeset.PtToMM(formTitleSize) * 1.45
 	st := typeset.Style{Role: typeset.Title, Size: formTitleSize, Align: typeset.Center, Leading: lead, Field: "标题"}
 	h := float64(len(lines)) * lead
-	fit, err := f.d.Paragraph(typeset.Rect{X: formLeft, Y: y, W: formWidth, H: h}, strings.Join(lines, "\n"), st)
+	fit, err := f.d.Paragraph(typeset.Rect{X: f.left, Y: y, W: f.width, H: h}, strings.Join(lines, "\n"), st)
 	f.check(err)
 	if err == nil && fit.Overflow() {
 		f.check(fmt.Errorf("报名表标题过长，两行放不下：%q", formTitle(f.p)))
@@ -318,12 +335,12 @@ func (f *formDraw) recommender(y float64) float64 {
 	label := "推荐单位："
 	w, err := f.d.Fonts().Measure(label, st)
 	f.check(err)
-	_, err = f.d.Paragraph(typeset.Rect{X: formLeft, Y: y, W: w + 1, H: h}, label, st)
+	_, err = f.d.Paragraph(typeset.Rect{X: f.left, Y: y, W: w + 1, H: h}, label, st)
 	f.check(err)
 	if v := f.value(func(a *program.Applicant) string { return a.Recommender }); v != "" {
 		vs := st
 		vs.Role = typeset.Body
-		fit, err := f.d.Fit(typeset.Rect{X: formLeft + w, Y: y, W: formWidth - w, H: h}, v, vs, formValueMin)
+		fit, err := f.d.Fit(typeset.Rect{X: f.left + w, Y: y, W: f.width - w, H: h}, v, vs, formValueMin)
 		f.check(err)
 		if err == nil && fit.Overflow() {
 			f.check(fmt.Errorf("报名表字段“%s”内容过长：%q", program.ColRecommender, v))
@@ -362,8 +379,8 @@ func (f *formDraw) cellValue(r typeset.Rect, field, v string, align typeset.Alig
 		Leading: typeset.PtToMM(formValueSize) * 1.25, Field: field}
 	box := r.Inset(formPad)
 	// A value without breaks (an e-mail address, a phone number, a short
-	// name) reads best on one line: shrink it to at most 3 pt below the
-	// normal size before wrapping it.
+	// name) reads best on one line: shrink it down to formValueOneLine
+	// before wrapping it.
 	if !strings.Contains(v, "\n") {
 		w, err := f.d.Fonts().Measure(v, st)
 		if err != nil {
@@ -371,8 +388,10 @@ func (f *formDraw) cellValue(r typeset.Rect, field, v string, align typeset.Alig
 			return
 		}
 		if w > box.W {
-			if s := math.Floor(2*formValueSize*box.W/w) / 2; s >= formValueSize-3 {
+			if s := math.Floor(2*formValueSize*box.W/w) / 2; s >= formValueOneLine {
 				st.Size, st.Leading = s, typeset.PtToMM(s)*1.25
+			} else if i := strings.LastIndexByte(v, '@'); i > 0 {
+				v = v[:i] + "\n" + v[i:] // an address too long for one line breaks before @
 			}
 		}
 	}
@@ -587,7 +606,7 @@ func (f *formDraw) notesHeight() (float64, error) {
 	}
 	n := 0
 	for i, note := range f.p.Form.Notes {
-		lines, err := f.d.Fonts().Break(fmt.Sprintf("%d.%s", i+1, note), st, formWidth-lw)
+		lines, err := f.d.Fonts().Break(fmt.Sprintf("%d.%s", i+1, note), st, f.width-lw)
 		if err != nil {
 			return 0, err
 		}
@@ -604,10 +623,10 @@ func (f *formDraw) notes(y float64) {
 	st := f.noteStyle()
 	lw, err := f.d.Fonts().Measure("注：", st)
 	f.check(err)
-	_, err = f.d.Paragraph(typeset.Rect{X: formLeft, Y: y, W: lw + 1, H: st.Leading}, "注：", st)
+	_, err = f.d.Paragraph(typeset.Rect{X: f.left, Y: y, W: lw + 1, H: st.Leading}, "注：", st)
 	f.check(err)
 	for i, note := range f.p.Form.Notes {
-		fit, err := f.d.Paragraph(typeset.Rect{X: formLeft + lw, Y: y, W: formWidth - lw, H: formBottom + 10 - y},
+		fit, err := f.d.Paragraph(typeset.Rect{X: f.left + lw, Y: y, W: f.width - lw, H: formBottom + 10 - y},
 			fmt.Sprintf("%d.%s", i+1, note), st)
 		f.check(err)
 		y += fit.Height + (st.Leading - typeset.PtToMM(formNoteSize))
@@ -625,10 +644,10 @@ func (f *formDraw) continuation(rest string, size float64, midParagraph bool) er
 		}
 		f.d.AddPage()
 		head := typeset.Style{Role: typeset.Heading1, Size: typeset.Size3, Align: typeset.Center, Field: "个人简介（续）"}
-		f.check(f.d.Text(formLeft+formWidth/2, formTop+8, "个人简介（续）", head))
+		f.check(f.d.Text(f.left+f.width/2, formTop+8, "个人简介（续）", head))
 		who := typeset.Style{Role: typeset.Table, Size: formLabelSize, Field: program.ColName}
-		f.check(f.d.Text(formLeft, formTop+18, fmt.Sprintf("姓名：%s　　身份证号：%s", f.a.Name, f.a.ID), who))
-		box := typeset.Rect{X: formLeft, Y: formTop + 22, W: formWidth, H: formBottom - formTop - 22}
+		f.check(f.d.Text(f.left, formTop+18, fmt.Sprintf("姓名：%s　　身份证号：%s", f.a.Name, f.a.ID), who))
+		box := typeset.Rect{X: f.left, Y: formTop + 22, W: f.width, H: formBottom - formTop - 22}
 		f.d.Rect(box, typeset.Pen{Width: formOuterPen})
 		st := typeset.Style{Role: typeset.Body, Size: size, Align: typeset.Justify, Field: program.ColBio}
 		if !midParagraph {
