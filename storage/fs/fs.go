@@ -134,12 +134,6 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 	if err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return storage.Info{}, fmt.Errorf("写入 %s：同步到磁盘失败：%w", key, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
-	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	side := sidecar{
 		Size:        n,
@@ -150,8 +144,33 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 		Metadata:    cloneMeta(opts.Metadata),
 		RetainUntil: opts.RetainUntil.UTC(),
 	}
-	if err := s.root.Chtimes(tmpName, side.Modified, side.Modified); err != nil {
+	buf, err := json.Marshal(side)
+	if err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
+	}
+	// The object's and the sidecar's temporary files are synced in
+	// parallel, outside the lock: the two slowest steps of a Put.
+	synced := make(chan error, 1)
+	go func() {
+		err := tmp.Sync()
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = s.root.Chtimes(tmpName, side.Modified, side.Modified)
+		}
+		synced <- err
+	}()
+	metaName := path.Join(metaDir, key)
+	metaTmp, err := s.writeTemp(path.Dir(metaName), buf)
+	if serr := <-synced; serr != nil {
+		err = serr
+	}
+	if metaTmp != "" {
+		defer s.root.Remove(metaTmp) // fails harmlessly once renamed
+	}
+	if err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s：同步到磁盘失败：%w", key, err)
 	}
 
 	unlock, err := s.lock(key, true)
@@ -188,12 +207,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 
 	// Sidecar first: a crash before the object's rename leaves a sidecar
 	// that no List shows, never an object without its metadata.
-	buf, err := json.Marshal(side)
-	if err != nil {
-		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
-	}
-	if err := s.writeAtomic(path.Join(metaDir, key), buf); err != nil {
+	if err := s.root.Rename(metaTmp, metaName); err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s 的元数据：%w", key, err)
+	}
+	if err := s.syncDir(path.Dir(metaName)); err != nil {
+		return storage.Info{}, fmt.Errorf("写入 %s 的元数据：同步目录失败：%w", key, err)
 	}
 	if opts.CreateOnly {
 		// link(2) never replaces: a second line of defence behind the lock.
@@ -470,29 +488,21 @@ func (s *Store) createTemp(dir string) (*os.File, error) {
 	return nil, err
 }
 
-// writeAtomic writes data to name (relative to the root) through a synced
-// temporary file and a rename, then syncs the directory.
-func (s *Store) writeAtomic(name string, data []byte) error {
-	dir := path.Dir(name)
+// writeTemp writes data to a synced temporary file in dir (relative to
+// the root) and returns the file's name, or "" if none was created.
+func (s *Store) writeTemp(dir string, data []byte) (string, error) {
 	f, err := s.createTemp(dir)
 	if err != nil {
-		return err
+		return "", err
 	}
-	tmp := path.Join(dir, path.Base(f.Name()))
+	name := path.Join(dir, path.Base(f.Name()))
 	if _, err = f.Write(data); err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = s.root.Rename(tmp, name)
-	}
-	if err != nil {
-		s.root.Remove(tmp)
-		return err
-	}
-	return s.syncDir(dir)
+	return name, err
 }
 
 func (s *Store) syncDir(dir string) error {
