@@ -18,4 +18,9 @@
 //     uploaded in parts and completed by this package with the condition.
 //   - User metadata is UTF-8: values that are not plain printable ASCII are
 //     sent as RFC 2047 base64 words and decoded on read.
+//
+// Limits: Delete asks before deleting (S3 deletes absent keys silently),
+// so a concurrent delete can slip between; Put's Info.Modified is the
+// client's clock (Stat returns the server's); objects above the multipart
+// threshold are resent whole when an attempt fails.
 package s3
