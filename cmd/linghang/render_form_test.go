@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"linghang/program"
+	"linghang/render"
+)
+
+// TestRenderFormsCommand runs `linghang render forms` on a sample intake
+// workbook where one applicant's name holds 𠮷 (outside every font): the
+// others' forms and the bound copies are written, the failure is named at
+// the end and the exit status is 2.
+func TestRenderFormsCommand(t *testing.T) {
+	p, err := program.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps := program.Sample(p, 8, 4)
+	apps[5].Name = "𠮷祥"
+	dir := t.TempDir()
+	var x bytes.Buffer
+	if err := program.SampleXLSX(&x, p, apps); err != nil {
+		t.Fatal(err)
+	}
+	xlsx := filepath.Join(dir, "报名汇总.xlsx")
+	if err := os.WriteFile(xlsx, x.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	photos := filepath.Join(dir, "照片")
+	os.Mkdir(photos, 0o755)
+	for i, a := range apps {
+		b, _ := program.PortraitJPEG(int64(i), 0)
+		os.WriteFile(filepath.Join(photos, a.ID+".jpg"), b, 0o644)
+	}
+	out := filepath.Join(dir, "报名表")
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"render", "forms", "--applicants", xlsx, "--photos", photos, "-o", out}, &stdout, &stderr)
+	var es *exitStatus
+	if !errors.As(err, &es) || es.code != 2 {
+		t.Fatalf("err = %v, want exit status 2; stderr:\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "𠮷祥") || !strings.Contains(stderr.String(), "U+20BB7") || !strings.Contains(stderr.String(), "姓名") {
+		t.Errorf("stderr does not name the applicant, the character and the field:\n%s", stderr.String())
+	}
+	bound := map[int]bool{}
+	for i, a := range apps {
+		path := filepath.Join(out, filepath.FromSlash(render.FormPath(p, &a)))
+		_, err := os.Stat(path)
+		if i == 5 {
+			if err == nil {
+				t.Errorf("%s written for the failed applicant", path)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("form of %s: %v", a.Name, err)
+		}
+		bound[a.Cohort] = true
+	}
+	for n := range bound {
+		if _, err := os.Stat(filepath.Join(out, render.CohortFolder(p, n)+"-报名表合订本.pdf")); err != nil {
+			t.Errorf("bound copy of cohort %d: %v", n, err)
+		}
+	}
+	if !strings.Contains(stdout.String(), "已生成 7 份报名表") {
+		t.Errorf("stdout = %q", stdout.String())
+	}
+}
+
+func TestRenderFormBlankCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "空白报名表.pdf")
+	tests := []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"render", "form", "-o", out}, "--blank"},
+		{[]string{"render", "form", "--blank"}, "-o"},
+		{[]string{"render", "form", "--blank", "-o", out}, ""},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), tt.args, &stdout, &stderr)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%v: err = %v, want one mentioning %s", tt.args, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Errorf("%s: not a PDF (%v)", out, err)
+		}
+	}
+}
