@@ -3,6 +3,7 @@ package typeset
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -431,8 +432,10 @@ func embedded(name string) (*Font, error) {
 	if err != nil {
 		return nil, fmt.Errorf("解压内置字体 %s：%w", name, err)
 	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
+	// The gzip trailer holds the size: read into one buffer, no regrowth.
+	size := int(binary.LittleEndian.Uint32(gz[len(gz)-4:]))
+	data := make([]byte, size)
+	if _, err := io.ReadFull(zr, data); err != nil {
 		return nil, fmt.Errorf("解压内置字体 %s：%w", name, err)
 	}
 	faces, err := parseFonts(data, key)
