@@ -20,6 +20,7 @@ type Doc struct {
 }
 
 // Sink receives rendered documents (Doc.Body set), e.g. an archive batch.
+// Add is called from several goroutines at once.
 type Sink interface {
 	Add(ctx context.Context, d archive.Doc) error
 }
@@ -46,81 +47,62 @@ type Result struct {
 	Failures []Failure
 }
 
-// Generate renders docs on `workers` goroutines (0: one per CPU) and hands
-// each result to sink in the order of docs. A document that fails is
-// recorded and the rest still complete; ctx cancellation stops the run.
-// progress, if not nil, is called after each document.
+// Generate renders docs on `workers` goroutines (0: one per CPU); each
+// worker hands its document to sink as soon as it is rendered, so
+// rendering and storing overlap (the archive sorts its manifest, so the
+// order of Adds does not matter). A document that fails is recorded and the
+// rest still complete; ctx cancellation stops the run. progress, if not
+// nil, is called after each document, from one goroutine at a time.
 func Generate(ctx context.Context, docs []Doc, sink Sink, workers int, progress func(done, total int)) (Result, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	type out struct {
-		i    int
-		body []byte
-		err  error
-	}
-	jobs := make(chan int)
-	results := make(chan out)
-	var wg sync.WaitGroup
+	var (
+		mu       sync.Mutex
+		res      Result
+		finished int
+		wg       sync.WaitGroup
+	)
+	next := make(chan int)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
-				var buf bytes.Buffer
-				err := renderSafely(docs[i], &buf)
-				select {
-				case results <- out{i, buf.Bytes(), err}:
-				case <-ctx.Done():
-					return
+			var buf bytes.Buffer
+			for i := range next {
+				buf.Reset()
+				d := docs[i]
+				err := renderSafely(d, &buf)
+				if err == nil {
+					ad := d.Doc
+					ad.Body = bytes.Clone(buf.Bytes())
+					err = sink.Add(ctx, ad)
 				}
+				mu.Lock()
+				if err != nil {
+					res.Failures = append(res.Failures, Failure{Doc: d, Err: err})
+				} else {
+					res.Done++
+					res.Bytes += int64(buf.Len())
+				}
+				finished++
+				if progress != nil {
+					progress(finished, len(docs))
+				}
+				mu.Unlock()
 			}
 		}()
 	}
-	go func() {
-		defer close(jobs)
-		for i := range docs {
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
-
-	// Hand results to the sink in document order, so archives and
-	// manifests are deterministic.
-	var res Result
-	pending := map[int]out{}
-	next := 0
-	for o := range results {
-		pending[o.i] = o
-		for {
-			p, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			d := docs[next]
-			next++
-			err := p.err
-			if err == nil {
-				ad := d.Doc
-				ad.Body = p.body
-				err = sink.Add(ctx, ad)
-			}
-			if err != nil {
-				res.Failures = append(res.Failures, Failure{Doc: d, Err: err})
-			} else {
-				res.Done++
-				res.Bytes += int64(len(p.body))
-			}
-			if progress != nil {
-				progress(next, len(docs))
-			}
+feed:
+	for i := range docs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
 		}
 	}
+	close(next)
+	wg.Wait()
 	sort.SliceStable(res.Failures, func(i, k int) bool { return res.Failures[i].Doc.Filename < res.Failures[k].Doc.Filename })
 	if err := ctx.Err(); err != nil {
 		return res, fmt.Errorf("generate: interrupted after %d of %d documents: %w", res.Done, len(docs), err)
