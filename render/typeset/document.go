@@ -255,10 +255,27 @@ type Fit struct {
 	// Rest is the text that did not fit; empty when all of it did. A
 	// caller continues it in another box or on a further page.
 	Rest string
+	// more says Rest begins in the middle of a paragraph.
+	more bool
 }
 
 // Overflow reports whether some text did not fit.
 func (f Fit) Overflow() bool { return f.Rest != "" }
+
+// Continue sets the text prev could not fit (prev.Rest) in r, e.g. on the
+// next page. A paragraph broken across the boxes goes on without a new
+// first-line indent.
+func (d *Document) Continue(r Rect, prev Fit, st Style) (Fit, error) {
+	gs, err := d.fonts.shape(prev.Rest, st)
+	if err != nil {
+		return Fit{}, d.fail(err)
+	}
+	fit := d.place(r, breakText(gs, st, r.W, prev.more), st)
+	if len(fit.Lines) == 0 {
+		fit.more = prev.more
+	}
+	return fit, nil
+}
 
 // Paragraph sets s in r in style st: lines are broken, justified when
 // st.Align is Justify, and drawn as far as they fit. Text that does not fit
@@ -358,12 +375,16 @@ func (d *Document) place(r Rect, lines []Line, st Style) Fit {
 		var rest []string
 		for i, l := range lines[n:] {
 			if i > 0 && !lines[n+i-1].End {
+				if lines[n+i-1].spaceAfter {
+					rest[len(rest)-1] += " "
+				}
 				rest[len(rest)-1] += l.Text
 				continue
 			}
 			rest = append(rest, l.Text)
 		}
 		fit.Rest = strings.Join(rest, "\n")
+		fit.more = n > 0 && !lines[n-1].End
 	}
 	return fit
 }

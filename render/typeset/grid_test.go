@@ -172,3 +172,52 @@ func TestSamplePage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Text continued over pages keeps every character, in order, and a
+// paragraph broken across pages gets no second indent.
+func TestContinueOverPages(t *testing.T) {
+	fs := mustFonts(t)
+	g := Official
+	para := strings.Repeat("青年科技领军人才国情研修活动。", 30)
+	text := para + "\n" + "Leadership programme for young scientists, hosted by ten units. " + para
+	d := New(fs, "续页", g.Page, Info{Created: fixedClock})
+	st := g.Style(Body)
+	fit, err := d.Paragraph(g.Block(), text, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []Line
+	all = append(all, fit.Lines...)
+	pages := 1
+	for fit.Overflow() {
+		d.AddPage()
+		pages++
+		prevMore := fit.more
+		if fit, err = d.Continue(g.Block(), fit, st); err != nil {
+			t.Fatal(err)
+		}
+		if len(fit.Lines) == 0 {
+			t.Fatal("Continue placed nothing")
+		}
+		if first := fit.Lines[0]; prevMore && first.Indent != 0 || !prevMore && first.Indent == 0 {
+			t.Errorf("page %d: first line indent %.1f mm, continuing a paragraph: %v", pages, first.Indent, prevMore)
+		}
+		all = append(all, fit.Lines...)
+	}
+	if pages < 2 {
+		t.Fatalf("text fit on one page; make it longer")
+	}
+	var got strings.Builder
+	for i, l := range all {
+		got.WriteString(l.Text)
+		if l.spaceAfter {
+			got.WriteString(" ")
+		}
+		if l.End && i < len(all)-1 {
+			got.WriteString("\n")
+		}
+	}
+	if got.String() != strings.TrimSpace(text) {
+		t.Errorf("text over %d pages differs from the input", pages)
+	}
+}

@@ -77,6 +77,8 @@ type Line struct {
 	// End marks the last line of a paragraph, which is not justified.
 	End    bool
 	glyphs []glyph
+	// spaceAfter says the line broke at a space (dropped from Text).
+	spaceAfter bool
 }
 
 // shape maps every character of s to the font that draws it in role. A
@@ -220,13 +222,23 @@ func (fs *Fonts) Break(s string, st Style, width float64) ([]Line, error) {
 }
 
 func breakGlyphs(gs []glyph, st Style, width float64) []Line {
+	return breakText(gs, st, width, false)
+}
+
+// breakText breaks paragraphs; cont says the first one continues a
+// paragraph begun elsewhere, so its first line is not indented.
+func breakText(gs []glyph, st Style, width float64, cont bool) []Line {
 	var lines []Line
 	start := 0
 	for i := 0; i <= len(gs); i++ {
 		if i < len(gs) && gs[i].r != '\n' {
 			continue
 		}
-		lines = append(lines, breakParagraph(gs[start:i], st, width)...)
+		pst := st
+		if cont && start == 0 {
+			pst.Indent = 0
+		}
+		lines = append(lines, breakParagraph(gs[start:i], pst, width)...)
 		start = i + 1
 	}
 	return lines
@@ -242,10 +254,11 @@ func breakParagraph(gs []glyph, st Style, width float64) []Line {
 	w := 0.0
 	avail := width - indent
 	flush := func(end bool) {
+		ln := Line{End: end}
 		for len(cur) > 0 && cur[len(cur)-1].space {
 			cur = cur[:len(cur)-1]
+			ln.spaceAfter = true
 		}
-		ln := Line{End: end}
 		if len(lines) == 0 {
 			ln.Indent = indent
 		}
