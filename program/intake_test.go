@@ -707,3 +707,17 @@ func TestImportXLSXMergedCellsAndSplitEmployer(t *testing.T) {
 		}
 	}
 }
+
+// FuzzImport checks that no input makes Import panic.
+func FuzzImport(f *testing.F) {
+	f.Add([]byte("姓名,身份证号,选择班次\n张三,110105198001010024,河南班\n"), "x.csv")
+	f.Add([]byte(`[{"name":"张三","id_number":1.1e17,"cohort":"☑河南班"}]`), "x.json")
+	f.Add([]byte("PK\x03\x04garbage"), "x.xlsx")
+	p, err := Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, name string) {
+		Import(context.Background(), bytes.NewReader(data), name, ImportOptions{Programme: p, Now: testNow, Partial: true})
+	})
+}

@@ -17,7 +17,13 @@ import (
 // several applicants) give their value to every row; pictures placed on a
 // row (in its 照片 cell by preference) become that row's photo; ID cells
 // holding numbers are flagged.
-func readXLSX(ctx context.Context, data []byte, name, sheet string) (*sheetTable, error) {
+func readXLSX(ctx context.Context, data []byte, name, sheet string) (t *sheetTable, err error) {
+	// A malformed workbook must not take the process down with it.
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, fmt.Errorf("%s 的内容已损坏，无法作为.xlsx读取（%v）", name, r)
+		}
+	}()
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		if errors.Is(err, excelize.ErrWorkbookFileFormat) || errors.Is(err, excelize.ErrWorkbookPassword) {
