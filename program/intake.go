@@ -264,6 +264,13 @@ func (t *sheetTable) recordFromCells(row int, cells []string) (rawRecord, bool) 
 			rec.vals[f] = cells[c-1]
 		}
 	}
+	// The header repeated further down (a list printed page by page and
+	// pasted together) is not an applicant.
+	if f, ok := headingAliases[normalizeKey(rec.vals[fName])]; ok && f == fName {
+		if g, ok := headingAliases[normalizeKey(rec.vals[fID])]; ok && g == fID {
+			return rec, false
+		}
+	}
 	return rec, true
 }
 
@@ -616,9 +623,12 @@ func (pf *photoFolder) read(name string) ([]byte, string) {
 	if strings.Contains(name, "://") {
 		return nil, "照片栏填写的是网址，请改为照片文件名，并把照片放入照片文件夹"
 	}
-	clean := filepath.Clean(filepath.FromSlash(strings.ReplaceAll(name, `\`, "/")))
-	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-		// An absolute path from someone else's computer: use its base name.
+	slashed := strings.ReplaceAll(name, `\`, "/")
+	clean := filepath.Clean(filepath.FromSlash(slashed))
+	if filepath.IsAbs(clean) || strings.HasPrefix(slashed, "/") || (len(slashed) > 1 && slashed[1] == ':') ||
+		clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		// An absolute path from someone else's computer (C:\Users\…\张三.jpg),
+		// or one leaving the folder: only its base name counts.
 		clean = filepath.Base(clean)
 	}
 	path := filepath.Join(pf.dir, clean)

@@ -568,6 +568,9 @@ func TestImportPhotosDir(t *testing.T) {
 	write(id(3)+".heic", heicLike())          // HEIC, found by ID
 	write(id(4)+".jpg", jpg[:len(jpg)/2])     // truncated
 	write(id(5)[:17]+"x.png", []byte("nope")) // not an image; lower-case x in the name
+	write("李四.jpg", jpg)
+	rows[1][col("照片")] = `C:\Users\科协\照片\李四.jpg`                          // a path from the sender's computer
+	rows = append(rows[:3], append([][]string{headings}, rows[3:]...)...) // a repeated header row
 	set, rep, err := importCSV(t, rows, ImportOptions{PhotosDir: dir, Partial: true})
 	if err != nil {
 		t.Fatalf("Import: %v", err)
@@ -576,7 +579,7 @@ func TestImportPhotosDir(t *testing.T) {
 	for _, fe := range rep.Errors {
 		got[fe.Row] = fe.Reason
 	}
-	want := map[int]string{4: "在照片文件夹", 5: "HEIC/HEIF格式", 6: "已损坏", 7: "不是JPEG或PNG图片"}
+	want := map[int]string{5: "在照片文件夹", 6: "HEIC/HEIF格式", 7: "已损坏", 8: "不是JPEG或PNG图片"}
 	for row, w := range want {
 		if !strings.Contains(got[row], w) {
 			t.Errorf("row %d: %q, want %q", row, got[row], w)
@@ -585,10 +588,10 @@ func TestImportPhotosDir(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("errors %v", rep.Errors)
 	}
-	if len(rep.Warnings) != 1 || rep.Warnings[0].Row != 8 {
-		t.Errorf("warnings %v, want row 8 without photo", rep.Warnings)
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Row != 9 {
+		t.Errorf("warnings %v, want row 9 without photo", rep.Warnings)
 	}
-	if rep.Photos != 2 || set.Applicants[0].Photo == "" || set.Applicants[1].Photo == "" {
+	if rep.Photos != 2 || rep.Rows != 7 || set.Applicants[0].Photo == "" || set.Applicants[1].Photo == "" {
 		t.Errorf("photos %d, applicants %v", rep.Photos, set.Applicants)
 	}
 }
