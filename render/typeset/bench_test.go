@@ -94,3 +94,20 @@ func resolveUncached() (*Fonts, error) {
 	defer func() { fileCache = saved; cacheMu.Unlock() }()
 	return resolve("")
 }
+
+// Documents sharing one Fonts render concurrently (run with -race).
+func TestConcurrentDocuments(t *testing.T) {
+	fs := mustFonts(t)
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		d := onePage(t, fs)
+		go func() {
+			errs <- d.Write(io.Discard)
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

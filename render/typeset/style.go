@@ -1,6 +1,9 @@
 package typeset
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Chinese type sizes (字号) in points.
 const (
@@ -80,7 +83,7 @@ type Style struct {
 }
 
 func (s Style) size() float64 {
-	if s.Size <= 0 {
+	if !(s.Size > 0) || math.IsInf(s.Size, 0) {
 		return Size3
 	}
 	return s.Size
