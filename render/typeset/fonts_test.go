@@ -246,3 +246,33 @@ func withSystemDirs(t *testing.T, dirs ...string) {
 		reset()
 	})
 }
+
+// A character whose glyph has no outline is left to the fallback: a user
+// font never prints a blank where text should be.
+func TestEmptyGlyphFallsBack(t *testing.T) {
+	fs := mustFonts(t)
+	serif := fs.Fallback()[0]
+	data := fakeFace(t, serif, "KaiTi", "楷书 ")
+	faces, err := parseFonts(data, "kai.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := int(faces[0].glyph('楷'))
+	// Empty the glyph: its loca entry starts where it ends.
+	n := int(binary.BigEndian.Uint16(data[4:]))
+	for j := 0; j < n; j++ {
+		rec := data[12+16*j:]
+		if string(rec[:4]) == "loca" {
+			loca := data[binary.BigEndian.Uint32(rec[8:]):]
+			copy(loca[4*g:], loca[4*(g+1):4*(g+2)])
+		}
+	}
+	faces, err = parseFonts(data, "kai.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := faces[0]
+	if f.Has('楷') || !f.Has('书') || !f.Has(' ') {
+		t.Errorf("Has(楷)=%v Has(书)=%v Has(space)=%v, want false true true", f.Has('楷'), f.Has('书'), f.Has(' '))
+	}
+}

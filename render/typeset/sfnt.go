@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 )
 
@@ -200,6 +201,14 @@ func parseFace(data []byte, off int, source string) (f *Font, err error) {
 	}
 	if err := f.parseCmap(); err != nil {
 		return nil, bad("%v", err)
+	}
+	// A glyph without outlines draws nothing: for a character that is not
+	// a space, treat it as missing so the fallback draws it, never a blank.
+	for r, g := range f.bmp {
+		if g != 0 && f.loca[g] == f.loca[g+1] && !unicode.IsSpace(rune(r)) && !invisible(rune(r)) {
+			f.bmp[r] = 0
+			f.nRunes--
+		}
 	}
 	// A proportional em dash (Latin fonts, and Noto CJK without its
 	// 'fwid' feature) leaves gaps inside a 破折号 ——; draw U+2014 with the
@@ -465,4 +474,10 @@ func (f *Font) hasName(name string) bool {
 
 func normName(s string) string {
 	return strings.ToLower(strings.ReplaceAll(s, " ", ""))
+}
+
+// invisible reports characters that legitimately have no ink.
+func invisible(r rune) bool {
+	return r < 0x20 || r >= 0x7F && r < 0xA0 || r >= 0x2000 && r <= 0x200F || r >= 0x2028 && r <= 0x202F ||
+		r >= 0x205F && r <= 0x206F || r == 0x3000 || r == 0xFEFF || r == 0x00AD || r == 0x034F || unicode.Is(unicode.Cf, r)
 }
