@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"linghang/program"
 	"linghang/render"
 )
 
@@ -55,7 +54,7 @@ func renderNotice(ctx context.Context, e *env, args []string) error {
 	if f == "docx" {
 		err = render.NoticeDOCX(&buf, p)
 	} else {
-		err = renderNoticePDF(ctx, &buf, p)
+		err = render.NoticePDF(&buf, p)
 	}
 	if err != nil {
 		return fmt.Errorf("生成%d年通知（%s）: %w", p.Year, strings.ToUpper(f), err)
@@ -65,9 +64,4 @@ func renderNotice(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "已生成%d年通知（%s）: %s\n", p.Year, strings.ToUpper(f), *out)
 	return nil
-}
-
-// renderNoticePDF typesets the notice as PDF.
-func renderNoticePDF(ctx context.Context, w *bytes.Buffer, p *program.Programme) error {
-	return errors.New("PDF 格式的通知尚未完成，请暂用 --format docx")
 }
