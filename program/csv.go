@@ -86,7 +86,7 @@ func readCSV(data []byte, name string) (*sheetTable, error) {
 	if bestH < 0 {
 		return nil, &FieldError{File: name, Reason: fmt.Sprintf("找不到表头（文件编码按%s读取）：前30行中没有报名表栏目（姓名、身份证号、选择班次等）", enc)}
 	}
-	t := &sheetTable{format: FormatCSV, headerRow: bestH + 1}
+	t := &sheetTable{format: FormatCSV, encoding: enc, headerRow: bestH + 1}
 	t.col, t.headings, t.ignored, _ = mapHeader(best[bestH])
 	if err := t.checkHeader(name); err != nil {
 		return nil, err

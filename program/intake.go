@@ -51,6 +51,7 @@ type Report struct {
 	File      string
 	Format    Format
 	Sheet     string // XLSX sheet read
+	Encoding  string // CSV: the text encoding detected (UTF-8, UTF-8（带BOM）, UTF-16, GBK/GB18030)
 	HeaderRow int    // row holding the column headings (XLSX/CSV)
 	Columns   []string
 	Ignored   []string  // headings that are not form fields
@@ -169,6 +170,7 @@ var requiredColumns = []formField{fName, fID, fCohort}
 type sheetTable struct {
 	format    Format
 	sheet     string
+	encoding  string
 	headerRow int
 	col       [numFormFields]int // 1-based column of each field, 0 if absent
 	headings  []string
@@ -325,7 +327,7 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 		return nil, nil, err
 	}
 	sum := sha256.Sum256(data)
-	rep := &Report{File: name, Format: format, Sheet: t.sheet, HeaderRow: t.headerRow, Columns: t.headings, Ignored: t.ignored, Rows: len(t.records)}
+	rep := &Report{File: name, Format: format, Sheet: t.sheet, Encoding: t.encoding, HeaderRow: t.headerRow, Columns: t.headings, Ignored: t.ignored, Rows: len(t.records)}
 	if len(t.records) == 0 {
 		return nil, rep, fmt.Errorf("%s 中没有学员数据（表头在第%d行，其下没有内容）", name, t.headerRow)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // testNow is the day ages are computed on in tests.
@@ -110,16 +111,23 @@ func TestImportCSVEncodings(t *testing.T) {
 		t.Fatal(err)
 	}
 	tsv := bytes.ReplaceAll(utf8, []byte(","), []byte("\t"))
+	// Excel's "Unicode text" is UTF-16LE with a BOM, tab separated.
+	utf16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes(tsv)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		data []byte
+		enc  string
 	}{
-		{"UTF-8", utf8},
-		{"UTF-8 BOM", append([]byte("\xEF\xBB\xBF"), utf8...)},
-		{"GBK", gbk},
-		{"GB18030", gb18030},
-		{"UTF-8 tab separated", tsv},
-		{"CRLF", bytes.ReplaceAll(utf8, []byte("\n"), []byte("\r\n"))},
+		{"UTF-8", utf8, EncodingUTF8},
+		{"UTF-8 BOM", append([]byte("\xEF\xBB\xBF"), utf8...), EncodingUTF8BOM},
+		{"GBK", gbk, EncodingGB18030},
+		{"GB18030", gb18030, EncodingGB18030},
+		{"UTF-8 tab separated", tsv, EncodingUTF8},
+		{"UTF-16LE tab separated", utf16, EncodingUTF16},
+		{"CRLF", bytes.ReplaceAll(utf8, []byte("\n"), []byte("\r\n")), EncodingUTF8},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -135,8 +143,8 @@ func TestImportCSVEncodings(t *testing.T) {
 			if strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Errorf("applicants = %v, want %v", got, want)
 			}
-			if rep.HeaderRow != 2 || rep.Rows != 2 || rep.Imported != 2 {
-				t.Errorf("report header %d rows %d imported %d, want 2 2 2", rep.HeaderRow, rep.Rows, rep.Imported)
+			if rep.HeaderRow != 2 || rep.Rows != 2 || rep.Imported != 2 || rep.Encoding != c.enc {
+				t.Errorf("report header %d rows %d imported %d encoding %s, want 2 2 2 %s", rep.HeaderRow, rep.Rows, rep.Imported, rep.Encoding, c.enc)
 			}
 		})
 	}

@@ -136,6 +136,9 @@ func loadProgramme(file string) (*program.Programme, error) {
 // person can act on (personal data masked), and the count per cohort.
 func writeImportReport(w io.Writer, rep *program.Report, set *program.ApplicantSet, prog *program.Programme) {
 	where := string(rep.Format)
+	if rep.Encoding != "" {
+		where += "，编码 " + rep.Encoding
+	}
 	if rep.Sheet != "" {
 		where += fmt.Sprintf("，工作表“%s”", rep.Sheet)
 	}

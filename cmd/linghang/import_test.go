@@ -75,7 +75,7 @@ func TestImportCommandStoresVersionsAndLoadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	for _, want := range []string{"读取 第一批.csv（csv，表头在第1行）：3 行学员数据", "已导入 3 名学员（1 张照片）", "2022/数据/学员数据.json，第 1 版"} {
+	for _, want := range []string{"读取 第一批.csv（csv，编码 UTF-8，表头在第1行）：3 行学员数据", "已导入 3 名学员（1 张照片）", "2022/数据/学员数据.json，第 1 版"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
