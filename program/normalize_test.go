@@ -41,6 +41,8 @@ func TestNormalizers(t *testing.T) {
 		{"phone ext dash", NormalizePhone, "025-86670806-12", "025-86670806-12"},
 		{"phone mobile", NormalizePhone, "186 1191 7652", "18611917652"},
 		{"phone Shanghai", NormalizePhone, "021 64221776", "021-64221776"},
+		{"phone 400", NormalizePhone, "400-810-5999", "4008105999"},
+		{"phone Hong Kong kept", NormalizePhone, "+852 2345 6789", "+85223456789"},
 		{"email", NormalizeEmail, " Zhang.San＠Example.COM ", "Zhang.San@example.com"},
 		{"email mailto", NormalizeEmail, "mailto:a@b.cn", "a@b.cn"},
 	}

@@ -215,6 +215,8 @@ func checkMobile(s string) string {
 	switch {
 	case !ok:
 		return "手机号只能包含数字"
+	case len(d) == 22 && d[0] == '1' && d[11] == '1':
+		return "填写了两个手机号，请只填写一个"
 	case strings.HasPrefix(d, "0"):
 		return "这是固定电话号码，请填在“办公电话”栏，手机栏填写11位手机号"
 	case len(d) != 11:
@@ -245,6 +247,9 @@ func checkEmail(s string) string {
 		if r > 0x7f {
 			return "邮箱地址中含有中文或全角字符"
 		}
+	}
+	if strings.Count(s, "@") > 1 {
+		return "填写了多个邮箱地址，请只填写一个"
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || addr.Name != "" {

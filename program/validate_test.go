@@ -89,3 +89,23 @@ func TestParseCohortChoice(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckOfficePhone(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"010-68530471", ""},
+		{"0371-65707532", ""},
+		{"010-68530471-801", ""},
+		{"13800138000", ""},
+		{"4008105999", ""},
+		{"+85223456789", ""},
+		{"68530471", "缺少区号"},
+		{"010-123", "不是有效的电话号码"},
+		{"0371-05707532", "不是有效的电话号码"},
+	}
+	for _, c := range cases {
+		got := checkOfficePhone(NormalizePhone(c.in))
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("checkOfficePhone(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
