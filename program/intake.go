@@ -289,6 +289,9 @@ func detectFormat(data []byte, name string, f Format) (Format, error) {
 	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
 		return "", fmt.Errorf("%s 是旧版Excel（.xls）或已加密的工作簿，请在Excel中另存为.xlsx（不加密码）后再导入", name)
 	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return FormatXLSX, nil // whatever the extension says: a CSV or JSON cannot start so
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
 		return FormatXLSX, nil
@@ -298,9 +301,6 @@ func detectFormat(data []byte, name string, f Format) (Format, error) {
 		return FormatJSON, nil
 	case ".xls":
 		return "", fmt.Errorf("%s 是旧版Excel（.xls），请在Excel中另存为.xlsx后再导入", name)
-	}
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		return FormatXLSX, nil
 	}
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), " \t\r\n")
 	if len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{') {

@@ -623,6 +623,7 @@ func TestDetectFormat(t *testing.T) {
 		{"a.CSV", "", FormatCSV, ""},
 		{"a.json", "", FormatJSON, ""},
 		{"upload", "PK\x03\x04....", FormatXLSX, ""},
+		{"renamed.csv", "PK\x03\x04....", FormatXLSX, ""},
 		{"upload", " [{}]", FormatJSON, ""},
 		{"upload", "姓名,身份证号", FormatCSV, ""},
 		{"a.xls", "", "", "旧版Excel"},
