@@ -3,6 +3,7 @@ package render
 import (
 	"archive/zip"
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -604,5 +606,85 @@ func BenchmarkRosterPDF10000(b *testing.B) {
 		if err := RosterPDF(io.Discard, p, as, RosterOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+var updateLists = flag.Bool("update-lists", false, "rewrite render/testdata/{roster,signin,badges}-*.golden")
+
+// pdfPlainText returns pdftotext's text in reading order (no -layout), less
+// sensitive to font metrics than the layout form.
+func pdfPlainText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", in, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// TestListsGolden compares the text of a small roster, sign-in sheet and
+// badge sheet with testdata/*.golden (go test ./render -run ListsGolden
+// -update-lists rewrites them).
+func TestListsGolden(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed")
+	}
+	p := testProgramme(t)
+	as := testApplicants()
+	created := time.Date(2022, 6, 1, 9, 0, 0, 0, time.UTC)
+	c, _ := p.Cohort(3)
+	layout, err := LoadLayout("a4-8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout.Created = created
+	var mine []program.Applicant
+	for _, a := range as {
+		if a.Cohort == 3 {
+			mine = append(mine, a)
+		}
+	}
+	program.SortByStrokes(mine)
+	tests := []struct {
+		golden string
+		render func(w io.Writer) error
+	}{
+		{"roster-3.golden", func(w io.Writer) error {
+			return RosterPDF(w, p, as, RosterOptions{Cohort: 3, WithID: true, Created: created})
+		}},
+		{"signin-3.golden", func(w io.Writer) error {
+			return Signin(w, p, 3, as, SigninOptions{Blank: 2, Created: created})
+		}},
+		{"badges-3.golden", func(w io.Writer) error {
+			return Badges(w, p, c, ApplicantBadges(mine, []byte("golden key, not a secret at all."), p.Year), layout)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := tt.render(&buf); err != nil {
+				t.Fatal(err)
+			}
+			info := pdfInfo(t, buf.Bytes())
+			got := fmt.Sprintf("pages: %s\npage size: %s\n\n%s", info["Pages"], info["Page size"], pdfPlainText(t, buf.Bytes()))
+			path := filepath.Join("testdata", tt.golden)
+			if *updateLists {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./render -run ListsGolden -update-lists to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("text differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
+			}
+		})
 	}
 }
