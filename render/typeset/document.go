@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -226,23 +227,53 @@ func (d *Document) drawLine(l Line, x, y, width float64, st Style, justify bool)
 	}
 	em := st.em()
 	asc := d.fonts.Font(st.Role).ascent
-	spacing := st.Tracking
+	// gap[i] is the space after glyph i. Justification widens the gaps
+	// between characters, not those inside a Latin word or number (unless
+	// the line is one word).
+	gap := make([]float64, len(gs))
+	inWord := func(i int) bool {
+		a, b := gs[i].r, gs[i+1].r
+		return a != ' ' && b != ' ' && !isCJK(a) && !isCJK(b)
+	}
+	stretch := 0
+	for i := 0; i+1 < len(gs); i++ {
+		if !inWord(i) {
+			stretch++
+		}
+	}
+	extra, all := 0.0, stretch == 0
 	if justify && len(gs) > 1 {
-		spacing += (width - l.Width) / float64(len(gs)-1)
+		if all {
+			stretch = len(gs) - 1
+		}
+		extra = (width - l.Width) / float64(stretch)
+	}
+	for i := range gs {
+		gap[i] = st.Tracking
+		if i+1 < len(gs) && (all || !inWord(i)) {
+			gap[i] += extra
+		}
+	}
+	if n := len(gs); n > 1 {
+		gap[n-1] = gap[n-2] // nothing follows the last glyph
 	}
 	for i := 0; i < len(gs); {
+		// A run: one font and one spacing after every glyph, so that the
+		// next run starts where the text cursor stops (text extraction
+		// relies on it). A squeezed mark is a run of its own.
 		j := i + 1
-		for j < len(gs) && gs[j].font == gs[i].font && !gs[j-1].squeezed {
+		for j < len(gs) && gs[j].font == gs[i].font && !gs[j].squeezed && !gs[j-1].squeezed && gap[j] == gap[i] && gap[j-1] == gap[i] {
 			j++
 		}
 		w := 0.0
-		for _, g := range gs[i:j] {
-			w += g.adv + spacing
+		for k := i; k < j; k++ {
+			w += gs[k].adv + gap[k]
 		}
-		d.add(Op{Kind: OpText, Box: Rect{x, y - asc*em, w - spacing, em}, Text: runesOf(gs[i:j]),
+		w -= gap[j-1]
+		d.add(Op{Kind: OpText, Box: Rect{x, y - asc*em, w, em}, Text: runesOf(gs[i:j]),
 			Font: gs[i].font, Size: st.size(), Field: st.Field, Color: st.Color,
-			baseline: y, spacing: spacing})
-		x += w
+			baseline: y, spacing: gap[i]})
+		x += w + gap[j-1]
 		i = j
 	}
 }
@@ -481,14 +512,22 @@ func (d *Document) Write(w io.Writer) (err error) {
 				pdf.SetTextColor(int(op.Color.R), int(op.Color.G), int(op.Color.B))
 				tc := op.spacing * k
 				spaced := math.Abs(tc) > 0.0005
+				// Spacing wider than ~0.08 em makes text extraction see
+				// spaces between the characters: ActualText keeps them
+				// exact. (Only then: poppler misplaces adjacent spans.)
+				actual := op.spacing > 0.08*PtToMM(op.Size) && utf8.RuneCountInString(op.Text) > 1
+				if actual {
+					pdf.RawWriteStr("/Span <</ActualText " + pdfTextString(op.Text) + ">> BDC")
+				}
 				if spaced {
-					// Extra spacing would make text extraction insert
-					// spaces: ActualText keeps the characters exact.
-					pdf.RawWriteStr(fmt.Sprintf("/Span <</ActualText %s>> BDC %.3f Tc", pdfTextString(op.Text), tc))
+					pdf.RawWriteStr(fmt.Sprintf("%.3f Tc", tc))
 				}
 				pdf.Text(op.Box.X, op.baseline, op.Text)
 				if spaced {
-					pdf.RawWriteStr("0 Tc EMC")
+					pdf.RawWriteStr("0 Tc")
+				}
+				if actual {
+					pdf.RawWriteStr("EMC")
 				}
 			case OpLine:
 				setPen(pdf, op.Pen)

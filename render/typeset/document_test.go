@@ -3,6 +3,7 @@ package typeset
 import (
 	"bytes"
 	"errors"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -198,5 +199,52 @@ func TestMetadata(t *testing.T) {
 	}
 	if !strings.Contains(out, "2022") {
 		t.Errorf("creation date not the fixed clock:\n%s", out)
+	}
+}
+
+// Justification widens the gaps between characters, not those inside a
+// Latin word or number.
+func TestJustifyKeepsWordsTight(t *testing.T) {
+	fs := mustFonts(t)
+	g := Official
+	st := g.Style(Body)
+	st.Indent = 0
+	d := New(fs, "两端对齐", A4, Info{Created: fixedClock})
+	fit, err := d.Paragraph(g.Block(), "联系电话：010-68530471，18810383746；平台：http://xuexi.cast.org.cn/ 以及更多说明文字", st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fit.Lines) < 2 || fit.Lines[0].Width >= g.Width-1 {
+		t.Fatalf("want a first line with room to stretch, got %d lines", len(fit.Lines))
+	}
+	var words, cjk int
+	end := 0.0
+	for _, op := range d.Ops() {
+		if op.Box.Y > g.Top+g.Pitch() { // first line only
+			break
+		}
+		end = op.Box.X + op.Box.W
+		r := []rune(op.Text)
+		if len(r) < 2 {
+			continue
+		}
+		switch {
+		case !isCJK(r[0]) && !isCJK(r[1]):
+			words++
+			if math.Abs(op.spacing-st.Tracking) > 1e-9 {
+				t.Errorf("word run %q stretched: spacing %.3f mm", op.Text, op.spacing)
+			}
+		default:
+			cjk++
+			if op.spacing <= st.Tracking {
+				t.Errorf("CJK run %q not stretched", op.Text)
+			}
+		}
+	}
+	if words == 0 || cjk == 0 {
+		t.Errorf("runs: %d words, %d CJK", words, cjk)
+	}
+	if math.Abs(end-(g.Left+g.Width)) > 0.3 {
+		t.Errorf("justified line ends at %.2f, want %.2f", end, g.Left+g.Width)
 	}
 }
