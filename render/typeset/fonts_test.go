@@ -4,9 +4,12 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // fakeFace returns a TrueType file cut from f, holding runes, with the
@@ -274,5 +277,68 @@ func TestEmptyGlyphFallsBack(t *testing.T) {
 	f := faces[0]
 	if f.Has('楷') || !f.Has('书') || !f.Has(' ') {
 		t.Errorf("Has(楷)=%v Has(书)=%v Has(space)=%v, want false true true", f.Has('楷'), f.Has('书'), f.Has(' '))
+	}
+}
+
+// Older Chinese fonts (仿宋_GB2312 of the 1990s) carry only GBK-coded
+// (PRC, 3/3) cmap and name records: they are read as Unicode.
+func TestPRCEncodedFont(t *testing.T) {
+	serif := mustFonts(t).Fallback()[0]
+	faces, err := parseFonts(fakeFace(t, serif, "x", "仿宋公文A"), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := faces[0]
+	enc := simplifiedchinese.GBK.NewEncoder()
+	var pairs []cmapPair
+	for _, r := range "仿宋公文A" {
+		b, err := enc.Bytes([]byte(string(r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := uint16(b[0])
+		if len(b) == 2 {
+			code = uint16(b[0])<<8 | uint16(b[1])
+		}
+		pairs = append(pairs, cmapPair{code, f.glyph(r)})
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i].r < pairs[j].r })
+	cmap := cmap4(pairs)
+	binary.BigEndian.PutUint16(cmap[6:], 3) // platform 3, encoding 3 (PRC)
+	// name: family 仿宋_GB2312 in GBK, 16-bit units.
+	gb, _ := enc.Bytes([]byte("仿宋_GB2312"))
+	var units []byte
+	for i := 0; i < len(gb); i++ {
+		if gb[i] >= 0x80 {
+			units = append(units, gb[i], gb[i+1])
+			i++
+		} else {
+			units = append(units, 0, gb[i])
+		}
+	}
+	name := make([]byte, 18)
+	binary.BigEndian.PutUint16(name[2:], 1)
+	binary.BigEndian.PutUint16(name[4:], 18)
+	for i, v := range []uint16{3, 3, 0x804, 1, uint16(len(units)), 0} {
+		binary.BigEndian.PutUint16(name[6+2*i:], v)
+	}
+	name = append(name, units...)
+	tables := map[string][]byte{}
+	for tag, data := range f.tables {
+		tables[tag] = data
+	}
+	tables["cmap"], tables["name"] = cmap, name
+	prc, err := parseFonts(assemble(tables), "fangsong_gb2312.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := prc[0]
+	if p.Family != "仿宋_GB2312" || !p.hasName("仿宋_GB2312") {
+		t.Errorf("family %q, names %q", p.Family, p.Names)
+	}
+	for _, r := range "仿宋公文A" {
+		if p.glyph(r) != f.glyph(r) {
+			t.Errorf("%c: glyph %d, want %d", r, p.glyph(r), f.glyph(r))
+		}
 	}
 }

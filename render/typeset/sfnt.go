@@ -9,6 +9,10 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // Font is one parsed TrueType face. It is immutable after parsing and
@@ -304,16 +308,23 @@ func (f *Font) parseCmap() error {
 			rank = 3
 		case format == 4 && (pid == 3 && eid == 1 || pid == 0):
 			rank = 2
+		case format == 4 && pid == 3 && eid == 3:
+			rank = 1 // PRC: codes are GB 2312/GBK, as in older 仿宋_GB2312 fonts
 		}
 		if rank > bestRank {
 			best, bestRank = cm[off:], rank
 		}
 	}
 	if best == nil {
-		return errors.New("没有 Unicode cmap 子表（格式 4 或 12）")
+		return errors.New("没有 Unicode 或 GBK cmap 子表（格式 4 或 12）")
 	}
+	prc := bestRank == 1
 	f.bmp = make([]uint16, 0x10000)
+	gbk := simplifiedchinese.GBK.NewDecoder()
 	set := func(r uint32, g uint32) {
+		if prc {
+			r = gbkRune(gbk, r)
+		}
 		if r < 0x10000 && g != 0 && int(g) < f.numGlyphs && f.bmp[r] == 0 {
 			f.bmp[r] = uint16(g)
 			f.nRunes++
@@ -370,6 +381,26 @@ func (f *Font) parseCmap() error {
 	return nil
 }
 
+// gbkRune converts a GBK code (one byte for ASCII, two bytes otherwise)
+// to Unicode; 0 if it is not a character.
+func gbkRune(dec *encoding.Decoder, code uint32) uint32 {
+	if code < 0x80 {
+		return code
+	}
+	if code < 0x8140 || code > 0xFEFE {
+		return 0
+	}
+	b, err := dec.Bytes([]byte{byte(code >> 8), byte(code)})
+	if err != nil {
+		return 0
+	}
+	r, n := utf8.DecodeRune(b)
+	if r == utf8.RuneError || n != len(b) {
+		return 0
+	}
+	return uint32(r)
+}
+
 // parseNames reads family (1, 16), full (4) and PostScript (6) names.
 func (f *Font) parseNames() {
 	nm := f.tables["name"]
@@ -398,6 +429,19 @@ func (f *Font) parseNames() {
 				u[j] = binary.BigEndian.Uint16(raw[2*j:])
 			}
 			s = string(utf16.Decode(u))
+		case pid == 3 && eid == 3: // PRC: GBK codes in 16-bit units
+			var gb []byte
+			for j := 0; j+1 < len(raw); j += 2 {
+				if raw[j] != 0 {
+					gb = append(gb, raw[j])
+				}
+				gb = append(gb, raw[j+1])
+			}
+			dec, err := simplifiedchinese.GBK.NewDecoder().Bytes(gb)
+			if err != nil {
+				continue
+			}
+			s = string(dec)
 		case pid == 1 && eid == 0:
 			if !isASCII(raw) {
 				continue
@@ -414,7 +458,7 @@ func (f *Font) parseNames() {
 			seen[s] = true
 			f.Names = append(f.Names, s)
 		}
-		zh := pid == 3 && (lang == 0x0804 || lang == 0x1004 || lang == 0x0404 || lang == 0x0C04)
+		zh := pid == 3 && eid == 3 || pid == 3 && (lang == 0x0804 || lang == 0x1004 || lang == 0x0404 || lang == 0x0C04)
 		switch {
 		case id == 6 && f.PostScript == "" && isASCII([]byte(s)):
 			f.PostScript = s
