@@ -100,6 +100,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "校验通过：%d 名学员全部合格（仅校验，未导入）。\n", rep.Imported)
 		return nil
 	}
+	if len(set.Applicants) == 0 {
+		// Never replace the current data with an empty set.
+		return &exitStatus{code: 2, err: fmt.Errorf("%s：没有合格的行，未导入任何数据", rep.File)}
+	}
 	a, _, err := openArchive(ctx, e, *store)
 	if err != nil {
 		return err

@@ -123,6 +123,7 @@ func TestImportCommandExitStatus(t *testing.T) {
 	bad := person(3, "河南班、北京班")
 	good := writeImportCSV(t, dir, "good.csv", person(0, "河南班"))
 	mixed := writeImportCSV(t, dir, "mixed.csv", person(0, "河南班"), bad)
+	allBad := writeImportCSV(t, dir, "allbad.csv", bad)
 	noHeader := filepath.Join(dir, "nohead.csv")
 	os.WriteFile(noHeader, []byte("a,b,c\n1,2,3\n"), 0o644)
 	cases := []struct {
@@ -137,6 +138,7 @@ func TestImportCommandExitStatus(t *testing.T) {
 		{"one bad row imports nothing", []string{mixed}, 2, 0, "每位学员限参加1个班次"},
 		{"check bad", []string{"--check", mixed, "--report", filepath.Join(dir, "清单.csv")}, 2, 0, "L 选择班次"},
 		{"partial", []string{mixed, "--partial"}, 2, 1, "已导入 1 名学员"},
+		{"partial with nothing good", []string{allBad, "--partial"}, 2, 0, "合格 0 行，不合格 1 行"},
 		{"missing file", []string{filepath.Join(dir, "none.csv")}, 1, 0, ""},
 		{"no header", []string{noHeader}, 1, 0, ""},
 		{"two files", []string{good, mixed}, 1, 0, ""},
