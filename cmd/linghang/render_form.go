@@ -79,6 +79,7 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	progFile := fs.String("programme", "", "年度计划 YAML 文件（默认：内置的2022年计划）")
 	store := fs.String("store", "", "归档存储（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
 	cohort := fs.Int("cohort", 0, "只生成这一期（期数）；默认全部班次")
+	orderFlag := fs.String("order", "strokes", "合订本中的顺序，与学员名单一致：strokes（姓氏笔画）| pinyin（拼音）| none（原顺序）")
 	out := fs.String("o", "", "输出目录（必填）")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "用法: linghang render forms --applicants 学员.xlsx [--photos 照片目录] [--cohort 3] -o 输出目录\n\n为每位学员生成已填写的报名表 PDF（第03期-江苏省科协党校班/报名表-张三-1234.pdf），\n并为每期生成一份合订本。\n\n参数:")
@@ -95,6 +96,10 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	}
 	if *out == "" {
 		return errors.New("请用 -o 指定输出目录")
+	}
+	order, ok := program.ParseOrder(*orderFlag)
+	if !ok {
+		return fmt.Errorf("--order %q 无效：可选 strokes（姓氏笔画）、pinyin（拼音）、none（原顺序）", *orderFlag)
 	}
 	p, err := programmeOrDefault(*progFile)
 	if err != nil {
@@ -128,7 +133,7 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 			progressbar.OptionSetDescription("生成报名表"), progressbar.OptionShowCount(),
 			progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
 	}
-	res := writeForms(ctx, fonts, p, apps, *out, bar)
+	res := writeForms(ctx, fonts, p, apps, order, *out, bar)
 	if bar != nil {
 		bar.Finish()
 	}
@@ -154,8 +159,8 @@ type formsResult struct {
 
 // writeForms renders every applicant's form on all cores, writes each to
 // dir/render.FormPath, then one bound PDF per cohort holding the forms
-// that succeeded.
-func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme, apps []program.Applicant, dir string, bar *progressbar.ProgressBar) formsResult {
+// that succeeded, sorted like the roster (order).
+func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme, apps []program.Applicant, order program.Order, dir string, bar *progressbar.ProgressBar) formsResult {
 	paths := formPaths(p, apps)
 	errs := make([]error, len(apps))
 	jobs := make(chan int)
@@ -195,7 +200,7 @@ func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme,
 
 	var res formsResult
 	good := map[int][]program.Applicant{}
-	var order []int
+	var cohorts []int
 	for i := range apps {
 		a := &apps[i]
 		if errs[i] != nil {
@@ -204,7 +209,7 @@ func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme,
 		}
 		res.written++
 		if _, ok := good[a.Cohort]; !ok {
-			order = append(order, a.Cohort)
+			cohorts = append(cohorts, a.Cohort)
 		}
 		good[a.Cohort] = append(good[a.Cohort], *a)
 	}
@@ -212,9 +217,12 @@ func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme,
 		return res
 	}
 	// Bound copies, one cohort per core.
-	bound := make([]error, len(order))
+	for _, n := range cohorts {
+		order.Sort(good[n])
+	}
+	bound := make([]error, len(cohorts))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for k, n := range order {
+	for k, n := range cohorts {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -228,7 +236,7 @@ func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme,
 		}()
 	}
 	wg.Wait()
-	for k, n := range order {
+	for k, n := range cohorts {
 		if bound[k] != nil {
 			res.failed = append(res.failed, fmt.Sprintf("第%d期合订本：%v", n, bound[k]))
 			continue
