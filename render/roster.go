@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -301,8 +302,16 @@ func RosterXLSX(w io.Writer, p *program.Programme, as []program.Applicant, opts 
 	if err := writeRosterXLSX(f, p, sheets); err != nil {
 		return fmt.Errorf("render roster XLSX: %w", err)
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
 		return fmt.Errorf("render roster XLSX: write: %w", err)
+	}
+	created := opts.Created
+	if created.IsZero() {
+		created = p.Date.Time
+	}
+	if err := canonicalZip(w, buf.Bytes(), created); err != nil {
+		return fmt.Errorf("render roster XLSX: %w", err)
 	}
 	return nil
 }
