@@ -72,15 +72,9 @@ type Report struct {
 // file cannot be read, has no header row, misses a required column) are
 // returned as such. The report is non-nil whenever the file could be read.
 func Import(ctx context.Context, r io.Reader, name string, opts ImportOptions) (*ApplicantSet, *Report, error) {
-	if opts.Programme == nil {
-		return nil, nil, errors.New("导入学员：未指定年度计划")
-	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxIntakeBytes+1))
+	data, err := readIntake(r, name, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("读取 %s: %w", name, err)
-	}
-	if len(data) > MaxIntakeBytes {
-		return nil, nil, fmt.Errorf("%s 超过 %d MB，无法导入", name, MaxIntakeBytes>>20)
+		return nil, nil, err
 	}
 	return importBytes(ctx, data, name, opts, "")
 }
@@ -93,17 +87,25 @@ func ImportFile(ctx context.Context, path string, opts ImportOptions) (*Applican
 		return nil, nil, fmt.Errorf("打开 %s: %w", path, err)
 	}
 	defer f.Close()
-	if opts.Programme == nil {
-		return nil, nil, errors.New("导入学员：未指定年度计划")
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxIntakeBytes+1))
+	data, err := readIntake(f, path, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("读取 %s: %w", path, err)
-	}
-	if len(data) > MaxIntakeBytes {
-		return nil, nil, fmt.Errorf("%s 超过 %d MB，无法导入", path, MaxIntakeBytes>>20)
+		return nil, nil, err
 	}
 	return importBytes(ctx, data, filepath.Base(path), opts, filepath.Dir(path))
+}
+
+func readIntake(r io.Reader, name string, opts ImportOptions) ([]byte, error) {
+	if opts.Programme == nil {
+		return nil, errors.New("导入学员：未指定年度计划")
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxIntakeBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("读取 %s: %w", name, err)
+	}
+	if len(data) > MaxIntakeBytes {
+		return nil, fmt.Errorf("%s 超过 %d MB，无法导入", name, MaxIntakeBytes>>20)
+	}
+	return data, nil
 }
 
 // formField enumerates the registration form's fields in the form's order.

@@ -1,6 +1,9 @@
 package program
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestNormalizers(t *testing.T) {
 	cases := []struct {
@@ -77,4 +80,14 @@ func FuzzNormalizePhone(f *testing.F) {
 		NormalizeMobile(s)
 		NormalizeName(s)
 	})
+}
+
+func ExampleNormalizePhone() {
+	fmt.Println(NormalizePhone("+86 10 6853 0471 转 801"))
+	fmt.Println(NormalizePhone("（0371）6570 7532"))
+	fmt.Println(NormalizeMobile("+86 138-0013-8000"))
+	// Output:
+	// 010-68530471-801
+	// 0371-65707532
+	// 13800138000
 }

@@ -1,8 +1,10 @@
 package program
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheckID(t *testing.T) {
@@ -108,4 +110,13 @@ func TestCheckOfficePhone(t *testing.T) {
 			t.Errorf("checkOfficePhone(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+func ExampleCheckID() {
+	now := time.Date(2022, 4, 1, 0, 0, 0, 0, time.UTC)
+	fmt.Printf("%q\n", CheckID("110105198001010024", now))
+	fmt.Println(CheckID("1.10105E+17", now))
+	// Output:
+	// ""
+	// 身份证号被Excel存成了数字（显示为1.10105E+17），后几位已丢失无法恢复；请将该列设为文本后重新填写
 }
