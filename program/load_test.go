@@ -2,6 +2,7 @@ package program
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -472,4 +473,57 @@ func TestLoadRejectsNonYAMLInput(t *testing.T) {
 			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.want)
 		}
 	}
+}
+
+func ExampleDefault() {
+	p, err := Default()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p.DocNumber)
+	for _, c := range p.Cohorts[:3] {
+		fmt.Println(c.Title(), c.Start, c.End)
+	}
+	// Output:
+	// 科协办函组字〔2022〕47号
+	// 第1期 河南省科协党校班 2022-05-23 2022-05-27
+	// 第2期 北京市科协党校班 2022-06-21 2022-06-25
+	// 第3期 江苏省科协党校班 2022-06-26 2022-06-30
+}
+
+func ExampleProgramme_CohortByRef() {
+	p, err := Default()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, ref := range []string{"河南班", "第01期", "１０", "第十期", "中国细胞生物学会班", "上海班"} {
+		if c, ok := p.CohortByRef(ref); ok {
+			fmt.Printf("%s → 第%d期 %s\n", ref, c.Number, c.Label)
+		} else {
+			fmt.Printf("%s → 无此班次\n", ref)
+		}
+	}
+	// Output:
+	// 河南班 → 第1期 河南班
+	// 第01期 → 第1期 河南班
+	// １０ → 第10期 中国女科技工作者协会班
+	// 第十期 → 第10期 中国女科技工作者协会班
+	// 中国细胞生物学会班 → 第9期 中国细胞生物学会班
+	// 上海班 → 无此班次
+}
+
+func ExampleLoad() {
+	_, err := Load(strings.NewReader("year: 2023\ndoc_number: 科协办函组字〔2022〕47号\n"), "草稿.yaml")
+	var pe *ProgrammeError
+	if errors.As(err, &pe) {
+		for _, pr := range pe.Problems[:3] {
+			fmt.Println(pr)
+		}
+	}
+	// Output:
+	// issuing_body（第1行）：缺少发文机关
+	// doc_number（第2行）：文号中的年份 2022 与年度 2023 不一致（当前值：“科协办函组字〔2022〕47号”）
+	// title（第1行）：缺少标题
 }

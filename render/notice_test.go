@@ -526,3 +526,113 @@ func BenchmarkNoticeDOCX(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes")
 }
+
+// TestNoticeOddProgrammes renders programmes that the bundled one does not
+// exercise — empty parts, a very long paragraph and title, all four
+// heading levels — in both formats: no panic, every paragraph present.
+func TestNoticeOddProgrammes(t *testing.T) {
+	needPoppler(t)
+	base, err := program.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("研修活动聚焦产业布局、特色资源和学科领域，", 120)
+	kai := regexp.MustCompile(`<w:pStyle w:val="Heading2"/>[^<]*(<[^>]*>)*（一）指导思想`)
+	tests := []struct {
+		name  string
+		edit  func(p *program.Programme)
+		check func(t *testing.T, docXML, pdf string)
+	}{
+		{"bare", func(p *program.Programme) {
+			*p = program.Programme{Year: 2024, IssuingBody: "中国科协办公厅", DocNumber: "科协办函组字〔2024〕1号",
+				Title: "关于测试的通知", Addressees: "各有关单位", Signature: "中国科协办公厅", Date: program.NewDate(2024, 1, 2)}
+		}, nil},
+		{"long paragraph", func(p *program.Programme) { p.Lead = []string{long} }, nil},
+		{"long title", func(p *program.Programme) {
+			p.Title = strings.Repeat("中国科协办公厅关于开展青年科技领军人才国情研修活动", 4) + "的通知"
+		}, nil},
+		{"four heading levels", func(p *program.Programme) {
+			p.Body = []program.Section{{Number: "一、", Heading: "总体要求", Sections: []program.Section{
+				{Number: "（一）", Heading: "指导思想", Paragraphs: []string{"坚持面向世界科技前沿。"}, Sections: []program.Section{
+					{Number: "1.", Heading: "基本原则", Sections: []program.Section{
+						{Number: "（1）", Paragraphs: []string{"突出政治引领。"}}}}}}}}}
+		}, func(t *testing.T, docXML, pdf string) {
+			if !kai.MatchString(docXML) {
+				t.Error("DOCX: （一） heading not in style Heading2 (楷体)")
+			}
+			want := noticeTestFonts(t).Font(typeset.Heading2).PostScript
+			if fonts := poppler(t, "pdffonts", pdf); !strings.Contains(strings.ToLower(fonts), strings.ToLower(want)) {
+				t.Errorf("PDF: （一） heading not set in %s:\n%s", want, fonts)
+			}
+		}},
+		{"no cohorts, no form", func(p *program.Programme) { p.Cohorts, p.Form = nil, program.FormDef{} }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := *base
+			p.Cohorts = append([]program.Cohort(nil), base.Cohorts...)
+			tt.edit(&p)
+			var docx bytes.Buffer
+			if err := NoticeDOCX(&docx, &p); err != nil {
+				t.Fatalf("NoticeDOCX: %v", err)
+			}
+			pkg := unzipDOCX(t, docx.Bytes())
+			doc := strings.Join(wordParagraphs(t, "document", pkg["word/document.xml"]), "\n")
+			pdf := renderNoticeFile(t, &p)
+			text := pdfText(t, pdf, 0)
+			pos := 0
+			for _, para := range p.NoticeParagraphs() {
+				if para.Annex == 2 {
+					break
+				}
+				w := squashSpace(para.String())
+				if w == "" {
+					continue
+				}
+				if i := strings.Index(text[pos:], w); i < 0 {
+					t.Errorf("PDF: missing or out of order: %q", clipText(w, 30))
+				} else {
+					pos += i + len(w)
+				}
+				if para.Kind != program.ParaIssuingBody && para.Kind != program.ParaDocNumber && !strings.Contains(doc, para.String()) {
+					t.Errorf("DOCX: missing %q", clipText(para.String(), 30))
+				}
+			}
+			if tt.check != nil {
+				tt.check(t, string(pkg["word/document.xml"]), pdf)
+			}
+		})
+	}
+}
+
+func ExampleNoticePDF() {
+	p, err := program.Default()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var pdf bytes.Buffer
+	// The default fonts honour LINGHANG_FONTS; NoticeForm(nil) would stop
+	// after 附件1.
+	if err := NoticePDF(&pdf, p); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")))
+	// Output: true
+}
+
+func ExampleNoticeDOCX() {
+	p, err := program.Default()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var docx bytes.Buffer
+	if err := NoticeDOCX(&docx, p); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(bytes.HasPrefix(docx.Bytes(), []byte("PK")))
+	// Output: true
+}
