@@ -354,28 +354,54 @@ func Badges(w io.Writer, p *program.Programme, cohort *program.Cohort, people []
 	if cohort == nil {
 		return errors.New("render badges: no cohort")
 	}
-	if err := layout.check(); err != nil {
-		return fmt.Errorf("render badges for cohort %d: 胸卡版式 %s：%w", cohort.Number, layout.Name, err)
+	return BadgeSets(w, p, []BadgeSet{{Cohort: cohort, People: people}}, layout)
+}
+
+// BadgeSet is the badges of one cohort.
+type BadgeSet struct {
+	Cohort *program.Cohort
+	People []Badge
+}
+
+// BadgeSets writes the badges of several cohorts into one PDF, each
+// cohort starting on a sheet of its own (see Badges).
+func BadgeSets(w io.Writer, p *program.Programme, sets []BadgeSet, layout Layout) error {
+	if len(sets) == 0 {
+		return errors.New("render badges: 没有要生成胸卡的班次")
 	}
-	if len(people) == 0 {
-		return fmt.Errorf("render badges for cohort %d: %s 没有学员或工作人员，未生成胸卡", cohort.Number, cohort.Title())
+	for _, s := range sets {
+		if s.Cohort == nil {
+			return errors.New("render badges: no cohort")
+		}
+		if len(s.People) == 0 {
+			return fmt.Errorf("render badges for cohort %d: %s 没有学员或工作人员，未生成胸卡", s.Cohort.Number, s.Cohort.Title())
+		}
+	}
+	n := sets[0].Cohort.Number
+	if err := layout.check(); err != nil {
+		return fmt.Errorf("render badges for cohort %d: 胸卡版式 %s：%w", n, layout.Name, err)
 	}
 	fonts := layout.Fonts
 	if fonts == nil {
 		var err error
 		if fonts, err = typeset.Default(); err != nil {
-			return fmt.Errorf("render badges for cohort %d: %w", cohort.Number, err)
+			return fmt.Errorf("render badges for cohort %d: %w", n, err)
 		}
 	}
-	title := fmt.Sprintf("%s 胸卡", cohort.Title())
+	title := fmt.Sprintf("%s 胸卡", sets[0].Cohort.Title())
+	if len(sets) > 1 {
+		title = fmt.Sprintf("%d年“领航计划”胸卡", p.Year)
+	}
 	d := typeset.New(fonts, title, typeset.Page{W: layout.Page.W, H: layout.Page.H}, typeset.Info{
 		Title: title, Author: p.IssuingBody, Subject: "胸卡", Created: layout.Created,
 	})
-	if err := drawBadges(d, p, cohort, people, &layout); err != nil {
-		return fmt.Errorf("render badges for cohort %d: %w", cohort.Number, err)
+	for _, s := range sets {
+		if err := drawBadges(d, p, s.Cohort, s.People, &layout); err != nil {
+			return fmt.Errorf("render badges for cohort %d: %w", s.Cohort.Number, err)
+		}
 	}
 	if err := d.Write(w); err != nil {
-		return fmt.Errorf("render badges for cohort %d: %w", cohort.Number, err)
+		return fmt.Errorf("render badges for cohort %d: %w", n, err)
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -20,7 +19,7 @@ import (
 	"linghang/render"
 )
 
-const badgesAbout = `生成某一期的胸卡 PDF：项目名称、班次、姓名（大字）、工作单位及职务、照片、角色
+const badgesAbout = `生成胸卡 PDF（--cohort 指定一期，否则全部各期，每期从新的一页开始）：项目名称、班次、姓名（大字）、工作单位及职务、照片、角色
 和签到二维码（签到码由身份证号等经密钥加密生成，不含任何个人信息）。
 
 版式：a4-8  A4 纸八张 90×54 mm，带裁切线，适用于预切胸卡纸
@@ -74,31 +73,52 @@ func renderBadges(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	n := l.cohort
-	if n == 0 {
-		if n, err = onlyCohort(prog, as); err != nil {
-			return err
+	var cohorts []*program.Cohort
+	if l.cohort != 0 {
+		c, _ := prog.Cohort(l.cohort)
+		cohorts = append(cohorts, c)
+	} else {
+		if len(staff) > 0 {
+			return errors.New("--staff 需与 --cohort 一起使用（工作人员名单按期提供）")
+		}
+		for i := range prog.Cohorts {
+			cohorts = append(cohorts, &prog.Cohorts[i])
 		}
 	}
-	c, ok := prog.Cohort(n)
-	if !ok {
-		return fmt.Errorf("--cohort %d 无效：%d年计划共%d期", n, prog.Year, len(prog.Cohorts))
-	}
-	var mine []program.Applicant
-	for _, a := range as {
-		if a.Cohort == n {
-			mine = append(mine, a)
+	var sets []render.BadgeSet
+	students := 0
+	for _, c := range cohorts {
+		var mine []program.Applicant
+		for _, a := range as {
+			if a.Cohort == c.Number {
+				mine = append(mine, a)
+			}
 		}
+		order.Sort(mine)
+		people := render.ApplicantBadges(mine, key, prog.Year)
+		if l.cohort != 0 {
+			people = append(people, staff...)
+		}
+		if len(people) == 0 {
+			if l.cohort != 0 {
+				return fmt.Errorf("%s 没有学员（也未指定 --staff），未生成胸卡", c.Title())
+			}
+			continue
+		}
+		students += len(mine)
+		sets = append(sets, render.BadgeSet{Cohort: c, People: people})
 	}
-	order.Sort(mine)
-	people := append(render.ApplicantBadges(mine, key, prog.Year), staff...)
-	if len(people) == 0 {
-		return fmt.Errorf("%s 没有学员（也未指定 --staff），未生成胸卡", c.Title())
+	if len(sets) == 0 {
+		return errors.New("没有任何一期有学员，未生成胸卡")
 	}
-	if err := saveRendered(e, l.out, func(w io.Writer) error { return render.Badges(w, prog, c, people, layout) }); err != nil {
+	if err := saveRendered(e, l.out, func(w io.Writer) error { return render.BadgeSets(w, prog, sets, layout) }); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "已生成胸卡 %s：%s，学员 %d 张、工作人员 %d 张（版式 %s）\n", l.out, c.Title(), len(mine), len(staff), layout.Name)
+	what := sets[0].Cohort.Title()
+	if len(sets) > 1 {
+		what = fmt.Sprintf("%d 期（每期从新的一页开始）", len(sets))
+	}
+	fmt.Fprintf(e.stderr, "已生成胸卡 %s：%s，学员 %d 张、工作人员 %d 张（版式 %s）\n", l.out, what, students, len(staff), layout.Name)
 	return nil
 }
 
@@ -112,33 +132,6 @@ func loadLayout(name string) (render.Layout, error) {
 		return render.ParseLayout(f, name)
 	}
 	return render.LoadLayout(name)
-}
-
-// onlyCohort returns the cohort of the applicants when they all belong to
-// one; otherwise it asks for --cohort, listing the cohorts.
-func onlyCohort(p *program.Programme, as []program.Applicant) (int, error) {
-	count := map[int]int{}
-	for _, a := range as {
-		count[a.Cohort]++
-	}
-	if len(count) == 1 {
-		for n := range count {
-			return n, nil
-		}
-	}
-	var ns []int
-	for n := range count {
-		ns = append(ns, n)
-	}
-	sort.Ints(ns)
-	var parts []string
-	for _, n := range ns {
-		parts = append(parts, fmt.Sprintf("第%d期 %d 人", n, count[n]))
-	}
-	if len(parts) == 0 {
-		return 0, errors.New("没有学员数据，无法生成胸卡")
-	}
-	return 0, fmt.Errorf("胸卡按期生成，请用 --cohort 指定班次（%s）", strings.Join(parts, "、"))
 }
 
 // checkinKey returns the deployment's check-in token key: LINGHANG_TOKEN_KEY,

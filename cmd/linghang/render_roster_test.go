@@ -117,6 +117,26 @@ func TestRenderListsEndToEnd(t *testing.T) {
 	if n, want := pdfPageCount(t, badges), strconv.Itoa(2*(in3+1)); n != want {
 		t.Errorf("badge PDF has %s pages, want %s", n, want)
 	}
+
+	// Every cohort: each starts on a sheet of its own (a4-8, 8 a sheet).
+	all := filepath.Join(dir, "全部胸卡.pdf")
+	if msg, err := runLinghang(t, "render", "badges", "--applicants", file, "-o", all); err != nil {
+		t.Fatalf("render badges for every cohort: %v\n%s", err, msg)
+	}
+	per := map[int]int{}
+	for _, a := range as {
+		per[a.Cohort]++
+	}
+	sheets := 0
+	for _, n := range per {
+		sheets += (n + 7) / 8
+	}
+	if n, want := pdfPageCount(t, all), strconv.Itoa(2*sheets); n != want {
+		t.Errorf("badges of every cohort: %s pages, want %s", n, want)
+	}
+	if _, err := runLinghang(t, "render", "badges", "--applicants", file, "--staff", staff, "-o", all); err == nil || !strings.Contains(err.Error(), "--cohort") {
+		t.Errorf("--staff without --cohort: error %v", err)
+	}
 }
 
 func TestRenderListsErrors(t *testing.T) {
@@ -131,7 +151,7 @@ func TestRenderListsErrors(t *testing.T) {
 		{[]string{"render", "roster", "--applicants", file, "--cohort", "12", "-o", out}, "--cohort 12"},
 		{[]string{"render", "roster", "--applicants", file, "--order", "abc", "-o", out}, "--order"},
 		{[]string{"render", "signin", "--applicants", file, "-o", out}, "--cohort"},
-		{[]string{"render", "badges", "--applicants", file, "-o", out}, "--cohort"},
+		{[]string{"render", "badges", "--applicants", file, "--staff", "x.csv", "-o", out}, "x.csv"},
 		{[]string{"render", "badges", "--applicants", file, "--cohort", "3", "--layout", "a3", "-o", out}, "a4-8"},
 		{[]string{"render", "badges", "--applicants", file, "--cohort", "3"}, "-o"},
 	}
