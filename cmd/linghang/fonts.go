@@ -49,6 +49,12 @@ func runFonts(ctx context.Context, e *env, args []string) error {
 		row("后备", "（缺字时补字）", f)
 	}
 	printTable(e.stdout, rows)
+	if unused := set.Unused(); len(unused) > 0 {
+		fmt.Fprintf(e.stdout, "\n字体目录 %s 中未用于任何角色的字体（族名不是规定字体）：\n", set.Dir)
+		for _, f := range unused {
+			fmt.Fprintf(e.stdout, "  %s：%s\n", f.Source, strings.Join(f.Names, "、"))
+		}
+	}
 	if *text == "" {
 		return nil
 	}

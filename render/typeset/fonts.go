@@ -98,7 +98,24 @@ type Fonts struct {
 	roles    [numRoles]*Font
 	fallback []*Font
 	// Dir is the user font directory the set was resolved with, if any.
-	Dir string
+	Dir  string
+	user []*Font
+}
+
+// Unused returns the faces in the user's font directory that serve no
+// role (their family names are not the prescribed ones).
+func (fs *Fonts) Unused() []*Font {
+	var out []*Font
+	for _, f := range fs.user {
+		used := false
+		for _, r := range fs.roles {
+			used = used || r == f
+		}
+		if !used {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Font returns the font serving role.
@@ -219,6 +236,7 @@ func resolve(dir string) (*Fonts, error) {
 		}
 		set.roles[r] = f
 	}
+	set.user = user
 	fb, err := embedded(fallbackFile)
 	if err != nil {
 		return nil, err
