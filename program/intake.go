@@ -245,7 +245,8 @@ func (t *sheetTable) checkHeader(file string) error {
 }
 
 // recordFromCells builds a record from one row of cells; ok is false for
-// blank rows and note rows (注：…, 填表说明…) that are skipped.
+// rows that are skipped: blank, empty but for columns that are not form
+// fields (a pre-numbered 序号), notes (注：…, 填表说明…), a repeated header.
 func (t *sheetTable) recordFromCells(row int, cells []string) (rawRecord, bool) {
 	rec := rawRecord{row: row}
 	nonEmpty, first := 0, ""
@@ -263,10 +264,19 @@ func (t *sheetTable) recordFromCells(row int, cells []string) (rawRecord, bool) 
 	if nonEmpty == 1 && (strings.HasPrefix(first, "注") || strings.HasPrefix(first, "说明") || strings.HasPrefix(first, "填表说明") || strings.HasPrefix(first, "备注")) {
 		return rec, false
 	}
+	filled := 0
 	for f := formField(0); f < numFormFields; f++ {
 		if c := t.col[f]; c > 0 && c <= len(cells) {
 			rec.vals[f] = cells[c-1]
+			if trim(cells[c-1]) != "" {
+				filled++
+			}
 		}
+	}
+	// Template rows with only a pre-filled 序号 (or other extra column)
+	// hold no applicant.
+	if filled == 0 {
+		return rec, false
 	}
 	// The header repeated further down (a list printed page by page and
 	// pasted together) is not an applicant.

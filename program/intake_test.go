@@ -534,6 +534,22 @@ func TestImportXLSXNumericIDIntact(t *testing.T) {
 	}
 }
 
+func TestImportSkipsTemplateRows(t *testing.T) {
+	h := append([]string{"序号"}, headings...)
+	rows := [][]string{h, append([]string{"1"}, goodRow(0, false)...)}
+	for i := 2; i <= 30; i++ {
+		rows = append(rows, []string{strconv.Itoa(i)}) // numbered, never filled in
+	}
+	rows = append(rows, []string{"注：1.请报名学员填写报名表。"}, []string{"", "", "", ""})
+	set, rep, err := importCSV(t, rows, ImportOptions{})
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	if rep.Rows != 1 || len(set.Applicants) != 1 {
+		t.Errorf("rows %d applicants %d, want 1 and 1", rep.Rows, len(set.Applicants))
+	}
+}
+
 func TestImportXLSXSheetAndHeader(t *testing.T) {
 	f := excelize.NewFile()
 	defer f.Close()
