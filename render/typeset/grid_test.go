@@ -141,28 +141,17 @@ func TestFit(t *testing.T) {
 	}
 }
 
-// TestSamplePage renders a notice page for a person to look at:
+// TestSamplePage writes the sample notice page for a person to look at:
 // LINGHANG_SAMPLE=/tmp/sample.pdf go test -run SamplePage ./render/typeset/
 func TestSamplePage(t *testing.T) {
 	out := os.Getenv("LINGHANG_SAMPLE")
 	if out == "" {
 		t.Skip("set LINGHANG_SAMPLE=file.pdf to write the sample page")
 	}
-	fs := mustFonts(t)
-	g := Official
-	d := New(fs, "样张", g.Page, Info{Title: "样张", Created: fixedClock})
-	d.Text(g.Left+g.Width/2, g.Top+20, "中国科协办公厅", Style{Role: Title, Size: 44, Color: Red, Align: Center})
-	d.Line(g.Left, g.Top+30, g.Left+g.Width, g.Top+30, Pen{Width: 0.6, Color: Red})
-	d.Paragraph(g.LineBox(4, 2), "中国科协办公厅关于开展2022年“领航计划”青年科技领军人才国情研修活动的通知", Style{Role: Title, Size: Size2, Align: Center, Leading: g.Pitch()})
-	d.Paragraph(g.LineBox(7, 2), "各全国学会、协会、研究会，各省、自治区、直辖市科协，新疆生产建设兵团科协，各有关单位：", g.Style(Table))
-	body := g.Style(Body)
-	body.Role = Body
-	f, _ := d.Paragraph(g.LineBox(9, 4), "为深入学习贯彻习近平新时代中国特色社会主义思想，全面落实中央人才工作会议精神，充分发挥科协系统党校对科技人才政治引领作用，有效激发科协系统组织活力——定于2022年开展10期青年科技领军人才国情研修活动……", body)
-	n := 9 + len(f.Lines)
-	d.Text(g.Left+2*g.CharPitch(), g.Baseline(n, fs.Font(Heading1)), "一、重要意义", g.Style(Heading1))
-	d.Text(g.Left+2*g.CharPitch(), g.Baseline(n+1, fs.Font(Heading2)), "（一）整体安排", g.Style(Heading2))
-	d.Paragraph(g.LineBox(n+2, 6), "依托科协系统网上党校平台（http://xuexi.cast.org.cn/）强化全流程管理。活动开始前30日，组织学员填写《“领航计划”青年科技领军人才国情研修活动报名表》并通过平台提交。学员刘䶮、张喆、王堃参加。", body)
-	d.PageNumber(g, 1)
+	d, err := samplePage(mustFonts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	fh, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +160,48 @@ func TestSamplePage(t *testing.T) {
 	if err := d.Write(fh); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// samplePage is a notice page on the official grid using every role.
+func samplePage(fs *Fonts) (*Document, error) {
+	g := Official
+	d := New(fs, "样张", g.Page, Info{Title: "样张", Author: "中国科协办公厅", Created: fixedClock})
+	body := g.Style(Body)
+	steps := []func() error{
+		func() error {
+			return d.Text(g.Left+g.Width/2, g.Top+20, "中国科协办公厅", Style{Role: Title, Size: 44, Color: Red, Align: Center})
+		},
+		func() error {
+			d.Line(g.Left, g.Top+30, g.Left+g.Width, g.Top+30, Pen{Width: 0.6, Color: Red})
+			_, err := d.Paragraph(g.LineBox(4, 2), "中国科协办公厅关于开展2022年“领航计划”青年科技领军人才国情研修活动的通知", Style{Role: Title, Size: Size2, Align: Center, Leading: g.Pitch()})
+			return err
+		},
+		func() error {
+			_, err := d.Paragraph(g.LineBox(7, 2), "各全国学会、协会、研究会，各省、自治区、直辖市科协，新疆生产建设兵团科协，各有关单位：", g.Style(Table))
+			return err
+		},
+		func() error {
+			_, err := d.Paragraph(g.LineBox(9, 4), "为深入学习贯彻习近平新时代中国特色社会主义思想，全面落实中央人才工作会议精神，充分发挥科协系统党校对科技人才政治引领作用，有效激发科协系统组织活力——定于2022年开展10期青年科技领军人才国情研修活动……", body)
+			return err
+		},
+		func() error {
+			return d.Text(g.Left+2*g.CharPitch(), g.Baseline(13, fs.Font(Heading1)), "一、重要意义", g.Style(Heading1))
+		},
+		func() error {
+			return d.Text(g.Left+2*g.CharPitch(), g.Baseline(14, fs.Font(Heading2)), "（一）整体安排", g.Style(Heading2))
+		},
+		func() error {
+			_, err := d.Paragraph(g.LineBox(15, 6), "依托科协系统网上党校平台（http://xuexi.cast.org.cn/）强化全流程管理。活动开始前30日，组织学员填写《“领航计划”青年科技领军人才国情研修活动报名表》并通过平台提交。学员刘䶮、张喆、王堃参加。", body)
+			return err
+		},
+		func() error { return d.PageNumber(g, 1) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 // Text continued over pages keeps every character, in order, and a
