@@ -496,9 +496,12 @@ func (t *sheetTable) applicant(rec *rawRecord, p *Programme, now time.Time, rep 
 	if rec.numeric[fID] && rec.idDigits != "" {
 		idNumeric = true
 		a.ID = rec.idDigits
-		if CheckID(a.ID, now) == "" {
+		switch {
+		case CheckID(a.ID, now) == "" && t.format == FormatJSON:
+			rep.addWarning(rec.row, ColID, v[fID], "id_number 写成了数字（本次数据完整），许多程序读写数字时会丢失末几位，请写成字符串")
+		case CheckID(a.ID, now) == "":
 			rep.addWarning(rec.row, ColID, v[fID], "身份证号存成了数字（本次数据完整），Excel再次保存时会丢失末几位，建议将该列设为文本")
-		} else {
+		default:
 			errs = append(errs, &FieldError{Column: ColID, Value: trim(v[fID]), Reason: excelNumberReason(a.ID)})
 			a.ID = "" // never keep a damaged number as if it were an ID
 		}
