@@ -177,6 +177,7 @@ func formInfo(p *program.Programme, a *program.Applicant) typeset.Info {
 	if a != nil {
 		info.Title += "（" + a.Name + "）"
 		info.Subject = "报名表：" + a.Name
+		info.Author = a.Name // the applicant fills the form in
 	}
 	return info
 }
@@ -648,13 +649,16 @@ func (f *formDraw) continuation(rest string, size float64, midParagraph bool) er
 		who := typeset.Style{Role: typeset.Table, Size: formLabelSize, Field: program.ColName}
 		f.check(f.d.Text(f.left, formTop+18, fmt.Sprintf("姓名：%s　　身份证号：%s", f.a.Name, f.a.ID), who))
 		box := typeset.Rect{X: f.left, Y: formTop + 22, W: f.width, H: formBottom - formTop - 22}
-		f.d.Rect(box, typeset.Pen{Width: formOuterPen})
 		st := typeset.Style{Role: typeset.Body, Size: size, Align: typeset.Justify, Field: program.ColBio}
 		if !midParagraph {
 			st.Indent = 2
 		}
-		fit, err := f.d.Paragraph(box.Inset(formPad+2), rest, st)
+		const pad = formPad + 2
+		fit, err := f.d.Paragraph(box.Inset(pad), rest, st)
 		f.check(err)
+		// The frame closes under the last line, like the cell it continues.
+		box.H = min(box.H, fit.Height+2*pad+2)
+		f.d.Rect(box, typeset.Pen{Width: formOuterPen})
 		midParagraph = len(fit.Lines) > 0 && !fit.Lines[len(fit.Lines)-1].End
 		if f.err != nil {
 			return f.err

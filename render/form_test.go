@@ -694,3 +694,16 @@ func formCPUTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+func ExampleFormPath() {
+	p, err := program.Default()
+	if err != nil {
+		panic(err)
+	}
+	a := program.Applicant{Name: "张三", ID: "32010219900101002X", Cohort: 3}
+	fmt.Println(FormPath(p, &a))
+	fmt.Println(CohortFolder(p, 3) + "-报名表合订本.pdf")
+	// Output:
+	// 第03期-江苏省科协党校班/报名表-张三-002X.pdf
+	// 第03期-江苏省科协党校班-报名表合订本.pdf
+}
