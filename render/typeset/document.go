@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"image"
+	_ "image/jpeg" // DecodeConfig checks photos before fpdf sees them
+	_ "image/png"
 	"io"
 	"math"
 	"sort"
@@ -160,6 +163,9 @@ func (d *Document) Fill(r Rect, c Color) { d.add(Op{Kind: OpRect, Box: r, Fill: 
 func (d *Document) Image(r Rect, data []byte) error {
 	if imageType(data) == "" {
 		return d.fail(fmt.Errorf("文档《%s》：图片不是 JPEG 或 PNG 格式", d.name))
+	}
+	if c, _, err := image.DecodeConfig(bytes.NewReader(data)); err != nil || c.Width <= 0 || c.Height <= 0 {
+		return d.fail(fmt.Errorf("文档《%s》：图片已损坏，无法解码（%d 字节）：%v", d.name, len(data), err))
 	}
 	d.add(Op{Kind: OpImage, Box: r, image: data})
 	return nil

@@ -43,8 +43,10 @@ func TestImagesAndPages(t *testing.T) {
 	}
 	d.AddPageSize(Page{90, 54}) // a badge
 	d.Text(10, 20, "学员证", Style{})
-	if err := d.Image(Rect{1, 1, 1, 1}, []byte("GIF89a not supported")); err == nil {
-		t.Error("Image accepted a GIF")
+	for _, bad := range [][]byte{[]byte("GIF89a not supported"), jpg[:40], append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 30)...)} {
+		if err := d.Image(Rect{1, 1, 1, 1}, bad); err == nil {
+			t.Errorf("Image accepted %q", bad[:8])
+		}
 	}
 	d.err = nil // the failed Image above is sticky; clear it to check the rest
 	path := writePDF(t, d)

@@ -13,7 +13,7 @@ import (
 
 // noStart holds the marks that may not begin a line.
 const noStart = "，。、；：？！）》」』】〕〗〉’”…—·％‰℃°′″～々〻ゝゞ〆ーぁぃぅぇぉっゃゅょァィゥェォッャュョ" +
-	",.;:?!)]}%、｝］〙〛｠ ＂＇）－"
+	",.;:?!)]}%、｝］〙〛｠＂＇）－"
 
 // noEnd holds the marks that may not end a line.
 const noEnd = "（《「『【〔〖〈‘“([{￥$＄｛［〘〚｟"
