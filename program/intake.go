@@ -433,12 +433,24 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 		all = append(all, fe)
 	}
 	all.Sort()
+	// Warnings matter for the rows that are accepted; a rejected row has
+	// its errors to fix first.
+	bad := map[int]bool{}
+	for _, fe := range all {
+		bad[fe.Row] = true
+	}
+	warnings := rep.Warnings[:0]
 	for _, w := range rep.Warnings {
+		if bad[w.Row] {
+			continue
+		}
 		w.File = name
 		if w.Col == 0 {
 			w.Col = t.colOf(w.Column)
 		}
+		warnings = append(warnings, w)
 	}
+	rep.Warnings = warnings
 	rep.Warnings.Sort()
 	rep.Errors = all
 	rep.Rejected = len(all.Rows())

@@ -752,3 +752,15 @@ func FuzzImport(f *testing.F) {
 		Import(context.Background(), bytes.NewReader(data), name, ImportOptions{Programme: p, Now: testNow, Partial: true})
 	})
 }
+
+func TestImportWarnsOnlyForAcceptedRows(t *testing.T) {
+	bad := goodRow(1, false)
+	bad[col("手机")] = "123"
+	_, rep, err := importCSV(t, [][]string{headings, goodRow(0, false), bad}, ImportOptions{PhotosDir: t.TempDir(), Partial: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Row != 2 || rep.Warnings[0].Column != "照片" {
+		t.Errorf("warnings %v, want only row 2 without photo", rep.Warnings)
+	}
+}
