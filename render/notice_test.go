@@ -204,10 +204,17 @@ var (
 	reBBoxWord = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>`)
 )
 
+// textLine is a line of text as drawn: its left edge and baseline box top
+// in mm, and its text.
+type textLine struct {
+	x, y float64
+	text string
+}
+
 // textLines returns the lines of each page as drawn: words grouped by
 // their vertical position, left to right. (pdftotext's text modes may split
 // a squeezed “。 or ”， pair onto lines of their own; the boxes do not.)
-func textLines(t *testing.T, pdf string) [][]string {
+func textLines(t *testing.T, pdf string) [][]textLine {
 	t.Helper()
 	out := poppler(t, "pdftotext", "-bbox", "-enc", "UTF-8", pdf, "-")
 	var words []bboxWord
@@ -226,7 +233,7 @@ func textLines(t *testing.T, pdf string) [][]string {
 		y2, _ := strconv.ParseFloat(m[3], 64)
 		words = append(words, bboxWord{page, x, y, y2, html.UnescapeString(m[4])})
 	}
-	pages := make([][]string, page)
+	pages := make([][]textLine, page)
 	for len(words) > 0 {
 		w := words[0]
 		var line, rest []bboxWord
@@ -243,7 +250,8 @@ func textLines(t *testing.T, pdf string) [][]string {
 		for _, o := range line {
 			b.WriteString(o.text)
 		}
-		pages[w.page-1] = append(pages[w.page-1], b.String())
+		const mmPerPt = 25.4 / 72
+		pages[w.page-1] = append(pages[w.page-1], textLine{line[0].x * mmPerPt, w.y * mmPerPt, b.String()})
 		words = rest
 	}
 	return pages
@@ -260,8 +268,8 @@ func TestNoticePDFLineStarts(t *testing.T) {
 	for pg, page := range textLines(t, renderNoticeFile(t, p)) {
 		for _, line := range page {
 			lines++
-			if r := []rune(line)[0]; strings.ContainsRune(forbidden, r) {
-				t.Errorf("page %d: line starts with %q: %q", pg+1, r, line)
+			if r := []rune(line.text)[0]; strings.ContainsRune(forbidden, r) {
+				t.Errorf("page %d: line starts with %q: %q", pg+1, r, line.text)
 			}
 		}
 	}
@@ -446,8 +454,8 @@ func TestNoticePDFErrors(t *testing.T) {
 	}
 }
 
-// TestNoticePDFGolden compares the text layout of every page with
-// testdata/notice-2022.golden (go test ./render -run Golden -update-notice
+// TestNoticePDFGolden compares the lines of every page — page, left edge
+// and top in mm, text — with testdata/notice-2022.golden (go test ./render -run Golden -update-notice
 // rewrites it). It runs only with the bundled default fonts, whose
 // metrics make the layout reproducible.
 func TestNoticePDFGolden(t *testing.T) {
@@ -464,7 +472,14 @@ func TestNoticePDFGolden(t *testing.T) {
 	}
 	// Without 附件2: the form's layout is the form renderer's and has its
 	// own golden files.
-	got := poppler(t, "pdftotext", "-layout", "-enc", "UTF-8", renderNoticeFile(t, p, NoticeForm(nil)), "-")
+	var b strings.Builder
+	for pg, page := range textLines(t, renderNoticeFile(t, p, NoticeForm(nil))) {
+		sort.SliceStable(page, func(i, j int) bool { return page[i].y < page[j].y })
+		for _, l := range page {
+			fmt.Fprintf(&b, "%2d %5.1f %5.1f  %s\n", pg+1, l.x, l.y, l.text)
+		}
+	}
+	got := b.String()
 	golden := filepath.Join("testdata", "notice-2022.golden")
 	if *updateNotice {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
