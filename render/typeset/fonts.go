@@ -209,8 +209,8 @@ func resolve(dir string) (*Fonts, error) {
 				return nil, err
 			}
 			for _, f := range faces {
-				if f.fsType&0x000F == 0x0002 {
-					return nil, fmt.Errorf("字体文件 %s（%s）的授权禁止嵌入（fsType=%#x），请换用允许嵌入的字体", f.Source, f.Family, f.fsType)
+				if reason := f.embedRestriction(); reason != "" {
+					return nil, fmt.Errorf("字体文件 %s（%s）的授权%s（fsType=%#x），请换用允许嵌入的字体", f.Source, f.Family, reason, f.fsType)
 				}
 			}
 			user = append(user, faces...)
@@ -345,7 +345,7 @@ func matchSystem(files []string, names []string) *Font {
 				continue
 			}
 			for _, f := range faces {
-				if f.hasName(n) && f.fsType&0x000F != 0x0002 {
+				if f.hasName(n) && f.embedRestriction() == "" {
 					return f
 				}
 			}

@@ -95,6 +95,8 @@ func TestLoadBadFont(t *testing.T) {
 	cff := append([]byte("OTTO"), good[4:]...)
 	restricted := append([]byte(nil), good...)
 	setFsType(t, restricted, 2)
+	noSubset := append([]byte(nil), good...)
+	setFsType(t, noSubset, 0x0100)
 	tests := []struct {
 		name string
 		data []byte
@@ -105,6 +107,7 @@ func TestLoadBadFont(t *testing.T) {
 		{"truncated.ttf", good[:200], "越界"},
 		{"cff.otf", cff, "CFF"},
 		{"restricted.ttf", restricted, "禁止嵌入"},
+		{"nosubset.ttf", noSubset, "禁止子集化"},
 		{"broken.ttc", []byte("ttcf\x00\x01\x00\x00\x00\x00\x00\x09"), "字体集"},
 	}
 	for _, tt := range tests {

@@ -67,6 +67,20 @@ func (f *Font) Count(set []rune) int {
 	return n
 }
 
+// embedRestriction says why the font's licence bits (OS/2 fsType) forbid
+// embedding it as a subset in a PDF, or "" if they allow it.
+func (f *Font) embedRestriction() string {
+	switch {
+	case f.fsType&0x000F == 0x0002:
+		return "禁止嵌入"
+	case f.fsType&0x0100 != 0:
+		return "禁止子集化嵌入"
+	case f.fsType&0x0200 != 0:
+		return "只允许嵌入位图"
+	}
+	return ""
+}
+
 // Runes is the number of characters the font maps to a glyph.
 func (f *Font) Runes() int { return f.nRunes }
 
