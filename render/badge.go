@@ -437,6 +437,40 @@ func drawBadges(d *typeset.Document, p *program.Programme, c *program.Cohort, pe
 	return d.Err()
 }
 
+// boxes returns the boxes of the name, unit, QR code and token on a badge
+// with or without a photo and a QR code. Without a photo the *_wide boxes
+// apply; without a QR code (staff) name and unit may extend to the right
+// margin, which mirrors the left one (the photo's, if there is a photo).
+func (l *Layout) boxes(hasPhoto, hasQR bool) (name, unit TextBox, qr Box, token TextBox) {
+	name, unit, qr, token = l.PersonName, l.Unit, l.QR, l.Token
+	if !hasPhoto {
+		if !l.PersonNameWide.empty() {
+			name = l.PersonNameWide
+		}
+		if !l.UnitWide.empty() {
+			unit = l.UnitWide
+		}
+		if !l.QRWide.empty() {
+			qr = l.QRWide
+		}
+		if !l.TokenWide.empty() {
+			token = l.TokenWide
+		}
+	}
+	if !hasQR {
+		widen := func(t *TextBox) {
+			margin := t.X
+			if hasPhoto {
+				margin = l.Photo.X
+			}
+			t.W = math.Max(t.W, l.Badge.W-t.X-margin)
+		}
+		widen(&name)
+		widen(&unit)
+	}
+	return name, unit, qr, token
+}
+
 // cohortLine is the cohort's line on badges: 第3期 · 江苏省科协党校班.
 func cohortLine(c *program.Cohort) string {
 	return fmt.Sprintf("第%d期 · %s", c.Number, c.Name)
@@ -456,22 +490,8 @@ func drawBadge(d *typeset.Document, p *program.Programme, c *program.Cohort, b *
 		return err
 	}
 
-	nameBox, unitBox, qrBox, tokBox := l.PersonName, l.Unit, l.QR, l.Token
 	hasPhoto := len(b.Photo) > 0 && !l.Photo.empty()
-	if !hasPhoto {
-		if !l.PersonNameWide.empty() {
-			nameBox = l.PersonNameWide
-		}
-		if !l.UnitWide.empty() {
-			unitBox = l.UnitWide
-		}
-		if !l.QRWide.empty() {
-			qrBox = l.QRWide
-		}
-		if !l.TokenWide.empty() {
-			tokBox = l.TokenWide
-		}
-	}
+	nameBox, unitBox, qrBox, tokBox := l.boxes(hasPhoto, b.Token != "")
 	if hasPhoto {
 		if err := drawPhoto(d, l.Photo.rect(x, y), b.Photo); err != nil {
 			return err

@@ -214,10 +214,15 @@ func TestBadgeTextInside(t *testing.T) {
 					continue
 				}
 				if op.Field == "工作单位" {
-					x, y := card.X, card.Y
-					boxes := []typeset.Rect{l.Unit.rect(x, y), l.UnitWide.rect(x, y)}
-					if !boxes[0].Contains(op.Box) && !boxes[1].Contains(op.Box) {
-						t.Errorf("unit text %q at %v outside the unit box %v", op.Text, op.Box, boxes[0])
+					inBox := false
+					for _, photo := range []bool{false, true} {
+						for _, qr := range []bool{false, true} {
+							_, u, _, _ := l.boxes(photo, qr)
+							inBox = inBox || u.rect(card.X, card.Y).Contains(op.Box)
+						}
+					}
+					if !inBox {
+						t.Errorf("unit text %q at %v outside every unit box", op.Text, op.Box)
 					}
 				}
 			}
@@ -234,7 +239,7 @@ func TestBadgeUnitShortened(t *testing.T) {
 	p, c, _, _ := cohortBadges(t, 0)
 	long := strings.Repeat("中国科学院苏州纳米技术与纳米仿生研究所", 4) + "、" + strings.Repeat("研究员", 9)
 	d := typeset.New(fonts, "胸卡", typeset.Page{W: l.Page.W, H: l.Page.H}, typeset.Info{})
-	if err := drawBadges(d, p, c, []Badge{{Name: "张三", Unit: long, Photo: testPhoto(t)}}, &l); err != nil {
+	if err := drawBadges(d, p, c, []Badge{{Name: "张三", Unit: long, Photo: testPhoto(t), Token: "LHABCDEFGHIJKLMNOPA"}}, &l); err != nil {
 		t.Fatalf("drawBadges: %v", err)
 	}
 	var unit strings.Builder
@@ -248,9 +253,35 @@ func TestBadgeUnitShortened(t *testing.T) {
 	}
 	hopeless := strings.Repeat("很", 200)
 	d = typeset.New(fonts, "胸卡", typeset.Page{W: l.Page.W, H: l.Page.H}, typeset.Info{})
-	err := drawBadges(d, p, c, []Badge{{Name: "李四", Unit: hopeless}}, &l)
+	err := drawBadges(d, p, c, []Badge{{Name: "李四", Unit: hopeless, Token: "LHABCDEFGHIJKLMNOPA"}}, &l)
 	if err == nil || !strings.Contains(err.Error(), "李四") || !strings.Contains(err.Error(), "工作单位") {
 		t.Errorf("hopeless unit: error %v, want one naming 李四 and 工作单位", err)
+	}
+}
+
+func TestLayoutBoxes(t *testing.T) {
+	l, err := LoadLayout("a4-8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		photo, qr bool
+		nameX     float64
+		nameW     float64
+	}{
+		{true, true, 26, 42},  // between photo and QR
+		{false, true, 4, 64},  // from the left margin to the QR
+		{true, false, 26, 60}, // staff with photo: to the right margin (4 mm)
+		{false, false, 4, 82}, // staff without photo: the full width
+	}
+	for _, tt := range tests {
+		name, unit, _, _ := l.boxes(tt.photo, tt.qr)
+		if name.X != tt.nameX || name.W != tt.nameW {
+			t.Errorf("photo %v qr %v: name box x %.1f w %.1f, want %.1f %.1f", tt.photo, tt.qr, name.X, name.W, tt.nameX, tt.nameW)
+		}
+		if unit.X+unit.W > l.Badge.W-4+0.01 {
+			t.Errorf("photo %v qr %v: unit box reaches %.1f mm, past the 4 mm margin", tt.photo, tt.qr, unit.X+unit.W)
+		}
 	}
 }
 
