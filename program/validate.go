@@ -178,7 +178,7 @@ func CheckID(id string, now time.Time) string {
 	}
 	if want := IDCheckDigit(id[:17]); want != id[17] {
 		if strings.HasSuffix(id, "000") {
-			return "身份证号末三位为000且校验位不符，应是被Excel存成数字时末几位被改写成了0；" + excelNumberAdvice
+			return "身份证号被Excel存成了数字，末三位已被改写成000（校验位不符）；" + excelNumberAdvice
 		}
 		return fmt.Sprintf("身份证号校验位错误：按前17位计算末位应为“%c”，实为“%c”，请核对号码", want, id[17])
 	}
