@@ -415,6 +415,14 @@ func nodeLine(root *yaml.Node, path string) int {
 // 第01期, 第一期, 1期 or 1, in half- or full-width characters, with or
 // without surrounding spaces or a leading check box (□☑).
 func (p *Programme) CohortByRef(ref string) (*Cohort, bool) {
+	// Fast path: the label or name exactly as printed (the usual case).
+	if s := strings.TrimSpace(ref); s != "" {
+		for i := range p.Cohorts {
+			if c := &p.Cohorts[i]; s == c.Label || s == c.Name {
+				return c, true
+			}
+		}
+	}
 	key := refKey(ref)
 	if key == "" {
 		return nil, false

@@ -527,3 +527,24 @@ func ExampleLoad() {
 	// doc_number（第2行）：文号中的年份 2022 与年度 2023 不一致（当前值：“科协办函组字〔2022〕47号”）
 	// title（第1行）：缺少标题
 }
+
+func BenchmarkDefault(b *testing.B) {
+	for b.Loop() {
+		if _, err := Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCohortByRef(b *testing.B) {
+	p, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	refs := []string{"河南班", "第01期", "１０", "第十期", "全国学会分校班（中国细胞生物学学会）", "上海班"}
+	for b.Loop() {
+		for _, r := range refs {
+			p.CohortByRef(r)
+		}
+	}
+}
