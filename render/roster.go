@@ -627,6 +627,7 @@ func (t *pdfTable) draw(d *typeset.Document, sections []pdfSection) error {
 	for si := range sections {
 		s := &sections[si]
 		top := t.top + t.headerHeight(s) + t.headRow
+		y0 := top
 		avail := t.page.H - t.bot - top
 		hs, err := t.rowHeights(fonts, s, avail)
 		if err != nil {
@@ -658,6 +659,7 @@ func (t *pdfTable) draw(d *typeset.Document, sections []pdfSection) error {
 				}
 				y += hs[i]
 			}
+			t.ruleColumns(d, s, y0-t.headRow, y)
 			foot := fmt.Sprintf("第 %d 页 共 %d 页", pi+1, len(pages))
 			if s.footer != "" {
 				foot = s.footer + "　　" + foot
@@ -701,15 +703,17 @@ func (t *pdfTable) drawHead(d *typeset.Document, s *pdfSection) (float64, error)
 
 var headFill = typeset.Color{R: 0xE6, G: 0xE6, B: 0xE6}
 
+// drawRow sets one row's cells and rules its bottom edge; the header row
+// is filled and ruled on top as well. Column rules are drawn once per page
+// (ruleColumns): a ruled grid costs a few lines per row, not four per cell.
 func (t *pdfTable) drawRow(d *typeset.Document, s *pdfSection, row []string, y, h float64, header bool) error {
-	x := t.left
 	pen := typeset.Pen{Width: 0.2}
+	if header {
+		d.Fill(typeset.Rect{X: t.left, Y: y, W: t.width(), H: h}, headFill)
+		d.Line(t.left, y, t.left+t.width(), y, pen)
+	}
+	x := t.left
 	for j, c := range s.cols {
-		cell := typeset.Rect{X: x, Y: y, W: c.width, H: h}
-		if header {
-			d.Fill(cell, headFill)
-		}
-		d.Rect(cell, pen)
 		if v := row[j]; v != "" {
 			st := t.body
 			align := c.align
@@ -728,7 +732,20 @@ func (t *pdfTable) drawRow(d *typeset.Document, s *pdfSection, row []string, y, 
 		}
 		x += c.width
 	}
+	d.Line(t.left, y+h, t.left+t.width(), y+h, pen)
 	return nil
+}
+
+// ruleColumns draws the vertical rules of a page's table from top to
+// bottom.
+func (t *pdfTable) ruleColumns(d *typeset.Document, s *pdfSection, top, bottom float64) {
+	pen := typeset.Pen{Width: 0.2}
+	x := t.left
+	d.Line(x, top, x, bottom, pen)
+	for _, c := range s.cols {
+		x += c.width
+		d.Line(x, top, x, bottom, pen)
+	}
 }
 
 // pdfColumns sizes a sheet's columns for print: each column as wide as
