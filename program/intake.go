@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image/jpeg"
 	"io"
 	"os"
 	"path/filepath"
@@ -613,6 +614,12 @@ func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder) (*
 	}
 	a.PhotoJPEG = jpg
 	a.Photo = PhotoName(jpg)
+	// A registration photo is upright (portrait); a landscape one is
+	// usually the wrong picture or a scan lying on its side.
+	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(jpg)); err == nil && cfg.Width > cfg.Height {
+		return nil, &FieldError{Row: rec.row, Column: ColPhoto, Value: source,
+			Reason: fmt.Sprintf("照片是横向的（%d×%d像素），证件照应为竖向，请核对是否放错了照片", cfg.Width, cfg.Height)}
+	}
 	return nil, nil
 }
 

@@ -764,3 +764,16 @@ func TestImportWarnsOnlyForAcceptedRows(t *testing.T) {
 		t.Errorf("warnings %v, want only row 2 without photo", rep.Warnings)
 	}
 }
+
+func TestImportWarnsAboutLandscapePhoto(t *testing.T) {
+	dir := t.TempDir()
+	row := goodRow(0, false)
+	os.WriteFile(filepath.Join(dir, row[col("身份证号")]+".jpg"), testJPEG(t, 400, 300), 0o644)
+	set, rep, err := importCSV(t, [][]string{headings, row}, ImportOptions{PhotosDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Applicants[0].PhotoJPEG) == 0 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "照片是横向的（400×300像素）") {
+		t.Errorf("warnings %v", rep.Warnings)
+	}
+}

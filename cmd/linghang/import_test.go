@@ -224,3 +224,21 @@ func TestImportCommandWritesReportCSV(t *testing.T) {
 		t.Errorf("report:\n%v\nwant:\n%v", recs, want)
 	}
 }
+
+func TestLoadApplicantsRejectsBadFile(t *testing.T) {
+	importEnv(t)
+	dir := t.TempDir()
+	bad := person(1, "北京班")
+	bad[2] = "女" // the ID says male
+	path := writeImportCSV(t, dir, "bad.csv", person(0, "河南班"), bad)
+	var stderr bytes.Buffer
+	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr, getenv: os.Getenv}
+	prog, _ := program.Default()
+	_, err := loadApplicants(context.Background(), e, prog, path, "", "")
+	if err == nil || !strings.Contains(err.Error(), "有 1 行不合格") {
+		t.Errorf("err = %v", err)
+	}
+	if !strings.Contains(stderr.String(), "C 性别") || !strings.Contains(stderr.String(), "身份证号第17位表示“男”") {
+		t.Errorf("stderr lacks the table:\n%s", stderr.String())
+	}
+}
