@@ -62,16 +62,16 @@ func (o Order) Sort(as []Applicant) {
 
 // compoundSurnameSet are the 复姓 recognised when a name has at least three
 // characters (欧阳华 → 欧阳 + 华; 欧阳 alone is read as 欧 + 阳).
-var compoundSurnameSet = map[string]bool{}
-
-func init() {
+var compoundSurnameSet = func() map[string]bool {
+	m := map[string]bool{}
 	for _, s := range strings.Fields(`欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯
 		轩辕 令狐 端木 西门 南宫 独孤 呼延 闻人 澹台 公冶 宗政 濮阳 淳于 单于 太叔
 		申屠 仲孙 钟离 万俟 司空 亓官 司寇 子车 颛孙 壤驷 公良 漆雕 乐正 宰父 谷梁
 		拓跋 夹谷 百里 东郭 南门 羊舌 微生 梁丘 左丘 第五 公西 巫马 赫连 段干`) {
-		compoundSurnameSet[s] = true
+		m[s] = true
 	}
-}
+	return m
+}()
 
 // SplitName splits a Chinese personal name into surname and given name.
 // Compound surnames (欧阳, 司马, 上官 …) count as the surname when the name
