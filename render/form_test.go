@@ -707,3 +707,24 @@ func ExampleFormPath() {
 	// 第03期-江苏省科协党校班/报名表-张三-002X.pdf
 	// 第03期-江苏省科协党校班-报名表合订本.pdf
 }
+
+// TestFormDeterministic: the same applicant gives the same bytes (the
+// archive stores a re-render as no new version).
+func TestFormDeterministic(t *testing.T) {
+	p := formProgramme(t)
+	a := formSample(t, p, 1)[0]
+	fonts := formFonts(t)
+	var b1, b2 bytes.Buffer
+	if err := Form(&b1, fonts, p, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := Form(&b2, fonts, p, &a); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b1.Bytes(), b2.Bytes()) {
+		t.Error("two renders of the same form differ")
+	}
+	if !strings.Contains(formPDFInfo(t, b1.Bytes()), "2022") {
+		t.Error("creation date is not the programme's")
+	}
+}
