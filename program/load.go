@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -70,6 +71,14 @@ func Load(r io.Reader, name string) (*Programme, error) {
 	dec.KnownFields(true)
 	var p Programme
 	if err := dec.Decode(&p); err != nil {
+		var tpe *time.ParseError
+		if errors.As(err, &tpe) {
+			where := ""
+			if line := scalarLine(&root, tpe.Value); line > 0 {
+				where = fmt.Sprintf("第%d行：", line)
+			}
+			return nil, fmt.Errorf("方案文件 %s %s日期 “%s” 无效，应为 YYYY-MM-DD 格式的真实日期（如 2022-05-23）", name, where, tpe.Value)
+		}
 		return nil, fmt.Errorf("方案文件 %s 无法解析: %s", name, yamlMessage(err))
 	}
 	p.Source = name
@@ -408,6 +417,19 @@ func nodeLine(root *yaml.Node, path string) int {
 		}
 	}
 	return line
+}
+
+// scalarLine returns the line of the first scalar node whose value is v.
+func scalarLine(n *yaml.Node, v string) int {
+	if n.Kind == yaml.ScalarNode && n.Value == v {
+		return n.Line
+	}
+	for _, c := range n.Content {
+		if l := scalarLine(c, v); l > 0 {
+			return l
+		}
+	}
+	return 0
 }
 
 // CohortByRef resolves the ways people name a cohort: its form label (河南班),

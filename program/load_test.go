@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -376,19 +377,19 @@ func TestLoadBadProgrammes(t *testing.T) {
 	}{
 		{"year disagrees with 文号", "year: 2022", "year: 2023", []string{"doc_number", "文号中的年份 2022 与年度 2023 不一致"}},
 		{"文号 with square brackets", "doc_number: 科协办函组字〔2022〕47号", "doc_number: 科协办函组字[2022]47号", []string{"doc_number", "六角括号"}},
-		{"unknown field", "    women_only: true", "    women_onyl: true", []string{"未知字段", "women_onyl"}},
+		{"unknown field", "    women_only: true", "    women_onyl: true", []string{"第{line}行：未知字段", "women_onyl"}},
 		{"start after end", "start: 2022-05-23", "start: 2022-05-29", []string{"cohorts[0].end", "早于开始日期", "为期5天"}},
 		{"date out of year", "end: 2022-09-17", "end: 2023-09-17", []string{"cohorts[9].end", "不在 2022 年内"}},
-		{"bad date", "start: 2022-06-21", "start: 2022-06-31", []string{"2022-06-31", "YYYY-MM-DD"}},
+		{"bad date", "start: 2022-06-21", "start: 2022-06-31", []string{"第{line}行", "日期 “2022-06-31” 无效", "YYYY-MM-DD"}},
 		{"number skipped", "  - number: 3\n", "  - number: 4\n", []string{"cohorts[2].number", "应为 3"}},
-		{"duplicate label", "label: 北京班", "label: 河南班", []string{"cohorts[1].label", "与第1期重复"}},
-		{"label is a number", "label: 江苏班", "label: 第3期", []string{"cohorts[2].label", "不能是纯数字"}},
+		{"duplicate label", "label: 北京班", "label: 河南班", []string{"cohorts[1].label（第{line}行）", "与第1期重复"}},
+		{"label is a number", "label: 江苏班", "label: 第3期", []string{"cohorts[2].label（第{line}行）", "不能是纯数字"}},
 		{"empty name", "name: 天津市科协党校班", "name: \"\"", []string{"cohorts[3].name", "缺少班次名称"}},
 		{"month disagrees", "start: 2022-07-11\n    end: 2022-07-15", "start: 2022-08-11\n    end: 2022-08-15", []string{"cohorts[4].start", "时间写的是7月"}},
 		{"phones in one string", `phones: ["13652111258"]`, `phones: ["13652111258，010-1234"]`, []string{"cohorts[3].contacts[0].phones[0]", "电话号码"}},
 		{"no contacts", "    contacts:\n      - person: 孙明杉\n        phones: [\"010-59872775\", \"18500683907\"]\n", "", []string{"cohorts[9].contacts", "缺少联系人"}},
-		{"bio bound", "bio_max_runes: 1000", "bio_max_runes: 0", []string{"form.bio_max_runes", "大于0"}},
-		{"wrong type", "bio_max_runes: 1000", "bio_max_runes: 一千", []string{"一千", "整数"}},
+		{"bio bound", "bio_max_runes: 1000", "bio_max_runes: 0", []string{"form.bio_max_runes（第{line}行）", "大于0"}},
+		{"wrong type", "bio_max_runes: 1000", "bio_max_runes: 一千", []string{"第{line}行", "一千", "整数"}},
 		{"addressees with colon", "各有关单位\n", "各有关单位：\n", []string{"addressees", "冒号"}},
 		{"bad section number", "  - number: 三、", "  - number: 三.", []string{"body[2].number", "序号"}},
 		{"broken YAML", "title: 中国科协", "title: [中国科协", []string{"不是有效的 YAML"}},
@@ -404,7 +405,9 @@ func TestLoadBadProgrammes(t *testing.T) {
 				t.Fatal("Load succeeded, want an error")
 			}
 			msg := err.Error()
+			line := strings.Count(string(good[:strings.Index(string(good), tt.old)]), "\n") + 1
 			for _, w := range append([]string{"坏方案.yaml"}, tt.want...) {
+				w = strings.ReplaceAll(w, "{line}", strconv.Itoa(line))
 				if !strings.Contains(msg, w) {
 					t.Errorf("error lacks %q:\n%s", w, msg)
 				}
