@@ -260,42 +260,71 @@ const (
 
 // balanceLines splits a title into the fewest lines of at most perLine
 // (measured by width) and makes them as even as possible, preferring to
-// break after a closing quote or bracket, before 关于, or after 的, 人才, 活动
-// — never inside a run of Latin letters or digits or against the rules
-// above. A title that fits on one line is returned whole.
+// break after a closing quote or bracket, before an opening one or 关于, or
+// after 的, 人才, 活动 — never inside quotation marks or brackets, inside a
+// run of Latin letters or digits, against the rules above, or so that a
+// line holds a lone character. When no such split exists in the fewest
+// lines, one more line is tried; a title that fits is returned whole.
 func balanceLines(s string, perLine float64, width func(string) float64) []string {
 	total := width(s)
 	if total <= perLine || perLine <= 0 {
 		return []string{s}
 	}
 	rs := []rune(s)
-	n := int(math.Ceil(total / perLine))
+	// depth[i] is the nesting of quotes and brackets before rs[i].
+	depth := make([]int, len(rs)+1)
+	for i, r := range rs {
+		depth[i+1] = depth[i]
+		switch {
+		case strings.ContainsRune("“‘《（「『【〔", r):
+			depth[i+1]++
+		case strings.ContainsRune("”’》）」』】〕", r) && depth[i] > 0:
+			depth[i+1]--
+		}
+	}
+	least := int(math.Ceil(total / perLine))
+	for n := least; n <= least+2 && 2*n <= len(rs); n++ {
+		if lines := balanceN(rs, n, total, perLine, width, depth); lines != nil {
+			return lines
+		}
+	}
+	return []string{s} // no acceptable break; let the reader wrap
+}
+
+func balanceN(rs []rune, n int, total, perLine float64, width func(string) float64, depth []int) []string {
+	em := width("国") // costs are in characters, whatever the unit of width
+	if em <= 0 {
+		em = 1
+	}
 	var out []string
 	start := 0
 	for k := 1; k < n; k++ {
 		target := total * float64(k) / float64(n)
 		best, bestCost := -1, math.Inf(1)
-		for i := start + 1; i < len(rs); i++ {
-			if !breakable(rs, i) {
+		for i := start + 2; i <= len(rs)-2; i++ {
+			if depth[i] > 0 || !breakable(rs, i) {
 				continue
 			}
-			done := width(string(rs[:i]))
 			if width(string(rs[start:i])) > perLine {
 				break
 			}
-			if total-done > perLine*float64(n-k) {
+			done := width(string(rs[:i]))
+			if total-done > perLine*float64(n-k)+0.01 {
 				continue
 			}
-			cost := math.Abs(done-target) - breakBonus(rs, i)
+			cost := math.Abs(done-target)/em - breakBonus(rs, i)
 			if cost <= bestCost {
 				best, bestCost = i, cost
 			}
 		}
 		if best < 0 {
-			return []string{s} // no acceptable break; let the reader wrap
+			return nil
 		}
 		out = append(out, string(rs[start:best]))
 		start = best
+	}
+	if width(string(rs[start:])) > perLine {
+		return nil
 	}
 	return append(out, string(rs[start:]))
 }
@@ -313,11 +342,11 @@ func breakBonus(rs []rune, i int) float64 {
 	prev, next := string(rs[:i]), string(rs[i:])
 	switch {
 	case strings.ContainsRune("”》）」』】", rs[i-1]):
-		return 3
-	case strings.HasPrefix(next, "关于"):
-		return 3
+		return 4
+	case strings.HasPrefix(next, "关于"), strings.ContainsRune("“《（「『【", rs[i]):
+		return 4
 	case strings.HasSuffix(prev, "人才"), strings.HasSuffix(prev, "活动"), strings.HasSuffix(prev, "的"):
-		return 3
+		return 4
 	}
 	return 0
 }

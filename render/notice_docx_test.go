@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -225,7 +226,7 @@ func TestNoticeDOCXLayout(t *testing.T) {
 		return n
 	}
 	const mm = 1440 / 25.4 // twips per mm
-	near := func(twips int, wantMM float64) bool { return abs(float64(twips)/mm-wantMM) < 0.1 }
+	near := func(twips int, wantMM float64) bool { return math.Abs(float64(twips)/mm-wantMM) < 0.1 }
 	pageW, pageH := attr(doc, "pgSz", "w"), attr(doc, "pgSz", "h")
 	top, left := attr(doc, "pgMar", "top"), attr(doc, "pgMar", "left")
 	right, bottom := attr(doc, "pgMar", "right"), attr(doc, "pgMar", "bottom")
@@ -301,13 +302,6 @@ func TestNoticeDOCXLayout(t *testing.T) {
 	}
 }
 
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
 func TestNoticeDOCXDeterministic(t *testing.T) {
 	p, err := program.Default()
 	if err != nil {
@@ -357,6 +351,9 @@ func TestBalanceLines(t *testing.T) {
 		{"“领航计划”青年科技领军人才国情研修活动班次介绍", 20,
 			[]string{"“领航计划”青年科技领军人才", "国情研修活动班次介绍"}},
 		{"关于举办研修活动的通知", 20, []string{"关于举办研修活动的通知"}},
+		// Too wide for two lines unless “领航计划” is split: three lines.
+		{"中国科协办公厅关于开展2022年“领航计划”青年科技领军人才国情研修活动的通知", 19,
+			[]string{"中国科协办公厅关于开展2022年", "“领航计划”青年科技领军人才", "国情研修活动的通知"}},
 		{"一二三四五六七八九十一二三四五六七八九十一", 20, []string{"一二三四五六七八九十一", "二三四五六七八九十一"}},
 	}
 	for _, tt := range tests {
