@@ -10,9 +10,12 @@
 // A Document records drawing operations in a display list (Ops). Text is
 // measured with the parsed metrics, every character is checked against the
 // role font's cmap and, if missing, drawn in the fallback font (Noto Serif
-// SC, every BMP hanzi including Extension A); a character no font has —
-// including everything above U+FFFF such as 𠮷 — stops rendering with a
-// *GlyphError naming the character, document and field. Write builds a
+// SC, every BMP hanzi including Extension A, and the ideographs beyond
+// U+FFFF of the 通用规范汉字表 such as 𫖮); a character no font has — 𠮷,
+// emoji — stops rendering with a *GlyphError naming the character,
+// document and field. fpdf cannot take characters beyond U+FFFF, so those
+// are drawn as filled outlines with an ActualText span that keeps them in
+// the extracted text. Write builds a
 // TrueType subset of each font holding just the glyphs used, hands it to
 // fpdf and replays the display list, so a document costs only its own
 // glyphs.

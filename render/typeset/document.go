@@ -268,7 +268,8 @@ func (d *Document) drawLine(l Line, x, y, width float64, st Style, justify bool)
 		// next run starts where the text cursor stops (text extraction
 		// relies on it). A squeezed mark is a run of its own.
 		j := i + 1
-		for j < len(gs) && gs[j].font == gs[i].font && !gs[j].squeezed && !gs[j-1].squeezed && gap[j] == gap[i] && gap[j-1] == gap[i] {
+		for j < len(gs) && gs[j].font == gs[i].font && !gs[j].squeezed && !gs[j-1].squeezed && gap[j] == gap[i] && gap[j-1] == gap[i] &&
+			gs[j].r <= 0xFFFF && gs[j-1].r <= 0xFFFF { // a character beyond U+FFFF is a run (an outline) of its own
 			j++
 		}
 		w := 0.0
@@ -478,6 +479,9 @@ func (d *Document) Write(w io.Writer) (err error) {
 			order = append(order, op.Font)
 		}
 		for _, r := range op.Text {
+			if r > 0xFFFF {
+				r = ' ' // drawn as an outline; an invisible space carries it
+			}
 			m[r] = true
 		}
 	}
@@ -514,6 +518,12 @@ func (d *Document) Write(w io.Writer) (err error) {
 			}
 			switch op.Kind {
 			case OpText:
+				if r, _ := utf8.DecodeRuneInString(op.Text); r > 0xFFFF {
+					if err := drawOutline(pdf, op, r, names[op.Font]); err != nil {
+						return fmt.Errorf("生成 PDF《%s》第 %d 页：%w", d.name, page, err)
+					}
+					break
+				}
 				pdf.SetFont(names[op.Font], "", op.Size)
 				pdf.SetTextColor(int(op.Color.R), int(op.Color.G), int(op.Color.B))
 				tc := op.spacing * k
@@ -570,6 +580,41 @@ func (d *Document) Write(w io.Writer) (err error) {
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("写出 PDF《%s》：%w", d.name, err)
 	}
+	return nil
+}
+
+// drawOutline fills the outline of r, then draws an invisible space as
+// wide as the glyph inside an ActualText span holding r, so that the
+// character is found by text extraction and search.
+func drawOutline(pdf *fpdf.Fpdf, op Op, r rune, font string) error {
+	path, err := op.Font.outlinePath(r, op.Box.X, op.baseline, op.Size)
+	if err != nil {
+		return err
+	}
+	pdf.SetFillColor(int(op.Color.R), int(op.Color.G), int(op.Color.B))
+	for _, p := range path {
+		switch p.kind {
+		case 'M':
+			pdf.MoveTo(p.x, p.y)
+		case 'L':
+			pdf.LineTo(p.x, p.y)
+		case 'Q':
+			pdf.CurveTo(p.cx, p.cy, p.x, p.y)
+		case 'Z':
+			pdf.ClosePath()
+		}
+	}
+	if len(path) > 0 {
+		pdf.DrawPath("F")
+	}
+	if !op.Font.Has(' ') {
+		return nil
+	}
+	scale := 100 * op.Font.advance(r) / op.Font.advance(' ')
+	pdf.RawWriteStr(fmt.Sprintf("/Span <</ActualText %s>> BDC 3 Tr %.2f Tz", pdfTextString(string(r)), scale))
+	pdf.SetFont(font, "", op.Size)
+	pdf.Text(op.Box.X, op.baseline, " ")
+	pdf.RawWriteStr("100 Tz 0 Tr EMC")
 	return nil
 }
 

@@ -248,3 +248,38 @@ func TestJustifyKeepsWordsTight(t *testing.T) {
 		t.Errorf("justified line ends at %.2f, want %.2f", end, g.Left+g.Width)
 	}
 }
+
+// A character beyond U+FFFF that a font has (𫖮 U+2B5AE, in the 通用规范汉字表)
+// is drawn as an outline and still extracted as text.
+func TestOutlineBeyondBMP(t *testing.T) {
+	fs := mustFonts(t)
+	if !fs.Fallback()[0].Has('𫖮') {
+		t.Fatal("fallback font lacks 𫖮 U+2B5AE")
+	}
+	for _, role := range []Role{Body, Title} {
+		d := New(fs, "报名表（王𫖮）", A4, Info{Created: fixedClock})
+		fit, err := d.Paragraph(Rect{20, 20, 100, 20}, "王𫖮同志，𫖮与𬌗", Style{Role: role, Field: "姓名"})
+		if err != nil {
+			t.Fatalf("%s: %v", role, err)
+		}
+		if fit.Overflow() {
+			t.Fatalf("%s: overflow %q", role, fit.Rest)
+		}
+		outlines := 0
+		for _, op := range d.Ops() {
+			if r := []rune(op.Text); r[0] > 0xFFFF {
+				outlines++
+				if len(r) != 1 || op.Font != fs.Fallback()[0] {
+					t.Errorf("%s: outline run %q in %s", role, op.Text, op.Font.FullName)
+				}
+			}
+		}
+		if outlines != 3 {
+			t.Errorf("%s: %d outline runs, want 3", role, outlines)
+		}
+		got := poppler(t, "pdftotext", "-raw", writePDF(t, d), "-")
+		if strings.TrimSpace(got) != "王𫖮同志，𫖮与𬌗" {
+			t.Errorf("%s: pdftotext = %q", role, got)
+		}
+	}
+}

@@ -79,6 +79,11 @@ func FuzzParseFont(f *testing.F) {
 					rs = append(rs, r)
 				}
 			}
+			for _, r := range rs {
+				if _, err := face.outlinePath(r, 0, 0, 10); err != nil {
+					break
+				}
+			}
 			if _, err := face.subset(rs); err != nil {
 				return
 			}

@@ -13,7 +13,7 @@ import (
 func TestEveryGlyphInked(t *testing.T) {
 	fs := mustFonts(t)
 	d := New(fs, "墨迹", A4, Info{Created: fixedClock})
-	texts := []string{"领航计划刘䶮", "中国科协（2022）", "青年科技——人才……", "ＡＢＣ１２３abc", "喆堃赟䶮㐀"}
+	texts := []string{"领航计划刘䶮", "中国科协（2022）", "青年科技——人才……", "ＡＢＣ１２３abc", "喆堃赟䶮㐀", "王𫖮𬌗𤩽"}
 	y := 30.0
 	for _, r := range Roles {
 		for _, s := range texts {

@@ -38,7 +38,8 @@ type Font struct {
 	tables    map[string][]byte
 	upem      float64
 	numGlyphs int
-	bmp       []uint16 // rune → glyph for U+0000..U+FFFF; 0 = missing
+	bmp       []uint16        // rune → glyph for U+0000..U+FFFF; 0 = missing
+	supp      map[rune]uint16 // ideographs beyond U+FFFF, drawn as outlines
 	nRunes    int
 	advances  []uint16
 	lsbs      []int16
@@ -53,7 +54,7 @@ var errCFF = errors.New("字体使用 CFF（PostScript）轮廓，只支持 True
 
 // Has reports whether the font has a glyph for r.
 func (f *Font) Has(r rune) bool {
-	return r >= 0 && r < 0x10000 && f.bmp[r] != 0
+	return f.glyph(r) != 0
 }
 
 // Count returns how many of the runes in set the font covers.
@@ -91,8 +92,11 @@ func (f *Font) advance(r rune) float64 {
 }
 
 func (f *Font) glyph(r rune) uint16 {
-	if r < 0 || r >= 0x10000 {
+	if r < 0 || r > unicode.MaxRune {
 		return 0
+	}
+	if r >= 0x10000 {
+		return f.supp[r]
 	}
 	return f.bmp[r]
 }
@@ -339,7 +343,22 @@ func (f *Font) parseCmap() error {
 		if prc {
 			r = gbkRune(gbk, r)
 		}
-		if r < 0x10000 && g != 0 && int(g) < f.numGlyphs && f.bmp[r] == 0 {
+		if g == 0 || int(g) >= f.numGlyphs {
+			return
+		}
+		if r >= 0x10000 {
+			// Only ideographs (Ext B and beyond) are drawn as outlines;
+			// emoji and the like stay unsupported.
+			if r >= 0x20000 && r <= 0x3FFFF && f.supp[rune(r)] == 0 && f.loca[g] != f.loca[g+1] {
+				if f.supp == nil {
+					f.supp = map[rune]uint16{}
+				}
+				f.supp[rune(r)] = uint16(g)
+				f.nRunes++
+			}
+			return
+		}
+		if f.bmp[r] == 0 {
 			f.bmp[r] = uint16(g)
 			f.nRunes++
 		}
@@ -383,10 +402,9 @@ func (f *Font) parseCmap() error {
 		for i := 0; i < ng; i++ {
 			g := best[16+12*i:]
 			start, end, gid := binary.BigEndian.Uint32(g), binary.BigEndian.Uint32(g[4:]), binary.BigEndian.Uint32(g[8:])
-			if start > 0xFFFF {
+			if start > 0x3FFFF || end < start || end-start > 0x10000 {
 				continue
 			}
-			end = min(end, 0xFFFF)
 			for c := start; c <= end; c++ {
 				set(c, gid+c-start)
 			}

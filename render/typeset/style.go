@@ -140,9 +140,12 @@ func (e *GlyphError) Error() string {
 		what += " " + string(e.Rune)
 	}
 	reason := "没有可用字体包含此字"
-	if e.Rune > 0xFFFF {
-		reason = "超出基本多文种平面（如扩展B区汉字、表情符号），PDF 引擎无法显示"
-	} else if e.Rune < 0x20 || e.Rune == 0x7F {
+	switch {
+	case e.Rune >= 0x20000 && e.Rune <= 0x3FFFF:
+		reason = "没有可用字体包含此字（扩展B区及以后的汉字）"
+	case e.Rune > 0xFFFF:
+		reason = "超出基本多文种平面的非汉字字符（如表情符号）无法排版"
+	case e.Rune < 0x20 || e.Rune == 0x7F:
 		reason = "是控制字符"
 	}
 	return fmt.Sprintf("%s中的字符 %s 无法排版：%s（文本：%q）；请改用常用字或提供含此字的字体（--fonts）", where, what, reason, clip(e.Text, 40))

@@ -28,7 +28,7 @@ func (f *Font) subset(runes []rune) ([]byte, error) {
 	}
 	var cmap []pair
 	for i, r := range rs {
-		if i > 0 && r == rs[i-1] {
+		if i > 0 && r == rs[i-1] || r > 0xFFFF { // beyond U+FFFF: drawn as outlines
 			continue
 		}
 		g := f.glyph(r)

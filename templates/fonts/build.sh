@@ -15,7 +15,8 @@
 #       GB 2312 (6763 hanzi + symbols) + ASCII + CJK punctuation + rare name characters
 #   fallback (正文/表格 and coverage, Noto Serif SC Regular):
 #       every BMP hanzi: CJK Unified Ideographs U+4E00–9FFF, Ext A U+3400–4DBF,
-#       compatibility ideographs, radicals, CJK punctuation, full-width forms, Latin
+#       compatibility ideographs, radicals, CJK punctuation, full-width forms, Latin,
+#       and the font's ideographs beyond U+FFFF (Ext B+), which the engine draws as outlines
 # Outlines stay TrueType (glyf); layout tables and hinting are dropped (the
 # engine does its own layout; CJK outlines in these fonts are unhinted).
 # Files are gzip-compressed (-n: no timestamp, so bytes are reproducible).
@@ -56,7 +57,8 @@ common += [chr(c) for c in range(0xFF00, 0xFFF0)]   # full-width forms
 role = sorted(set(gb + rare + common))
 fallback = set(role)
 for a, b in [(0x2E80, 0x2FE0), (0x3000, 0x3100), (0x3190, 0x3200), (0x3200, 0x3400),
-             (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0xFE10, 0xFE70), (0xFF00, 0xFFF0)]:
+             (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0xFE10, 0xFE70), (0xFF00, 0xFFF0),
+             (0x20000, 0x323B0)]:  # the font's few Ext B+ ideographs, drawn as outlines
     fallback.update(chr(c) for c in range(a, b))
 open("role.txt", "w", encoding="utf-8").write("".join(role))
 open("fallback.txt", "w", encoding="utf-8").write("".join(sorted(fallback)))
