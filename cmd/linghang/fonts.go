@@ -35,22 +35,26 @@ func runFonts(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("加载字体：%w", err)
 	}
-	rows := [][]string{{"角色", "规定字体", "实际字体", "来源", "GB 2312 汉字", "基本区汉字", "扩展A区", "文件"}}
+	rows := [][]string{{"角色", "规定字体", "实际字体", "来源", "GB 2312 汉字", "基本区汉字", "扩展A区", "扩展B区及以后", "文件"}}
 	row := func(role, want string, f *typeset.Font) {
 		c := f.Coverage()
 		rows = append(rows, []string{role, want, f.FullName, f.Origin,
 			fmt.Sprintf("%d/%d", c.GB2312, c.GB2312Total), fmt.Sprintf("%d/%d", c.URO, c.UROTotal),
-			fmt.Sprintf("%d/%d", c.ExtA, c.ExtATotal), f.Source})
+			fmt.Sprintf("%d/%d", c.ExtA, c.ExtATotal), fmt.Sprint(c.Beyond), f.Source})
 	}
 	for _, r := range typeset.Roles {
 		row(r.String(), r.Family()[0], set.Font(r))
 	}
-	for _, f := range set.Fallback() {
-		row("后备", "（缺字时补字）", f)
+	for i, f := range set.Fallback() {
+		if i == 0 {
+			row("后备", "（缺字时补字）", f)
+		} else {
+			row("后备", "（用户目录补字）", f)
+		}
 	}
 	printTable(e.stdout, rows)
 	if unused := set.Unused(); len(unused) > 0 {
-		fmt.Fprintf(e.stdout, "\n字体目录 %s 中未用于任何角色的字体（族名不是规定字体）：\n", set.Dir)
+		fmt.Fprintf(e.stdout, "\n字体目录 %s 中未用于任何角色的字体（族名不是规定字体，只用于补字）：\n", set.Dir)
 		for _, f := range unused {
 			fmt.Fprintf(e.stdout, "  %s：%s\n", f.Source, strings.Join(f.Names, "、"))
 		}

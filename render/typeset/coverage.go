@@ -12,6 +12,7 @@ type Coverage struct {
 	GB2312, GB2312Total int // GB 2312 hanzi (levels 1 and 2: 6763)
 	URO, UROTotal       int // CJK Unified Ideographs U+4E00–9FFF
 	ExtA, ExtATotal     int // Extension A U+3400–4DBF
+	Beyond              int // ideographs beyond U+FFFF (Ext B and later), drawn as outlines
 	Runes               int // every character with a glyph
 }
 
@@ -40,7 +41,7 @@ func GB2312Hanzi() []rune { return gb2312() }
 
 // Coverage reports what f covers.
 func (f *Font) Coverage() Coverage {
-	c := Coverage{GB2312: f.Count(gb2312()), GB2312Total: len(gb2312()), Runes: f.nRunes,
+	c := Coverage{GB2312: f.Count(gb2312()), GB2312Total: len(gb2312()), Runes: f.nRunes, Beyond: len(f.supp),
 		UROTotal: 0x9FFF - 0x4E00 + 1, ExtATotal: 0x4DBF - 0x3400 + 1}
 	for r := rune(0x4E00); r <= 0x9FFF; r++ {
 		if f.Has(r) {

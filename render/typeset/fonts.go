@@ -103,7 +103,8 @@ type Fonts struct {
 }
 
 // Unused returns the faces in the user's font directory that serve no
-// role (their family names are not the prescribed ones).
+// role (their family names are not the prescribed ones); they still
+// supply characters the other fonts lack.
 func (fs *Fonts) Unused() []*Font {
 	var out []*Font
 	for _, f := range fs.user {
@@ -241,7 +242,10 @@ func resolve(dir string) (*Fonts, error) {
 	if err != nil {
 		return nil, err
 	}
-	set.fallback = []*Font{fb}
+	// Every face in the user's directory also fills gaps, after the
+	// default fallback: a font given for its rare characters (an Ext B
+	// name) serves every role.
+	set.fallback = append([]*Font{fb}, user...)
 	return set, nil
 }
 

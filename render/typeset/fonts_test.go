@@ -345,3 +345,38 @@ func TestPRCEncodedFont(t *testing.T) {
 		}
 	}
 }
+
+// Every face in the user's directory fills gaps for every role, after the
+// default fallback.
+func TestUserFontsFillGaps(t *testing.T) {
+	serif := mustFonts(t).Fallback()[0]
+	// A face mapping 가 (U+AC00, not in any default font) to a glyph.
+	faces, err := parseFonts(fakeFace(t, serif, "Extra", "楷"), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string][]byte{}
+	for tag, data := range faces[0].tables {
+		tables[tag] = data
+	}
+	tables["cmap"] = cmap4([]cmapPair{{0xAC00, faces[0].glyph('楷')}})
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "extra.ttf"), assemble(tables), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range Roles {
+		if f := set.fontFor('가', role); f == nil || !strings.HasSuffix(f.Source, "extra.ttf") {
+			t.Errorf("%s: 가 drawn by %v, want extra.ttf", role, f)
+		}
+		if f := set.fontFor('䶮', role); f != set.Font(role) && f != set.Fallback()[0] {
+			t.Errorf("%s: 䶮 drawn by %v, want the role or default fallback font first", role, f)
+		}
+	}
+	if u := set.Unused(); len(u) != 1 || !strings.HasSuffix(u[0].Source, "extra.ttf") {
+		t.Errorf("Unused() = %v", u)
+	}
+}
