@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -80,6 +79,9 @@ func FormAttachmentPage(d *typeset.Document, p *program.Programme, label string)
 // Form writes the one-page 报名表 of applicant a (nil: the blank form) as a
 // PDF, with continuation pages for a long 个人简介.
 func Form(w io.Writer, fonts *typeset.Fonts, p *program.Programme, a *program.Applicant) error {
+	if fonts == nil {
+		return errors.New("报名表：未加载字体")
+	}
 	d := typeset.New(fonts, formDocName(a), typeset.A4, formInfo(p, a))
 	if err := FormPage(d, p, a); err != nil {
 		return err
@@ -90,6 +92,9 @@ func Form(w io.Writer, fonts *typeset.Fonts, p *program.Programme, a *program.Ap
 // CohortForms writes the forms of apps, in the order given (the roster
 // order), into one PDF: the bound copy a host unit prints.
 func CohortForms(w io.Writer, fonts *typeset.Fonts, p *program.Programme, cohort int, apps []program.Applicant) error {
+	if p == nil || fonts == nil {
+		return errors.New("报名表合订本：未提供年度计划或字体")
+	}
 	name := fmt.Sprintf("第%d期报名表合订本", cohort)
 	info := formInfo(p, nil)
 	if c, ok := p.Cohort(cohort); ok {
@@ -114,6 +119,9 @@ func FormPath(p *program.Programme, a *program.Applicant) string {
 
 // CohortFolder names a cohort's folder: 第03期-江苏省科协党校班.
 func CohortFolder(p *program.Programme, n int) string {
+	if p == nil {
+		return fmt.Sprintf("第%02d期", n)
+	}
 	if c, ok := p.Cohort(n); ok {
 		return fmt.Sprintf("第%02d期-%s", n, fileSafe(c.Name))
 	}
@@ -547,8 +555,8 @@ func drawTick(d *typeset.Document, box typeset.Rect) {
 	d.Line(x2, y2, x3, y3, pen)
 }
 
-// TickBox reports the check box drawn ticked by drawTick, given two
-// consecutive line operations: for tests and checks of a rendered form.
+// tickBox returns the check box drawTick ticked, given two consecutive
+// line operations of the display list: for checks of a rendered form.
 func tickBox(a, b typeset.Op) (typeset.Rect, bool) {
 	if a.Kind != typeset.OpLine || b.Kind != typeset.OpLine {
 		return typeset.Rect{}, false
@@ -669,13 +677,4 @@ func (f *formDraw) continuation(rest string, size float64, midParagraph bool) er
 		rest = fit.Rest
 	}
 	return f.err
-}
-
-// formBytes renders one form to memory; used by tests and batch code.
-func formBytes(fonts *typeset.Fonts, p *program.Programme, a *program.Applicant) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := Form(&buf, fonts, p, a); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
