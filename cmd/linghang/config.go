@@ -1,8 +1,31 @@
 package main
 
-import "os"
+import (
+	"fmt"
+	"log/slog"
+	"os"
+
+	"linghang/render/typeset"
+)
 
 var osGetenv = os.Getenv
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0-dev"
+
+// loadFonts resolves the fonts by role from dir (a flag), else
+// LINGHANG_FONTS, else installed and embedded fonts. A damaged font file
+// fails here, at start-up.
+func loadFonts(e *env, dir string) (*typeset.Fonts, error) {
+	if dir == "" {
+		dir = e.getenv("LINGHANG_FONTS")
+	}
+	f, err := typeset.Load(dir)
+	if err != nil {
+		return nil, fmt.Errorf("加载字体: %w", err)
+	}
+	return f, nil
+}
+
+// newLogger logs to stderr.
+func newLogger(e *env) *slog.Logger { return slog.New(slog.NewTextHandler(e.stderr, nil)) }

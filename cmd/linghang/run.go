@@ -29,7 +29,8 @@ func commands() map[string]command {
 		"sample":  {"生成样例学员数据（XLSX，可带照片）", runSample},
 		"render":  {"生成文档：notice|form|forms|badges|roster|signin", runRender},
 		"fonts":   {"显示各字体角色所用的字体文件及覆盖范围", runFonts},
-		"archive": {"归档库：ls|find|get|history|verify|reindex", runArchive},
+		"archive": {"归档库：ls|find|get|history|runs|verify|reindex|flush", runArchive},
+		"run":     {"主作业：按当前学员数据生成全部文档并归档（可定时）", runRun},
 		"serve":   {"启动归档库网页服务（浏览、查询、下载）", runServe},
 		"version": {"显示版本", runVersion},
 	}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestDemoArchivesEverything runs the README's first command on a small
+// sample: it imports (rejecting the two faulty demo rows), generates every
+// document, archives them as one batch, and the archive then finds an
+// applicant's form by name and verifies clean. A second run on the same
+// data makes no new versions.
+func TestDemoArchivesEverything(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders a whole cycle")
+	}
+	dir := t.TempDir()
+	store, out := filepath.Join(dir, "store"), filepath.Join(dir, "out")
+	t.Setenv("LINGHANG_SPOOL", filepath.Join(dir, "spool"))
+	t.Setenv("LINGHANG_TOKEN_KEY", "")
+	t.Setenv("LINGHANG_TOKEN_KEY_FILE", filepath.Join(dir, "checkin.key"))
+	t.Setenv("LINGHANG_STORE", "")
+	t.Setenv("LINGHANG_FONTS", "")
+
+	stdout, stderr, err := runCLI(t, "demo", "--n", "24", "--seed", "5", "--store", store, "--out", out)
+	if err != nil {
+		t.Fatalf("demo: %v\n%s\n%s", err, stdout, stderr)
+	}
+	for _, want := range []string{"合格 24 行，不合格 2 行", "身份证号被Excel存成了数字", "仅限女性", "已生成并归档", "归档位置：本地目录"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	m := regexp.MustCompile(`archive find --kind 报名表 --name (\S+)`).FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("demo printed no find example:\n%s", stdout)
+	}
+	name := m[1]
+
+	found, _, err := runCLI(t, "archive", "find", "--kind", "报名表", "--name", name, "--store", store)
+	if err != nil {
+		t.Fatalf("archive find: %v", err)
+	}
+	if !strings.Contains(found, "报名表-"+name+"-") || !strings.Contains(found, "报名表合订本") {
+		t.Errorf("find --name %s did not find the form and the bound copy:\n%s", name, found)
+	}
+	for _, kind := range []string{"通知", "胸卡", "名单", "签到表"} {
+		got, _, err := runCLI(t, "archive", "find", "--kind", kind, "--store", store)
+		if err != nil || !strings.Contains(got, "/"+kind+"/") {
+			t.Errorf("no %s archived: %v\n%s", kind, err, got)
+		}
+	}
+	if v, _, err := runCLI(t, "archive", "verify", "--store", store); err != nil {
+		t.Fatalf("verify after demo: %v\n%s", err, v)
+	}
+
+	// The readable copies are real documents.
+	pdfs, _ := filepath.Glob(filepath.Join(out, "文档", "2022", "*", "报名表", "报名表-"+name+"-*.pdf"))
+	if len(pdfs) != 1 {
+		t.Fatalf("copies of %s's form: %v", name, pdfs)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		txt, err := exec.Command("pdftotext", pdfs[0], "-").Output()
+		if err != nil || !strings.Contains(string(txt), name) {
+			t.Errorf("pdftotext of the form: %v; text lacks %s", err, name)
+		}
+	}
+	if fi, err := os.Stat(pdfs[0]); err != nil || fi.Size() == 0 {
+		t.Fatalf("form copy: %v", err)
+	}
+
+	// Same data again: every document is unchanged.
+	stdout, _, err = runCLI(t, "demo", "--n", "24", "--seed", "5", "--store", store, "--out", out)
+	if err != nil {
+		t.Fatalf("second demo: %v", err)
+	}
+	runs, _, err := runCLI(t, "archive", "runs", "--store", store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != 2 {
+		t.Fatalf("want 2 document runs, got %d:\n%s", n, runs)
+	}
+	hist, _, err := runCLI(t, "archive", "find", "--all", "--json", "--store", store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(hist, `"version":2`) || !strings.Contains(hist, `"version":1`) {
+		t.Errorf("a second run on the same data made new versions:\n%.2000s", hist)
+	}
+}
