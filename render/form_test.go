@@ -728,3 +728,20 @@ func TestFormDeterministic(t *testing.T) {
 		t.Error("creation date is not the programme's")
 	}
 }
+
+// TestFormPhotoForgedSize: a header claiming 60000×60000 pixels is refused
+// before any pixel is decoded.
+func TestFormPhotoForgedSize(t *testing.T) {
+	good, _ := program.PortraitJPEG(5, 0)
+	forged := append([]byte{}, good...)
+	// Patch the SOF0 frame size (FFC0 len(2) precision(1) height(2) width(2)).
+	i := bytes.Index(forged, []byte{0xFF, 0xC0})
+	if i < 0 {
+		t.Fatal("no SOF0 in the sample JPEG")
+	}
+	forged[i+5], forged[i+6], forged[i+7], forged[i+8] = 0xEA, 0x60, 0xEA, 0x60
+	_, err := FormPhoto(forged, PhotoWidth, PhotoHeight)
+	if err == nil || !strings.Contains(err.Error(), "尺寸异常") {
+		t.Errorf("err = %v, want 照片尺寸异常", err)
+	}
+}

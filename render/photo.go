@@ -21,6 +21,10 @@ const PhotoDPI = 300
 // photoQuality is the JPEG quality of re-encoded photos.
 const photoQuality = 85
 
+// photoMaxPixels bounds the photos decoded (a 100-megapixel camera is the
+// largest real one).
+const photoMaxPixels = 120_000_000
+
 // FormPhoto prepares a photo for a box of w×h mm: it applies an EXIF
 // orientation left in the file, crops to the box's aspect ratio around the
 // centre, scales down to at most PhotoDPI at that size and re-encodes it
@@ -44,23 +48,28 @@ func FormPhoto(data []byte, w, h float64) ([]byte, error) {
 	if isJPEG {
 		orientation = exifOrientation(data)
 	}
+	// Read the size before the pixels: a forged header must not make the
+	// decoder allocate gigabytes.
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, errors.New("照片已损坏或不完整，无法解码")
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > photoMaxPixels {
+		return nil, fmt.Errorf("照片尺寸异常（%d×%d像素）", cfg.Width, cfg.Height)
+	}
 	maxW := int(math.Round(w / 25.4 * PhotoDPI))
 	maxH := int(math.Round(h / 25.4 * PhotoDPI))
 	// Fast path: an upright, complete JPEG of the right shape and
 	// resolution goes in as it is, without decoding its pixels.
 	if isJPEG && orientation <= 1 && jpegComplete(data) {
-		cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
-		if err == nil && cfg.ColorModel != color.CMYKModel && cfg.Width >= 16 && cfg.Height >= 16 {
+		if cfg.ColorModel != color.CMYKModel && cfg.Width >= 16 && cfg.Height >= 16 {
 			aspect := float64(cfg.Width) / float64(cfg.Height)
 			if math.Abs(aspect/(w/h)-1) <= 0.02 && float64(cfg.Width) <= float64(maxW)*1.02 && float64(cfg.Height) <= float64(maxH)*1.02 {
 				return data, nil
 			}
 		}
 	}
-	var (
-		img image.Image
-		err error
-	)
+	var img image.Image
 	if isJPEG {
 		img, err = jpeg.Decode(bytes.NewReader(data))
 	} else {
