@@ -219,6 +219,7 @@ func resolve(dir string) (*Fonts, error) {
 	}
 	var system []string
 	systemScanned := false
+	need := map[string]bool{fallbackFile: true}
 	for r := Role(0); r < numRoles; r++ {
 		if f := match(user, families[r]); f != nil {
 			set.roles[r] = f
@@ -231,11 +232,15 @@ func resolve(dir string) (*Fonts, error) {
 			set.roles[r] = f
 			continue
 		}
-		f, err := embedded(defaults[r])
-		if err != nil {
-			return nil, err
+		need[defaults[r]] = true
+	}
+	if err := preloadEmbedded(need); err != nil {
+		return nil, err
+	}
+	for r := Role(0); r < numRoles; r++ {
+		if set.roles[r] == nil {
+			set.roles[r] = fileCache["内置:"+defaults[r]][0]
 		}
-		set.roles[r] = f
 	}
 	set.user = user
 	fb, err := embedded(fallbackFile)
@@ -440,12 +445,56 @@ func loadFile(path, origin string) ([]*Font, error) {
 	return faces, nil
 }
 
+// preloadEmbedded decompresses and parses the embedded fonts named in
+// need concurrently (start-up is dominated by it). Call with cacheMu held.
+func preloadEmbedded(need map[string]bool) error {
+	type result struct {
+		name  string
+		faces []*Font
+		err   error
+	}
+	ch := make(chan result, len(need))
+	n := 0
+	for name := range need {
+		if _, ok := fileCache["内置:"+name]; ok {
+			continue
+		}
+		n++
+		go func() {
+			faces, err := decodeEmbedded(name)
+			ch <- result{name, faces, err}
+		}()
+	}
+	var first error
+	for ; n > 0; n-- {
+		r := <-ch
+		if r.err != nil && first == nil {
+			first = r.err
+		}
+		if r.err == nil {
+			fileCache["内置:"+r.name] = r.faces
+		}
+	}
+	return first
+}
+
 // embedded returns a default font shipped in the binary. Call with cacheMu held.
 func embedded(name string) (*Font, error) {
 	key := "内置:" + name
 	if f, ok := fileCache[key]; ok {
 		return f[0], nil
 	}
+	faces, err := decodeEmbedded(name)
+	if err != nil {
+		return nil, err
+	}
+	fileCache[key] = faces
+	return faces[0], nil
+}
+
+// decodeEmbedded decompresses and parses an embedded font file.
+func decodeEmbedded(name string) ([]*Font, error) {
+	key := "内置:" + name
 	gz, err := templates.Fonts.ReadFile("fonts/" + name + ".gz")
 	if err != nil {
 		return nil, fmt.Errorf("内置字体 %s 缺失：%w", name, err)
@@ -468,6 +517,5 @@ func embedded(name string) (*Font, error) {
 		return nil, errors.New("内置字体 " + name + " 应为单个字体")
 	}
 	faces[0].Origin = originEmbedded
-	fileCache[key] = faces
-	return faces[0], nil
+	return faces, nil
 }
