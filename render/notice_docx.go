@@ -39,7 +39,14 @@ func NoticeDOCX(w io.Writer, p *program.Programme) error {
 	if p == nil {
 		return errors.New("render notice DOCX: no programme")
 	}
-	tmpl, err := templatePackage(templates.NoticeDOCX, "notice-docx")
+	date := p.Date.String()
+	if date == "" {
+		date = fmt.Sprintf("%04d-01-01", p.Year)
+	}
+	// The document properties (docProps/core.xml) are outside what the docx
+	// library edits; they are filled while the package is built.
+	props := map[string]string{"{{标题}}": p.Title, "{{文号}}": p.DocNumber, "{{发文机关}}": p.IssuingBody, "{{成文日期}}": date}
+	tmpl, err := templatePackage(templates.NoticeDOCX, "notice-docx", map[string]map[string]string{"docProps/core.xml": props})
 	if err != nil {
 		return fmt.Errorf("render notice DOCX: template: %w", err)
 	}
@@ -71,8 +78,9 @@ func NoticeDOCX(w io.Writer, p *program.Programme) error {
 
 // templatePackage zips the parts under dir of fsys into a DOCX package:
 // [Content_Types].xml first, the rest in name order, fixed timestamps, so
-// the output is byte-for-byte reproducible.
-func templatePackage(fsys fs.FS, dir string) ([]byte, error) {
+// the output is byte-for-byte reproducible. fill maps a part name to the
+// placeholders to replace in it by XML-escaped text.
+func templatePackage(fsys fs.FS, dir string, fill map[string]map[string]string) ([]byte, error) {
 	var names []string
 	err := fs.WalkDir(fsys, dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -99,6 +107,11 @@ func templatePackage(fsys fs.FS, dir string) ([]byte, error) {
 		b, err := fs.ReadFile(fsys, dir+"/"+n)
 		if err != nil {
 			return nil, err
+		}
+		for k, v := range fill[n] {
+			var esc bytes.Buffer
+			xml.EscapeText(&esc, []byte(v))
+			b = bytes.ReplaceAll(b, []byte(k), esc.Bytes())
 		}
 		f, err := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate, Modified: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)})
 		if err != nil {

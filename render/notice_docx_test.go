@@ -130,6 +130,14 @@ func TestNoticeDOCXText(t *testing.T) {
 				}
 			}
 
+			// Document properties: title, subject (文号), author, date.
+			core := string(pkg["docProps/core.xml"])
+			for _, w := range []string{p.Title, p.DocNumber, p.IssuingBody, p.Date.String() + "T00:00:00Z"} {
+				if !strings.Contains(core, w) {
+					t.Errorf("docProps/core.xml lacks %q", w)
+				}
+			}
+
 			// The letter head is in the first-page header.
 			if got, want := strings.Join(nonEmpty(wordParagraphs(t, "header1", pkg["word/header1.xml"])), "|"), p.IssuingBody+"|"+p.DocNumber; got != want {
 				t.Errorf("first-page header %q, want %q", got, want)
