@@ -2,6 +2,7 @@ package typeset_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -69,4 +70,42 @@ func ExampleFonts_Break() {
 	// 联系电话：
 	// 010-68530471，
 	// 18810383746。
+}
+
+// Fitting a value into a form cell: the type shrinks to the floor size,
+// and what still does not fit is reported, never clipped.
+func ExampleDocument_Fit() {
+	fonts, err := typeset.Load("")
+	if err != nil {
+		log.Fatal(err)
+	}
+	d := typeset.New(fonts, "报名表（张三）", typeset.A4, typeset.Info{})
+	cell := typeset.Rect{X: 50, Y: 60, W: 40, H: 12}
+	st := typeset.Style{Role: typeset.Table, Size: typeset.SizeSmall4, VAlign: typeset.Middle, Field: "工作单位"}
+	fit, err := d.Fit(cell, "中国科学院大学人工智能技术学院模式识别国家重点实验室", st, typeset.SizeSmall5)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fit.Size, len(fit.Lines), fit.Overflow())
+	fmt.Println(fit.Lines[0].Text, "|", fit.Rest)
+	// Output:
+	// 9 2 true
+	// 中国科学院大学人工智能技 | 验室
+}
+
+// A character no font has stops rendering with an error naming it, the
+// document and the field.
+func ExampleGlyphError() {
+	fonts, err := typeset.Load("")
+	if err != nil {
+		log.Fatal(err)
+	}
+	d := typeset.New(fonts, "胸卡（吉𠮷）", typeset.A6, typeset.Info{})
+	err = d.Text(10, 20, "吉𠮷", typeset.Style{Field: "姓名"})
+	var ge *typeset.GlyphError
+	if errors.As(err, &ge) {
+		fmt.Printf("%U %s %s\n", ge.Rune, ge.Doc, ge.Field)
+	}
+	// Output:
+	// U+20BB7 胸卡（吉𠮷） 姓名
 }
