@@ -507,15 +507,12 @@ func (d *Document) Write(w io.Writer) (err error) {
 
 	images := map[string]string{}
 	k := 72 / 25.4
-	page := 0
+	next := 0 // ops are recorded in page order: one pass over them
 	for i, p := range d.pages {
-		_ = i
+		page := i + 1
 		pdf.AddPageFormat("P", fpdf.SizeType{Wd: p.W, Ht: p.H})
-		page++
-		for _, op := range d.ops {
-			if op.Page != page {
-				continue
-			}
+		for ; next < len(d.ops) && d.ops[next].Page == page; next++ {
+			op := d.ops[next]
 			switch op.Kind {
 			case OpText:
 				if r, _ := utf8.DecodeRuneInString(op.Text); r > 0xFFFF {
