@@ -120,3 +120,34 @@ func TestConcurrentDocuments(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkHundredPages renders one 100-page document (a bound set of
+// forms): fonts are embedded once, so pages cost only layout and drawing.
+func BenchmarkHundredPages(b *testing.B) {
+	fs := mustFonts(b)
+	g := Official
+	text := "习近平总书记指出，要深入实施新时代人才强国战略，加快建设世界重要人才中心和创新高地，强调做好人才工作必须坚持正确政治方向。"
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		d := New(fs, "合订本", A4, Info{Created: fixedClock})
+		for p := 1; p <= 100; p++ {
+			d.AddPage()
+			if err := d.Text(105, 50, "“领航计划”青年科技领军人才国情研修活动报名表", Style{Role: Title, Size: Size2, Align: Center}); err != nil {
+				b.Fatal(err)
+			}
+			for i := 0; i < 6; i++ {
+				if _, err := d.Paragraph(g.LineBox(3+3*i, 3), text, g.Style(Body)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := d.PageNumber(g, p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := d.Write(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N)/100, "cpu-ms/page")
+}
