@@ -46,3 +46,11 @@ func poppler(t testing.TB, tool string, args ...string) string {
 	}
 	return string(out)
 }
+
+// TestMain keeps the tests hermetic: installed fonts (SimSun, KaiTi … on a
+// developer's machine) would change metrics, line breaks and goldens, so
+// only the embedded defaults and the fonts a test provides are used.
+func TestMain(m *testing.M) {
+	systemDirs = func() []string { return nil }
+	os.Exit(m.Run())
+}
