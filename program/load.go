@@ -230,7 +230,9 @@ func (p *Programme) validate(root *yaml.Node) error {
 			c.add("doc_number", p.DocNumber, "文号中缺少〔年份〕")
 		}
 	}
-	c.required("title", p.Title, "标题")
+	if c.required("title", p.Title, "标题") && len(p.TitleLines) > 0 && strings.Join(p.TitleLines, "") != p.Title {
+		c.add("title_lines", strings.Join(p.TitleLines, "|"), "标题分行连起来应与标题完全一致")
+	}
 	if c.required("addressees", p.Addressees, "主送机关") && strings.HasSuffix(p.Addressees, "：") {
 		c.add("addressees", p.Addressees, "主送机关末尾不要写冒号，排版时自动添加")
 	}

@@ -14,6 +14,10 @@ type Programme struct {
 	IssuingBody string `yaml:"issuing_body" json:"issuing_body"` // 发文机关, e.g. 中国科协办公厅
 	DocNumber   string `yaml:"doc_number" json:"doc_number"`     // 文号, e.g. 科协办函组字〔2022〕47号
 	Title       string `yaml:"title" json:"title"`               // 标题, one string; the renderer balances its lines
+	// TitleLines optionally gives the editor's own line breaks for the
+	// title (joined they must equal Title). Renderers use them when every
+	// line fits the text block, else they balance the lines themselves.
+	TitleLines []string `yaml:"title_lines,omitempty" json:"title_lines,omitempty"`
 	Addressees  string `yaml:"addressees" json:"addressees"`     // 主送, without the trailing colon
 
 	// Lead holds the paragraphs before the first numbered section.

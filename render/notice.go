@@ -213,8 +213,9 @@ func (l *letter) advance(s string, st typeset.Style) (float64, error) {
 	return w + st.Tracking, err
 }
 
-// title sets a title centred in balanced lines, one grid line each.
-func (l *letter) title(text string) error {
+// title sets a title centred in balanced lines (or the editor's own,
+// when they fit), one grid line each.
+func (l *letter) title(text string, preferred []string) error {
 	st := l.titleStyle()
 	var merr error
 	measure := func(s string) float64 {
@@ -224,7 +225,7 @@ func (l *letter) title(text string) error {
 		}
 		return w
 	}
-	lines := balanceLines(text, l.g.Width, measure)
+	lines := titleBreaks(text, preferred, l.g.Width, measure)
 	if merr != nil {
 		return merr
 	}
@@ -303,7 +304,7 @@ func (l *letter) notice(p *program.Programme) error {
 		case program.ParaIssuingBody, program.ParaDocNumber:
 			// in the letter head
 		case program.ParaTitle:
-			err = l.title(para.Text)
+			err = l.title(para.Text, p.TitleLines)
 		case program.ParaAddressees:
 			l.skip(1)
 			_, err = l.flow(para.Text, l.flat(), g.Left, g.Width, 1)
@@ -340,7 +341,7 @@ func (l *letter) notice(p *program.Programme) error {
 				l.skip(1) // the title on line 3
 			}
 		case program.ParaAnnexTitle:
-			if err = l.title(para.Text); err == nil {
+			if err = l.title(para.Text, nil); err == nil {
 				l.skip(1)
 			}
 		case program.ParaCohortTitle:

@@ -175,7 +175,7 @@ func noticeBodyXML(p *program.Programme) string {
 		case program.ParaIssuingBody, program.ParaDocNumber:
 			// in the first-page header
 		case program.ParaTitle:
-			b.para("Title", spaceBefore(2), run(balanceLines(para.Text, docxTitleChars, emWidth)...))
+			b.para("Title", spaceBefore(2), run(titleBreaks(para.Text, p.TitleLines, docxTitleChars, emWidth)...))
 		case program.ParaAddressees:
 			b.para("Addressee", spaceBefore(1), run(para.Text))
 		case program.ParaHeading:
@@ -270,6 +270,20 @@ const (
 	titleNoStart = "，。、；：？！）》」』】〕’”…—·%"
 	titleNoEnd   = "（《「『【〔‘“"
 )
+
+// titleBreaks returns the title's lines: the editor's own breaks when
+// they spell the title and every line fits perLine, else balanced lines.
+func titleBreaks(s string, preferred []string, perLine float64, width func(string) float64) []string {
+	if len(preferred) == 0 || strings.Join(preferred, "") != s {
+		return balanceLines(s, perLine, width)
+	}
+	for _, line := range preferred {
+		if width(line) > perLine {
+			return balanceLines(s, perLine, width)
+		}
+	}
+	return preferred
+}
 
 // balanceLines splits a title into the fewest lines of at most perLine
 // (measured by width) and makes them as even as possible, preferring to
