@@ -18,7 +18,7 @@ type Programme struct {
 	// title (joined they must equal Title). Renderers use them when every
 	// line fits the text block, else they balance the lines themselves.
 	TitleLines []string `yaml:"title_lines,omitempty" json:"title_lines,omitempty"`
-	Addressees  string `yaml:"addressees" json:"addressees"`     // 主送, without the trailing colon
+	Addressees string   `yaml:"addressees" json:"addressees"` // 主送, without the trailing colon
 
 	// Lead holds the paragraphs before the first numbered section.
 	Lead []string `yaml:"lead" json:"lead"`
