@@ -102,7 +102,7 @@ func resolveUncached() (*Fonts, error) {
 	saved := fileCache
 	fileCache = map[string][]*Font{}
 	defer func() { fileCache = saved; cacheMu.Unlock() }()
-	return resolve("")
+	return resolve("", false)
 }
 
 // Documents sharing one Fonts render concurrently (run with -race).

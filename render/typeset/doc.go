@@ -5,7 +5,9 @@
 // GB/T 9704 prescribes: Load looks for the prescribed families in a font
 // directory the user gives, then among installed fonts, then falls back to
 // free fonts embedded in the binary (Noto Serif SC, Noto Sans SC, LXGW
-// WenKai). Each font file is parsed once per process.
+// WenKai). Each font file is parsed once per process. Embedded skips
+// installed fonts, for output that is the same on every machine (tests and
+// golden files).
 //
 // A Document records drawing operations in a display list (Ops). Text is
 // measured with the parsed metrics, every character is checked against the

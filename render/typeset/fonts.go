@@ -171,11 +171,29 @@ func Load(dir string) (*Fonts, error) {
 	if fs, ok := setCache[dir]; ok {
 		return fs, nil
 	}
-	fs, err := resolve(dir)
+	fs, err := resolve(dir, true)
 	if err != nil {
 		return nil, err
 	}
 	setCache[dir] = fs
+	return fs, nil
+}
+
+// Embedded returns the fonts embedded in the binary only, ignoring
+// installed fonts: output that is the same on every machine (tests,
+// golden files).
+func Embedded() (*Fonts, error) {
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	const key = "\x00embedded"
+	if fs, ok := setCache[key]; ok {
+		return fs, nil
+	}
+	fs, err := resolve("", false)
+	if err != nil {
+		return nil, err
+	}
+	setCache[key] = fs
 	return fs, nil
 }
 
@@ -185,7 +203,9 @@ func Default() (*Fonts, error) {
 	return Load(os.Getenv("LINGHANG_FONTS"))
 }
 
-func resolve(dir string) (*Fonts, error) {
+// resolve builds the set for dir; system says whether installed fonts are
+// searched.
+func resolve(dir string, system bool) (*Fonts, error) {
 	set := &Fonts{Dir: dir}
 	var user []*Font
 	if dir != "" {
@@ -217,18 +237,18 @@ func resolve(dir string) (*Fonts, error) {
 			user = append(user, faces...)
 		}
 	}
-	var system []string
-	systemScanned := false
+	var installed []string
+	scanned := !system
 	need := map[string]bool{fallbackFile: true}
 	for r := Role(0); r < numRoles; r++ {
 		if f := match(user, families[r]); f != nil {
 			set.roles[r] = f
 			continue
 		}
-		if !systemScanned {
-			system, systemScanned = systemFiles(), true
+		if !scanned {
+			installed, scanned = systemFiles(), true
 		}
-		if f := matchSystem(system, families[r]); f != nil {
+		if f := matchSystem(installed, families[r]); f != nil {
 			set.roles[r] = f
 			continue
 		}

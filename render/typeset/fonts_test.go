@@ -213,7 +213,7 @@ func TestSystemFonts(t *testing.T) {
 		t.Fatal(err)
 	}
 	withSystemDirs(t, sys)
-	set, err := resolve(user)
+	set, err := resolve(user, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,5 +378,24 @@ func TestUserFontsFillGaps(t *testing.T) {
 	}
 	if u := set.Unused(); len(u) != 1 || !strings.HasSuffix(u[0].Source, "extra.ttf") {
 		t.Errorf("Unused() = %v", u)
+	}
+}
+
+// Embedded ignores installed fonts.
+func TestEmbeddedIgnoresSystem(t *testing.T) {
+	serif := mustFonts(t).Fallback()[0]
+	sys := t.TempDir()
+	if err := os.WriteFile(filepath.Join(sys, "simsun.ttf"), fakeFace(t, serif, "SimSun", "宋"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withSystemDirs(t, sys)
+	set, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Roles {
+		if f := set.Font(r); f.Origin != originEmbedded {
+			t.Errorf("%s: %s from %s, want an embedded font", r, f.Source, f.Origin)
+		}
 	}
 }
