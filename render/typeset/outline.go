@@ -20,7 +20,12 @@ type point struct {
 // contours returns the outline of glyph g as closed contours in font
 // units, composite glyphs resolved (depth-limited against cycles).
 func (f *Font) contours(g uint16, depth int) ([][]point, error) {
-	if depth > 8 {
+	budget := 4096 // components in all: a damaged font cannot blow up
+	return f.contoursIn(g, depth, &budget)
+}
+
+func (f *Font) contoursIn(g uint16, depth int, budget *int) ([][]point, error) {
+	if *budget--; depth > 8 || *budget < 0 {
 		return nil, fmt.Errorf("字体 %s 字形 %d 复合层次过深", f.Family, g)
 	}
 	if int(g) >= f.numGlyphs {
@@ -80,7 +85,7 @@ func (f *Font) contours(g uint16, depth int) ([][]point, error) {
 				a, b, cc, dd = f2(p), f2(p+2), f2(p+4), f2(p+6)
 				p += 8
 			}
-			sub, err := f.contours(c, depth+1)
+			sub, err := f.contoursIn(c, depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
