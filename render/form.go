@@ -41,9 +41,12 @@ const (
 	// shrunk to on one line; below it, an e-mail address breaks before @.
 	formValueOneLine = 9.0
 	formBioSize      = typeset.SizeSmall4 // 个人简介 starts at 小四…
-	formBioMin       = typeset.Size5      // …and shrinks no further than 五号 (10.5 pt)
-	formNoteSize     = typeset.Size5
-	formTitleSize    = typeset.Size2 // 二号 22 pt
+	// …and shrinks no further than 11.5 pt, so that a handwritten-size
+	// 个人简介 of 600 characters continues on a 个人简介（续） page rather
+	// than being squeezed into small type.
+	formBioMin    = 11.5
+	formNoteSize  = typeset.Size5
+	formTitleSize = typeset.Size2 // 二号 22 pt
 
 	formBox       = 3.6 // check box side
 	formBoxGap    = 1.2 // box to label

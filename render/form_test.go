@@ -376,7 +376,8 @@ func TestFormLongBiography(t *testing.T) {
 		pages int
 	}{
 		{"200 characters", para(200, 1000), 1},
-		{"600 characters, one paragraph: shrinks to 五号", para(600, 1000), 1},
+		{"400 characters, one paragraph: fits", para(400, 1000), 1},
+		{"600 characters, one paragraph: continues", para(600, 1000), 2},
 		{"600 characters in ten paragraphs", para(600, 60), 2},
 		{"1000 characters", para(1000, 1000), 2},
 		{"1000 characters in 25 paragraphs", para(1000, 40), 2},
