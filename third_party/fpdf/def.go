@@ -25,7 +25,6 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"encoding/gob"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -853,11 +852,39 @@ type fontDefType struct {
 }
 
 // generateFontID generates a font Id from the font definition
+//
+// linghang patch: the definition is hashed in a binary form instead of its
+// JSON encoding. A UTF-8 font's width table (Cw) has an entry per BMP
+// code point, and encoding 65,536 integers as JSON cost about 2 ms per
+// font per document, a quarter of the time of a one-page form.
 func generateFontID(fdt fontDefType) (string, error) {
 	// file can be different if generated in different instance
 	fdt.File = ""
-	b, err := json.Marshal(&fdt)
-	return fmt.Sprintf("%x", sha1.Sum(b)), err
+	h := sha1.New()
+	var b [8]byte
+	putInt := func(v int) {
+		binary.LittleEndian.PutUint64(b[:], uint64(int64(v)))
+		h.Write(b[:])
+	}
+	putStr := func(s string) {
+		putInt(len(s))
+		io.WriteString(h, s)
+	}
+	putStr(fdt.Tp)
+	putStr(fdt.Name)
+	d := fdt.Desc
+	for _, v := range []int{d.Ascent, d.Descent, d.CapHeight, d.Flags, d.FontBBox.Xmin, d.FontBBox.Ymin, d.FontBBox.Xmax, d.FontBBox.Ymax,
+		d.ItalicAngle, d.StemV, d.MissingWidth, fdt.Up, fdt.Ut, fdt.Size1, fdt.Size2, fdt.OriginalSize, fdt.N, fdt.DiffN, len(fdt.Cw)} {
+		putInt(v)
+	}
+	cw := make([]byte, 4*len(fdt.Cw))
+	for i, w := range fdt.Cw {
+		binary.LittleEndian.PutUint32(cw[4*i:], uint32(int32(w)))
+	}
+	h.Write(cw)
+	putStr(fdt.Enc)
+	putStr(fdt.Diff)
+	return fmt.Sprintf("%x", h.Sum(nil)), nil
 }
 
 type fontInfoType struct {
