@@ -241,14 +241,29 @@ func TestFilledFormHasEveryField(t *testing.T) {
 	for _, a := range tests {
 		t.Run(a.Name, func(t *testing.T) {
 			pdf, _ := formRender(t, p, &a)
-			text := formSqueeze(strings.Join(formPDFText(t, pdf), ""))
+			pages := formPDFText(t, pdf)
+			text := formSqueeze(strings.Join(pages, ""))
 			fields := map[string]string{"推荐单位": a.Recommender, "姓名": a.Name, "性别": a.Gender, "民族": a.Ethnicity,
 				"政治面貌": a.Political, "身份证号": a.ID, "手机": a.Mobile, "办公电话": a.OfficePhone, "电子邮箱": a.Email,
-				"研究领域": a.Field, "工作单位及职务、职称": a.Employer, "个人简介": a.Bio}
+				"研究领域": a.Field, "工作单位及职务、职称": a.Employer}
 			for name, v := range fields {
 				if !strings.Contains(text, formSqueeze(v)) {
 					t.Errorf("%s %q not found in the extracted text", name, v)
 				}
+			}
+			// 个人简介 may continue on a further page: each page holds the
+			// next piece, whole and in order.
+			rest := []rune(formSqueeze(a.Bio))
+			for _, pg := range pages {
+				pg = formSqueeze(pg)
+				n := len(rest)
+				for n > 0 && !strings.Contains(pg, string(rest[:n])) {
+					n--
+				}
+				rest = rest[n:]
+			}
+			if len(rest) > 0 {
+				t.Errorf("个人简介: %q not found in the extracted text of %d page(s)", string(rest), len(pages))
 			}
 		})
 	}
