@@ -87,6 +87,7 @@ type Op struct {
 
 	baseline float64
 	spacing  float64 // extra mm after each character (tracking + justification)
+	half     bool    // a squeezed mark, drawn with its half-width variant
 	image    []byte
 }
 
@@ -279,7 +280,7 @@ func (d *Document) drawLine(l Line, x, y, width float64, st Style, justify bool)
 		w -= gap[j-1]
 		d.add(Op{Kind: OpText, Box: Rect{x, y - asc*em, w, em}, Text: runesOf(gs[i:j]),
 			Font: gs[i].font, Size: st.size(), Field: st.Field, Color: st.Color,
-			baseline: y, spacing: gap[i]})
+			baseline: y, spacing: gap[i], half: gs[i].squeezed})
 		x += w + gap[j-1]
 		i = j
 	}
@@ -467,6 +468,7 @@ func (d *Document) Write(w io.Writer) (err error) {
 
 	// Fonts: one subset per font, named after it.
 	used := map[*Font]map[rune]bool{}
+	halves := map[*Font]map[rune]bool{}
 	var order []*Font
 	for _, op := range d.ops {
 		if op.Kind != OpText {
@@ -476,7 +478,14 @@ func (d *Document) Write(w io.Writer) (err error) {
 		if m == nil {
 			m = map[rune]bool{}
 			used[op.Font] = m
+			halves[op.Font] = map[rune]bool{}
 			order = append(order, op.Font)
+		}
+		if op.half {
+			for _, r := range op.Text {
+				halves[op.Font][r] = true
+			}
+			continue
 		}
 		for _, r := range op.Text {
 			if r > 0xFFFF {
@@ -486,13 +495,20 @@ func (d *Document) Write(w io.Writer) (err error) {
 		}
 	}
 	names := map[*Font]string{}
+	codes := map[*Font]map[rune]rune{}
 	for i, f := range order {
 		runes := make([]rune, 0, len(used[f]))
 		for r := range used[f] {
 			runes = append(runes, r)
 		}
 		sort.Slice(runes, func(a, b int) bool { return runes[a] < runes[b] })
-		data, err := f.subset(runes)
+		var half []rune
+		for r := range halves[f] {
+			half = append(half, r)
+		}
+		sort.Slice(half, func(a, b int) bool { return half[a] < half[b] })
+		codes[f] = halfCodes(half)
+		data, err := f.subset(runes, half...)
 		if err != nil {
 			return fmt.Errorf("生成 PDF《%s》：%w", d.name, err)
 		}
@@ -523,6 +539,15 @@ func (d *Document) Write(w io.Writer) (err error) {
 				}
 				pdf.SetFont(names[op.Font], "", op.Size)
 				pdf.SetTextColor(int(op.Color.R), int(op.Color.G), int(op.Color.B))
+				if op.half {
+					// The half-width variant sits at a private-use code;
+					// ActualText gives the mark back to text extraction.
+					r, _ := utf8.DecodeRuneInString(op.Text)
+					pdf.RawWriteStr("/Span <</ActualText " + pdfTextString(op.Text) + ">> BDC")
+					pdf.Text(op.Box.X, op.baseline, string(codes[op.Font][r]))
+					pdf.RawWriteStr("EMC")
+					break
+				}
 				tc := op.spacing * k
 				spaced := math.Abs(tc) > 0.0005
 				// Spacing wider than ~0.08 em makes text extraction see

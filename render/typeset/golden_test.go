@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -25,11 +26,14 @@ func pdfSummary(t *testing.T, path string) string {
 			fmt.Fprintln(&b, strings.Join(strings.Fields(l), " "))
 		}
 	}
-	fonts := strings.Split(strings.TrimSpace(poppler(t, "pdffonts", path)), "\n")
-	for _, l := range fonts[2:] {
+	// Font objects are ordered by a hash of their content: sort them.
+	var fonts []string
+	for _, l := range strings.Split(strings.TrimSpace(poppler(t, "pdffonts", path)), "\n")[2:] {
 		f := strings.Fields(l)
-		fmt.Fprintf(&b, "font %s %s %s emb=%s uni=%s\n", f[0], f[1]+" "+f[2], f[3], f[4], f[6])
+		fonts = append(fonts, fmt.Sprintf("font %s %s %s emb=%s uni=%s\n", f[0], f[1]+" "+f[2], f[3], f[4], f[6]))
 	}
+	sort.Strings(fonts)
+	b.WriteString(strings.Join(fonts, ""))
 	for i, page := range strings.Split(strings.TrimRight(poppler(t, "pdftotext", "-layout", path, "-"), "\f\n"), "\f") {
 		fmt.Fprintf(&b, "--- page %d\n", i+1)
 		for _, l := range strings.Split(page, "\n") {

@@ -211,7 +211,14 @@ func TestPunctuationCompression(t *testing.T) {
 	if err := d.Text(20, 20, s, Style{}); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.TrimSpace(poppler(t, "pdftotext", writePDF(t, d), "-")); got != s {
-		t.Errorf("pdftotext = %q, want %q", got, s)
+	path := writePDF(t, d)
+	for _, mode := range []string{"-raw", "-layout", "-enc"} {
+		args := []string{mode, path, "-"}
+		if mode == "-enc" {
+			args = []string{"-enc", "UTF-8", path, "-"}
+		}
+		if got := strings.TrimSpace(poppler(t, "pdftotext", args...)); got != s {
+			t.Errorf("pdftotext %s = %q, want %q", mode, got, s)
+		}
 	}
 }

@@ -11,7 +11,11 @@ import (
 // runes (all BMP and covered by f), composite glyphs resolved and glyph IDs
 // renumbered. The result carries head, hhea, maxp, OS/2, hmtx, loca (long),
 // glyf, cmap (format 4), name and post (format 3): what fpdf parses.
-func (f *Font) subset(runes []rune) ([]byte, error) {
+//
+// halves lists marks that also get a half-width variant (标点挤压): the same
+// outline with half the advance, mapped at the private-use code that
+// halfCodes assigns, so viewers and text extraction see no overlap.
+func (f *Font) subset(runes []rune, halves ...rune) ([]byte, error) {
 	rs := append([]rune(nil), runes...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
 	newID := map[uint16]uint16{0: 0}
@@ -38,6 +42,11 @@ func (f *Font) subset(runes []rune) ([]byte, error) {
 		add(g)
 		cmap = append(cmap, pair{r, g})
 	}
+	for _, r := range halves {
+		if g := f.glyph(r); g != 0 && r <= 0xFFFF {
+			add(g)
+		}
+	}
 	// Composite closure: components join the order as they are found.
 	glyf := f.tables["glyf"]
 	for i := 0; i < len(order); i++ {
@@ -53,12 +62,36 @@ func (f *Font) subset(runes []rune) ([]byte, error) {
 		return nil, fmt.Errorf("字体 %s 的子集字形过多", f.Family)
 	}
 
+	codes := halfCodes(halves)
+	type variant struct {
+		code rune
+		g    uint16
+	}
+	var variants []variant
+	for _, r := range halves {
+		if g := f.glyph(r); g != 0 && r <= 0xFFFF {
+			variants = append(variants, variant{codes[r], g})
+		}
+	}
+	sort.Slice(variants, func(i, j int) bool { return variants[i].code < variants[j].code })
+	all := append([]uint16(nil), order...)
+	for _, v := range variants {
+		all = append(all, v.g)
+	}
+	if len(all) > 0xFFFF {
+		return nil, fmt.Errorf("字体 %s 的子集字形过多", f.Family)
+	}
+
 	var newGlyf []byte
-	loca := make([]byte, 4*(len(order)+1))
-	hmtx := make([]byte, 4*len(order))
-	for i, g := range order {
+	loca := make([]byte, 4*(len(all)+1))
+	hmtx := make([]byte, 4*len(all))
+	for i, g := range all {
+		adv := f.advances[g]
+		if i >= len(order) {
+			adv /= 2 // the half-width variant
+		}
 		binary.BigEndian.PutUint32(loca[4*i:], uint32(len(newGlyf)))
-		binary.BigEndian.PutUint16(hmtx[4*i:], f.advances[g])
+		binary.BigEndian.PutUint16(hmtx[4*i:], adv)
 		binary.BigEndian.PutUint16(hmtx[4*i+2:], uint16(f.lsbs[g]))
 		data := glyf[f.loca[g]:f.loca[g+1]]
 		start := len(newGlyf)
@@ -70,25 +103,29 @@ func (f *Font) subset(runes []rune) ([]byte, error) {
 			newGlyf = append(newGlyf, 0)
 		}
 	}
-	binary.BigEndian.PutUint32(loca[4*len(order):], uint32(len(newGlyf)))
+	binary.BigEndian.PutUint32(loca[4*len(all):], uint32(len(newGlyf)))
 
 	head := append([]byte(nil), f.tables["head"][:54]...)
 	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
 	binary.BigEndian.PutUint16(head[50:], 1) // long loca
 	hhea := append([]byte(nil), f.tables["hhea"][:36]...)
-	binary.BigEndian.PutUint16(hhea[34:], uint16(len(order)))
+	binary.BigEndian.PutUint16(hhea[34:], uint16(len(all)))
 	maxp := append([]byte(nil), f.tables["maxp"]...)
-	binary.BigEndian.PutUint16(maxp[4:], uint16(len(order)))
+	binary.BigEndian.PutUint16(maxp[4:], uint16(len(all)))
 	post := make([]byte, 32)
 	if p := f.tables["post"]; len(p) >= 32 {
 		copy(post, p[:32])
 	}
 	binary.BigEndian.PutUint32(post, 0x00030000)
 
-	cm := make([]cmapPair, len(cmap))
-	for i, p := range cmap {
-		cm[i] = cmapPair{uint16(p.r), newID[p.g]}
+	cm := make([]cmapPair, 0, len(cmap)+len(variants))
+	for _, p := range cmap {
+		cm = append(cm, cmapPair{uint16(p.r), newID[p.g]})
 	}
+	for i, v := range variants {
+		cm = append(cm, cmapPair{uint16(v.code), uint16(len(order) + i)})
+	}
+	sort.Slice(cm, func(i, j int) bool { return cm[i].r < cm[j].r })
 	tables := map[string][]byte{
 		"head": head, "hhea": hhea, "maxp": maxp, "hmtx": hmtx,
 		"loca": loca, "glyf": newGlyf, "post": post,
@@ -98,6 +135,20 @@ func (f *Font) subset(runes []rune) ([]byte, error) {
 		tables["OS/2"] = os2
 	}
 	return assemble(tables), nil
+}
+
+// halfCodes assigns private-use codes (from U+E000) to the half-width
+// variants of marks, in rune order.
+func halfCodes(halves []rune) map[rune]rune {
+	rs := append([]rune(nil), halves...)
+	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
+	out := make(map[rune]rune, len(rs))
+	for _, r := range rs {
+		if _, ok := out[r]; !ok {
+			out[r] = 0xE000 + rune(len(out))
+		}
+	}
+	return out
 }
 
 // components returns the glyph IDs a composite glyph refers to.
