@@ -25,7 +25,8 @@
 // Lines break by the rules of GB/T 15834 and W3C clreq (no line starts
 // with ，。、）》 etc., none ends with （《 etc., —— and …… stay whole,
 // words, numbers with units and URLs stay whole), adjacent full-width
-// marks are compressed (标点挤压: "。”" takes 1.5 em), lines are justified
+// marks are compressed (标点挤压: "。”" takes 1.5 em, drawn with a
+// half-width variant glyph so extraction sees no overlap), lines are justified
 // by inter-character spacing, and boxes report text that does not fit
 // (Fit.Rest) instead of clipping it. Runs drawn with extra spacing carry
 // ActualText, so text extraction returns exactly the input. Grid describes the GB/T 9704 page
