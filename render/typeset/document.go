@@ -507,7 +507,7 @@ func (d *Document) Write(w io.Writer) (err error) {
 			half = append(half, r)
 		}
 		sort.Slice(half, func(a, b int) bool { return half[a] < half[b] })
-		codes[f] = halfCodes(half)
+		codes[f] = halfCodes(half, runes)
 		data, err := f.subset(runes, half...)
 		if err != nil {
 			return fmt.Errorf("生成 PDF《%s》：%w", d.name, err)

@@ -399,3 +399,14 @@ func TestEmbeddedIgnoresSystem(t *testing.T) {
 		}
 	}
 }
+
+// Half-width variants take private-use codes the text does not use.
+func TestHalfCodesAvoidUsedCodes(t *testing.T) {
+	got := halfCodes([]rune("》，。"), []rune{0xE000, 0xE002, '领'})
+	want := map[rune]rune{'。': 0xE001, '》': 0xE003, '，': 0xE004}
+	for r, c := range want {
+		if got[r] != c {
+			t.Errorf("%c: code %U, want %U", r, got[r], c)
+		}
+	}
+}

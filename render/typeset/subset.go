@@ -62,7 +62,7 @@ func (f *Font) subset(runes []rune, halves ...rune) ([]byte, error) {
 		return nil, fmt.Errorf("字体 %s 的子集字形过多", f.Family)
 	}
 
-	codes := halfCodes(halves)
+	codes := halfCodes(halves, runes)
 	type variant struct {
 		code rune
 		g    uint16
@@ -138,15 +138,26 @@ func (f *Font) subset(runes []rune, halves ...rune) ([]byte, error) {
 }
 
 // halfCodes assigns private-use codes (from U+E000) to the half-width
-// variants of marks, in rune order.
-func halfCodes(halves []rune) map[rune]rune {
+// variants of marks, in rune order, skipping codes the text itself uses
+// (a user font may carry rare characters in the private-use area).
+func halfCodes(halves, used []rune) map[rune]rune {
 	rs := append([]rune(nil), halves...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
+	taken := map[rune]bool{}
+	for _, r := range used {
+		taken[r] = true
+	}
 	out := make(map[rune]rune, len(rs))
+	code := rune(0xE000)
 	for _, r := range rs {
-		if _, ok := out[r]; !ok {
-			out[r] = 0xE000 + rune(len(out))
+		if _, ok := out[r]; ok {
+			continue
 		}
+		for taken[code] {
+			code++
+		}
+		out[r] = code
+		code++
 	}
 	return out
 }
