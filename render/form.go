@@ -224,6 +224,7 @@ func formPage(d *typeset.Document, p *program.Programme, a *program.Applicant, l
 	}
 	f := &formDraw{d: d, p: p, a: a, left: formLeft, width: formWidth}
 	y := formTop
+	bottom := formBottom
 	d.AddPage()
 	if label != "" {
 		// As an attachment of the notice the form keeps to the GB/T 9704
@@ -234,6 +235,7 @@ func formPage(d *typeset.Document, p *program.Programme, a *program.Applicant, l
 		st := typeset.Style{Role: typeset.Heading1, Size: g.Size, Field: "附件标识"}
 		f.check(d.Text(g.Left, g.Baseline(1, d.Fonts().Font(typeset.Heading1)), label, st))
 		y = g.Top + g.Pitch() + 1
+		bottom = g.Top + g.Height // above the page number
 	}
 	// The label columns and the photo keep their widths; the value
 	// columns share the rest.
@@ -259,7 +261,7 @@ func formPage(d *typeset.Document, p *program.Programme, a *program.Applicant, l
 	if err != nil {
 		return f.wrap(err)
 	}
-	notesTop = formBottom - notesTop
+	notesTop = bottom - notesTop
 	bioBottom := notesTop - 3
 	rest, size, mid := f.bioRow(y, bioBottom)
 	f.frame(tableTop, bioBottom)
