@@ -27,6 +27,7 @@ package fpdf
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -4501,10 +4502,13 @@ func (f *Fpdf) putfonts() {
 				f.out(s.String())
 				f.out("endobj")
 			case "UTF8":
-				fontName := "utf8" + font.Name
 				usedRunes := font.usedRunes
 				delete(usedRunes, 0)
 				utf8FontStream := font.utf8File.GenerateCutFont(usedRunes)
+				// linghang patch: name the embedded subset as PDF 32000
+				// 9.6.4 asks, a six-letter tag and "+", derived from the
+				// subset's bytes so that output stays deterministic.
+				fontName := subsetTag(utf8FontStream) + "+" + font.Name
 				utf8FontSize := len(utf8FontStream)
 				CodeSignDictionary := font.utf8File.CodeSymbolDictionary
 				delete(CodeSignDictionary, 0)
@@ -5480,4 +5484,16 @@ func (f *Fpdf) arc(x, y, rx, ry, degRotate, degStart, degEnd float64,
 	if degRotate != 0 {
 		f.out("Q")
 	}
+}
+
+// subsetTag returns the six uppercase letters that prefix the name of an
+// embedded font subset (PDF 32000-1 9.6.4), derived from its bytes.
+// (linghang patch)
+func subsetTag(fontFile []byte) string {
+	sum := sha1.Sum(fontFile)
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = 'A' + sum[i]%26
+	}
+	return string(tag)
 }
