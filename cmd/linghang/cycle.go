@@ -144,11 +144,8 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "用法: linghang run [--programme 文件] [--store 存储] [--out 目录] [--schedule 规则]\n\n主作业：按当前学员数据生成该年度全部文档（通知、报名表、胸卡、名单、签到表）并作为一个批次归档。\n\n参数:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("参数错误: %w", err)
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
 	}
 	if *schedule != "" {
 		if _, err := jobs.ParseSpec(*schedule); err != nil { // fail at start, not at 3 a.m.

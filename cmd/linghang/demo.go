@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -31,11 +30,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "用法: linghang demo [--n 120] [--seed 2022] [--programme 文件] [--store 存储] [--out 目录]\n\n演示全流程：载入年度计划 → 生成样例学员（含2行故意出错的数据以演示校验）→ 导入并校验 →\n生成全部文档（通知、报名表、胸卡、名单、签到表）→ 作为一个批次归档。\n\n参数:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("参数错误: %w", err)
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
 	}
 	if *n <= 0 || *n > 100000 {
 		return fmt.Errorf("--n %d 超出范围（1–100000）", *n)

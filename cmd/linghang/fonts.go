@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 
 	"linghang/render/typeset"
@@ -22,14 +20,8 @@ func runFonts(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "用法: linghang fonts [--fonts 目录] [--text 文字]\n\n显示各字体角色（标题、正文、一级标题、二级标题、表格）所用的字体文件及其汉字覆盖范围。\n查找顺序：--fonts 目录 → 系统已安装字体 → 内置默认字体。")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(fl, args); help || err != nil {
 		return err
-	}
-	if fl.NArg() > 0 {
-		return fmt.Errorf("fonts 不接受参数 %q", fl.Args())
 	}
 	set, err := typeset.Load(*dir)
 	if err != nil {
@@ -52,7 +44,9 @@ func runFonts(ctx context.Context, e *env, args []string) error {
 			row("后备", "（用户目录补字）", f)
 		}
 	}
-	printTable(e.stdout, rows)
+	if err := writeTable(e.stdout, rows); err != nil {
+		return err
+	}
 	if unused := set.Unused(); len(unused) > 0 {
 		fmt.Fprintf(e.stdout, "\n字体目录 %s 中未用于任何角色的字体（族名不是规定字体，只用于补字）：\n", set.Dir)
 		for _, f := range unused {
@@ -79,38 +73,4 @@ func runFonts(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout)
 	}
 	return nil
-}
-
-// printTable prints rows in columns aligned for a terminal, where CJK
-// characters take two cells.
-func printTable(w io.Writer, rows [][]string) {
-	widths := map[int]int{}
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], cells(c))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			b.WriteString(c)
-			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-cells(c)+2))
-			}
-		}
-		fmt.Fprintln(w, b.String())
-	}
-}
-
-func cells(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x1100 && (r <= 0x115F || r >= 0x2E80 && r <= 0xA4CF || r >= 0xAC00 && r <= 0xD7A3 ||
-			r >= 0xF900 && r <= 0xFAFF || r >= 0xFE30 && r <= 0xFE4F || r >= 0xFF00 && r <= 0xFF60 || r >= 0xFFE0 && r <= 0xFFE6 || r >= 0x20000) {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
 }

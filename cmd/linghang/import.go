@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/text/width"
-
 	"linghang/program"
 	"linghang/storage/archive"
 )
@@ -180,27 +178,13 @@ func writeImportReport(w io.Writer, rep *program.Report, set *program.ApplicantS
 			if c, ok := prog.Cohort(n); ok {
 				titles[i] = c.Title()
 			}
-			widest = max(widest, reportWidth(titles[i]))
+			widest = max(widest, displayWidth(titles[i]))
 		}
 		for i, n := range nums {
-			fmt.Fprintf(w, "  %s%s  %4d 人\n", titles[i], strings.Repeat(" ", widest-reportWidth(titles[i])), count[n])
+			fmt.Fprintf(w, "  %s%s  %4d 人\n", titles[i], strings.Repeat(" ", widest-displayWidth(titles[i])), count[n])
 		}
 	}
 	fmt.Fprintln(w)
-}
-
-// reportWidth counts East Asian wide characters as two columns.
-func reportWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
 
 // writeErrorCSV writes the list of problems atomically (temp file, fsync, rename).

@@ -46,10 +46,7 @@ func renderBadges(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "用法: linghang render badges [--applicants 文件] [--cohort N] [--layout a4-8|a6] [--staff 文件] -o 胸卡.pdf\n\n%s\n\n参数:\n", badgesAbout)
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	layout, err := loadLayout(*layoutName)

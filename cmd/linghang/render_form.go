@@ -32,14 +32,8 @@ func renderForm(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "用法: linghang render form --blank [--programme 计划.yaml] -o 报名表.pdf\n\n生成空白报名表（附件2），班次列表取自年度计划。已填写的报名表请用 linghang render forms。\n\n参数:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("参数错误: %w", err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("多余的参数: %s", strings.Join(fs.Args(), " "))
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
 	}
 	if !*blank {
 		return errors.New("render form 只生成空白报名表，请加 --blank；学员已填写的报名表请用 linghang render forms --applicants 学员.xlsx -o 目录")
@@ -85,14 +79,8 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "用法: linghang render forms --applicants 学员.xlsx [--photos 照片目录] [--cohort 3] -o 输出目录\n\n为每位学员生成已填写的报名表 PDF（第03期-江苏省科协党校班/报名表-张三-1234.pdf），\n并为每期生成一份合订本。\n\n参数:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("参数错误: %w", err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("多余的参数: %s", strings.Join(fs.Args(), " "))
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
 	}
 	if *out == "" {
 		return errors.New("请用 -o 指定输出目录")

@@ -24,14 +24,8 @@ func renderNotice(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "用法: linghang render notice [--programme 计划.yaml] [--format pdf|docx] -o 通知.pdf\n\n生成年度通知（含附件1班次介绍、附件2报名表）。\n\n参数:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("参数错误: %w", err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("多余的参数: %s", strings.Join(fs.Args(), " "))
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
 	}
 	if *out == "" {
 		return errors.New("请用 -o 指定输出文件，如 -o 通知.pdf 或 -o 通知.docx")

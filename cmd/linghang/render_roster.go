@@ -36,21 +36,6 @@ func (l *listFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&l.order, "order", "strokes", "排序：strokes（姓氏笔画）| pinyin（拼音）| none（原顺序）")
 }
 
-// parseFlags parses args, returning errHelp after printing usage for -h.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return flag.ErrHelp
-		}
-		return fmt.Errorf("参数错误: %w", err)
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("多余的参数: %s", strings.Join(fs.Args(), " "))
-	}
-	return nil
-}
-
 // load reads the programme and the applicants the flags name.
 func (l *listFlags) load(ctx context.Context, e *env) (*program.Programme, []program.Applicant, program.Order, error) {
 	order, ok := program.ParseOrder(l.order)
@@ -89,10 +74,7 @@ func renderRoster(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "用法: linghang render roster [--applicants 文件] [--cohort N | --all] [--order strokes|pinyin] [--with-id] -o 名单.xlsx|名单.pdf\n\n%s\n\n参数:\n", rosterAbout)
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	if *all && l.cohort != 0 {

@@ -25,10 +25,7 @@ func renderSignin(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "用法: linghang render signin [--applicants 文件] --cohort N [--half-day] -o 签到表.pdf\n\n%s\n\n参数:\n", signinAbout)
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	if l.cohort == 0 {

@@ -29,14 +29,8 @@ func runSample(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "用法: linghang sample --n 500 --seed 1 -o 学员.xlsx [--photos 照片目录] [--programme 计划.yaml]\n\n生成样例学员数据（报名汇总表格式），用于演示和性能测试。\n\n参数:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("参数错误: %w", err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("多余的参数 %q", fs.Args())
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
 	}
 	if *out == "" {
 		return errors.New("请用 -o 指定输出的 XLSX 文件")

@@ -1,0 +1,25 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+)
+
+// parseFlags parses a subcommand's flags. help is true when the user asked
+// for --help (the usage has been printed); arguments left over are an
+// error, in Chinese like every message a user sees.
+func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, fmt.Errorf("参数错误: %w", err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return false, fmt.Errorf("多余的参数: %s", strings.Join(fs.Args(), " "))
+	}
+	return false, nil
+}
