@@ -123,6 +123,31 @@ func sniffImage(b []byte) string {
 	return ""
 }
 
+// Orientation returns the EXIF Orientation (1–8) recorded in a JPEG's APP1
+// segment or a PNG's eXIf chunk; 1 (upright) when there is none or it
+// cannot be read.
+func Orientation(data []byte) int {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xD8}):
+		return jpegOrientation(data)
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return pngOrientation(data)
+	}
+	return 1
+}
+
+// Upright returns img as an RGBA image turned by the EXIF orientation o
+// (1–8; anything else leaves it as it is).
+func Upright(img image.Image, o int) *image.RGBA {
+	m, ok := img.(*image.RGBA)
+	if !ok || m.Rect.Min != (image.Point{}) {
+		b := img.Bounds()
+		m = image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		draw.Draw(m, m.Bounds(), img, b.Min, draw.Src)
+	}
+	return orient(m, o)
+}
+
 // jpegOrientation reads the EXIF Orientation tag (0x0112) from a JPEG's
 // APP1 segment; 1 (upright) when absent or unreadable. Every offset is
 // bounds-checked: a malformed segment yields 1, never a panic.

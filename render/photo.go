@@ -2,13 +2,13 @@ package render
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"linghang/program"
 	"math"
 
 	"golang.org/x/image/draw"
@@ -44,10 +44,7 @@ func FormPhoto(data []byte, w, h float64) ([]byte, error) {
 	if !isJPEG && !isPNG {
 		return nil, errors.New("照片不是 JPEG 或 PNG 图片（文件已损坏，或扩展名与内容不符）")
 	}
-	orientation := 1
-	if isJPEG {
-		orientation = exifOrientation(data)
-	}
+	orientation := program.Orientation(data)
 	// Read the size before the pixels: a forged header must not make the
 	// decoder allocate gigabytes.
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
@@ -82,7 +79,7 @@ func FormPhoto(data []byte, w, h float64) ([]byte, error) {
 	if b.Dx() < 16 || b.Dy() < 16 {
 		return nil, fmt.Errorf("照片太小（%d×%d像素），无法打印", b.Dx(), b.Dy())
 	}
-	img = applyOrientation(img, orientation)
+	img = program.Upright(img, orientation)
 	crop := cropToAspect(img.Bounds(), w/h)
 	tw, th := crop.Dx(), crop.Dy()
 	if tw > maxW || th > maxH {
@@ -124,114 +121,4 @@ func cropToAspect(b image.Rectangle, a float64) image.Rectangle {
 	nh := int(math.Round(float64(w) / a))
 	y := b.Min.Y + (h-nh)/2
 	return image.Rect(b.Min.X, y, b.Max.X, y+nh)
-}
-
-// exifOrientation returns the Orientation tag (1–8) of a JPEG's EXIF
-// APP1 segment, or 1 when there is none or it cannot be read.
-func exifOrientation(b []byte) int {
-	i := 2
-	for i+4 <= len(b) {
-		if b[i] != 0xFF {
-			return 1
-		}
-		marker := b[i+1]
-		if marker == 0xFF { // fill byte
-			i++
-			continue
-		}
-		if marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) {
-			i += 2
-			continue
-		}
-		if marker == 0xDA || marker == 0xD9 { // image data: no APP1 before it
-			return 1
-		}
-		n := int(binary.BigEndian.Uint16(b[i+2:]))
-		if n < 2 || i+2+n > len(b) {
-			return 1
-		}
-		seg := b[i+4 : i+2+n]
-		if marker == 0xE1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
-			return tiffOrientation(seg[6:])
-		}
-		i += 2 + n
-	}
-	return 1
-}
-
-// tiffOrientation reads tag 0x0112 of IFD0 in a TIFF structure.
-func tiffOrientation(t []byte) int {
-	if len(t) < 8 {
-		return 1
-	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return 1
-	}
-	off := int(bo.Uint32(t[4:]))
-	if off < 8 || off+2 > len(t) {
-		return 1
-	}
-	n := int(bo.Uint16(t[off:]))
-	for k := 0; k < n; k++ {
-		e := off + 2 + 12*k
-		if e+12 > len(t) {
-			return 1
-		}
-		if bo.Uint16(t[e:]) == 0x0112 && bo.Uint16(t[e+2:]) == 3 {
-			if v := int(bo.Uint16(t[e+8:])); v >= 1 && v <= 8 {
-				return v
-			}
-			return 1
-		}
-	}
-	return 1
-}
-
-// applyOrientation turns stored pixels into the upright image the EXIF
-// Orientation tag o describes (o = 1: unchanged).
-func applyOrientation(src image.Image, o int) image.Image {
-	if o <= 1 || o > 8 {
-		return src
-	}
-	b := src.Bounds()
-	w, h := b.Dx(), b.Dy()
-	dw, dh := w, h
-	if o >= 5 {
-		dw, dh = h, w
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	rgba, _ := src.(*image.RGBA)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			var dx, dy int
-			switch o {
-			case 2:
-				dx, dy = w-1-x, y
-			case 3:
-				dx, dy = w-1-x, h-1-y
-			case 4:
-				dx, dy = x, h-1-y
-			case 5:
-				dx, dy = y, x
-			case 6:
-				dx, dy = h-1-y, x
-			case 7:
-				dx, dy = h-1-y, w-1-x
-			case 8:
-				dx, dy = y, w-1-x
-			}
-			if rgba != nil {
-				dst.SetRGBA(dx, dy, rgba.RGBAAt(b.Min.X+x, b.Min.Y+y))
-			} else {
-				dst.Set(dx, dy, src.At(b.Min.X+x, b.Min.Y+y))
-			}
-		}
-	}
-	return dst
 }
