@@ -67,6 +67,39 @@ func loadApplicants(ctx context.Context, e *env, prog *program.Programme, file, 
 	return currentApplicants(ctx, a, st, prog.Year)
 }
 
+// loadApplicantsForBatch is loadApplicants for commands that make one
+// document per person (filled forms): rows of a file that fail validation
+// — a corrupt photo, a bad ID — are reported on stderr and left out, and
+// the others go ahead. rejected has one line per left-out row for the
+// batch's summary of failures.
+func loadApplicantsForBatch(ctx context.Context, e *env, prog *program.Programme, file, photosDir, storeFlag string) (set *program.ApplicantSet, rejected []string, err error) {
+	if file == "" {
+		set, err = loadApplicants(ctx, e, prog, file, photosDir, storeFlag)
+		return set, nil, err
+	}
+	set, rep, err := program.ImportFile(ctx, file, program.ImportOptions{Programme: prog, PhotosDir: photosDir, Partial: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	if rep.Rejected == 0 {
+		return set, nil, nil
+	}
+	fmt.Fprintf(e.stderr, "%s 有 %d 行不合格，不为其生成文档：\n", rep.File, rep.Rejected)
+	rep.Errors.WriteTable(e.stderr)
+	byRow := map[int][]string{}
+	var rows []int
+	for _, fe := range rep.Errors {
+		if _, seen := byRow[fe.Row]; !seen {
+			rows = append(rows, fe.Row)
+		}
+		byRow[fe.Row] = append(byRow[fe.Row], strings.TrimSpace(fe.Column+" "+fe.Reason))
+	}
+	for _, r := range rows {
+		rejected = append(rejected, fmt.Sprintf("%s 第%d行：%s", rep.File, r, strings.Join(byRow[r], "；")))
+	}
+	return set, rejected, nil
+}
+
 // currentApplicants reads the current applicant set of year and its photos.
 func currentApplicants(ctx context.Context, a *archive.Archive, st storage.Store, year int) (*program.ApplicantSet, error) {
 	key, err := archive.DocKey(applicantsDoc(year))

@@ -98,7 +98,7 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("--cohort %d 无效：%d年计划共%d期", *cohort, p.Year, len(p.Cohorts))
 		}
 	}
-	set, err := loadApplicants(ctx, e, p, *applicants, *photos, *store)
+	set, rejected, err := loadApplicantsForBatch(ctx, e, p, *applicants, *photos, *store)
 	if err != nil {
 		return err
 	}
@@ -109,6 +109,9 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if len(apps) == 0 {
+		if len(rejected) > 0 {
+			return &exitStatus{code: 2, err: fmt.Errorf("没有可生成报名表的学员：%d 行数据不合格（见上表）", len(rejected))}
+		}
 		return fmt.Errorf("没有需要生成报名表的学员（第%d期无学员）", *cohort)
 	}
 	fonts, err := typeset.Default()
@@ -129,14 +132,15 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("生成报名表被中断（已完成 %d 份）: %w", res.written, err)
 	}
 	fmt.Fprintf(e.stdout, "已生成 %d 份报名表、%d 份班次合订本，位于 %s\n", res.written, res.bound, *out)
-	if len(res.failed) == 0 {
+	failed := append(rejected, res.failed...)
+	if len(failed) == 0 {
 		return nil
 	}
-	fmt.Fprintf(e.stderr, "\n以下 %d 名学员的报名表未能生成：\n", len(res.failed))
-	for _, f := range res.failed {
+	fmt.Fprintf(e.stderr, "\n以下 %d 名学员的报名表未能生成：\n", len(failed))
+	for _, f := range failed {
 		fmt.Fprintf(e.stderr, "  %s\n", f)
 	}
-	return &exitStatus{code: 2, err: fmt.Errorf("%d 名学员的报名表未能生成（见上），其余 %d 份已生成", len(res.failed), res.written)}
+	return &exitStatus{code: 2, err: fmt.Errorf("%d 名学员的报名表未能生成（见上），其余 %d 份已生成", len(failed), res.written)}
 }
 
 // formsResult summarises a batch.

@@ -37,6 +37,9 @@ func TestRenderFormsCommand(t *testing.T) {
 	os.Mkdir(photos, 0o755)
 	for i, a := range apps {
 		b, _ := program.PortraitJPEG(int64(i), 0)
+		if i == 2 {
+			b = b[:len(b)/3] // a photo cut short in transfer
+		}
 		os.WriteFile(filepath.Join(photos, a.ID+".jpg"), b, 0o644)
 	}
 	out := filepath.Join(dir, "报名表")
@@ -49,11 +52,15 @@ func TestRenderFormsCommand(t *testing.T) {
 	if !strings.Contains(stderr.String(), "𠮷祥") || !strings.Contains(stderr.String(), "U+20BB7") || !strings.Contains(stderr.String(), "姓名") {
 		t.Errorf("stderr does not name the applicant, the character and the field:\n%s", stderr.String())
 	}
+	// The corrupt photo fails its row only (row 5: title, header, then apps[2]).
+	if !strings.Contains(stderr.String(), "第5行：照片") || !strings.Contains(stderr.String(), "2 名学员的报名表未能生成") {
+		t.Errorf("stderr does not report the corrupt photo's row among the failures:\n%s", stderr.String())
+	}
 	bound := map[int]bool{}
 	for i, a := range apps {
 		path := filepath.Join(out, filepath.FromSlash(render.FormPath(p, &a)))
 		_, err := os.Stat(path)
-		if i == 5 {
+		if i == 5 || i == 2 {
 			if err == nil {
 				t.Errorf("%s written for the failed applicant", path)
 			}
@@ -69,7 +76,7 @@ func TestRenderFormsCommand(t *testing.T) {
 			t.Errorf("bound copy of cohort %d: %v", n, err)
 		}
 	}
-	if !strings.Contains(stdout.String(), "已生成 7 份报名表") {
+	if !strings.Contains(stdout.String(), "已生成 6 份报名表") {
 		t.Errorf("stdout = %q", stdout.String())
 	}
 }
