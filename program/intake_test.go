@@ -171,6 +171,10 @@ func TestImportBadRows(t *testing.T) {
 		reason string
 	}{
 		{"missing name", set("姓名", ""), "姓名", "必填项未填写"},
+		{"name with a control character", set("姓名", "张\a三"), "姓名", "控制字符 U+0007"},
+		{"name like a path", set("姓名", "../../etc/passwd"), "姓名", "姓名中含有符号“.”"},
+		{"name like a formula", set("姓名", "=HYPERLINK(x)"), "姓名", "姓名中含有符号“=”"},
+		{"employer with a control character", set("工作单位及职务、职称", "某大学\x1b[31m教授"), "工作单位及职务、职称", "控制字符 U+001B"},
 		{"missing employer", set("工作单位及职务、职称", " "), "工作单位及职务、职称", "必填项未填写"},
 		{"ID check digit", set("身份证号", "110105198001010020"), "身份证号", "校验位错误：按前17位计算末位应为"},
 		{"ID scientific", set("身份证号", "1.10105E+17"), "身份证号", "身份证号被Excel存成了数字（显示为1.10105E+17）"},

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Age bounds for a plausible applicant, in whole years on the day of the
@@ -55,6 +56,16 @@ func ValidateApplicant(p *Programme, a *Applicant, now time.Time) ErrorList {
 	for _, r := range required {
 		if r.val == "" {
 			add(r.col, "", "必填项未填写")
+		}
+	}
+	// Text fields: no invisible control characters, which print as nothing
+	// (or break a PDF or a file name) and hide what was really typed.
+	for _, f := range []struct{ col, val string }{
+		{ColRecommender, a.Recommender}, {ColName, a.Name}, {ColOfficePhone, a.OfficePhone},
+		{ColField, a.Field}, {ColEmployer, a.Employer}, {ColBio, a.Bio},
+	} {
+		if r, ok := controlRune(f.val, f.col == ColBio); ok {
+			add(f.col, f.val, fmt.Sprintf("含有不可见的控制字符 U+%04X，请删除后重新填写", r))
 		}
 	}
 	if a.Name != "" {
@@ -204,7 +215,34 @@ func checkName(s string) string {
 	case strings.ContainsAny(s, "0123456789@"):
 		return "姓名中含有数字或符号，请检查是否填错了列"
 	}
+	// A name is letters (汉字, or Latin for a transliterated name), the
+	// middle dot of names such as 买买提·艾力, and spaces, hyphens or
+	// apostrophes between Latin words: nothing that reads as a path, a
+	// formula or markup.
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r), unicode.Is(unicode.Mn, r), r == '·', r == ' ', r == '-', r == '\'':
+		case unicode.IsControl(r):
+			return "" // reported once for every field as a control character
+		default:
+			return fmt.Sprintf("姓名中含有符号“%c”，请填写身份证上的姓名", r)
+		}
+	}
 	return ""
+}
+
+// controlRune returns the first control character of s (tabs and line
+// breaks are allowed where the field is multi-line).
+func controlRune(s string, multiline bool) (rune, bool) {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 func checkMobile(s string) string {
