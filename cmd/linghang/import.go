@@ -31,7 +31,8 @@ const importAbout = `读取学员报名数据（XLSX、CSV 或 JSON），规范�
 
 退出状态：
   0  全部导入（--check 时：全部合格）
-  2  有不合格的行：未导入任何数据；或 --partial 时只导入了合格的行
+  2  有不合格的行，未导入任何数据（--check 时：有不合格的行）
+  3  --partial：只导入了合格的行，不合格的行见上表
   1  其他错误（文件无法读取、缺少必需的列、归档存储不可用等）`
 
 func runImport(ctx context.Context, e *env, args []string) error {
@@ -120,7 +121,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "已导入 %d 名学员（%d 张照片），存为%d年当前学员数据：%s，%s。\n", rep.Imported, rep.Photos, set.Year, entry.Key, how)
 	if rep.Rejected > 0 {
-		return &exitStatus{code: 2, err: fmt.Errorf("%s：%d 行不合格未导入（--partial），其余 %d 行已导入", rep.File, rep.Rejected, rep.Imported)}
+		return &exitStatus{code: 3, err: fmt.Errorf("%s：%d 行不合格未导入（--partial），其余 %d 行已导入", rep.File, rep.Rejected, rep.Imported)}
 	}
 	return nil
 }

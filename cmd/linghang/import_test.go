@@ -137,7 +137,7 @@ func TestImportCommandExitStatus(t *testing.T) {
 		{"check good", []string{good, "--check"}, -1, 0, "校验通过：1 名学员全部合格"},
 		{"one bad row imports nothing", []string{mixed}, 2, 0, "每位学员限参加1个班次"},
 		{"check bad", []string{"--check", mixed, "--report", filepath.Join(dir, "清单.csv")}, 2, 0, "L 选择班次"},
-		{"partial", []string{mixed, "--partial"}, 2, 1, "已导入 1 名学员"},
+		{"partial", []string{mixed, "--partial"}, 3, 1, "已导入 1 名学员"},
 		{"partial with nothing good", []string{allBad, "--partial"}, 2, 0, "合格 0 行，不合格 1 行"},
 		{"missing file", []string{filepath.Join(dir, "none.csv")}, 1, 0, ""},
 		{"no header", []string{noHeader}, 1, 0, ""},
