@@ -357,9 +357,7 @@ func TestQRModules(t *testing.T) {
 // TestBadgeQRDecodes renders the a6 badges to PNG with poppler and reads
 // each QR code back: it must be the applicant's check-in token.
 func TestBadgeQRDecodes(t *testing.T) {
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm (poppler-utils) not installed")
-	}
+	needTools(t, "pdftoppm")
 	p, c, as, badges := cohortBadges(t, 2)
 	badges[0].Photo = testPhoto(t)
 	l, _ := LoadLayout("a6")

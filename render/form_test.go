@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -23,8 +22,6 @@ import (
 	"linghang/program"
 	"linghang/render/typeset"
 )
-
-var updateForm = flag.Bool("update-form", false, "rewrite render/testdata/form*.golden")
 
 func formFonts(t testing.TB) *typeset.Fonts {
 	t.Helper()
@@ -46,11 +43,7 @@ func formProgramme(t testing.TB) *program.Programme {
 
 func formNeedPoppler(t testing.TB) {
 	t.Helper()
-	for _, tool := range []string{"pdftotext", "pdftoppm", "pdfinfo"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s (poppler-utils) not installed", tool)
-		}
-	}
+	needTools(t, "pdftotext", "pdftoppm", "pdfinfo")
 }
 
 // formPDFText returns the text of each page: pdftotext -layout for
@@ -117,14 +110,14 @@ func TestBlankFormGolden(t *testing.T) {
 	}
 	got := "page size: A4\n" + formPDFFonts(t, pdf) + "\n" + pages[0]
 	golden := filepath.Join("testdata", "form-blank.golden")
-	if *updateForm {
+	if *update {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./render -run Form -update-form to create it)", err)
+		t.Fatalf("%v (run go test ./render -run Form -update to create it)", err)
 	}
 	if got != string(want) {
 		t.Errorf("blank form differs from %s:\n--- got\n%s\n--- want\n%s", golden, got, want)
@@ -165,7 +158,7 @@ func formPDFFonts(t testing.TB, pdf []byte) string {
 	os.WriteFile(path, pdf, 0o644)
 	out, err := exec.Command("pdffonts", path).Output()
 	if err != nil {
-		t.Skipf("pdffonts: %v", err)
+		t.Fatalf("pdffonts: %v", err)
 	}
 	var lines []string
 	for _, l := range strings.Split(string(out), "\n")[2:] {

@@ -3,7 +3,6 @@ package render
 import (
 	"archive/zip"
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -446,9 +445,7 @@ func testFonts(t testing.TB) *typeset.Fonts {
 // pdfPages returns the text of each page of pdf (pdftotext -layout).
 func pdfPages(t testing.TB, pdf []byte) []string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) not installed")
-	}
+	needTools(t, "pdftotext")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.pdf")
 	if err := os.WriteFile(in, pdf, 0o644); err != nil {
@@ -609,8 +606,6 @@ func BenchmarkRosterPDF10000(b *testing.B) {
 	}
 }
 
-var updateLists = flag.Bool("update-lists", false, "rewrite render/testdata/{roster,signin,badges}-*.golden")
-
 // pdfPlainText returns pdftotext's text in reading order (no -layout), less
 // sensitive to font metrics than the layout form.
 func pdfPlainText(t *testing.T, pdf []byte) string {
@@ -629,11 +624,9 @@ func pdfPlainText(t *testing.T, pdf []byte) string {
 
 // TestListsGolden compares the text of a small roster, sign-in sheet and
 // badge sheet with testdata/*.golden (go test ./render -run ListsGolden
-// -update-lists rewrites them).
+// -update rewrites them).
 func TestListsGolden(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) not installed")
-	}
+	needTools(t, "pdftotext")
 	p := testProgramme(t)
 	as := testApplicants()
 	created := time.Date(2022, 6, 1, 9, 0, 0, 0, time.UTC)
@@ -673,14 +666,14 @@ func TestListsGolden(t *testing.T) {
 			info := pdfInfo(t, buf.Bytes())
 			got := fmt.Sprintf("pages: %s\npage size: %s\n\n%s", info["Pages"], info["Page size"], pdfPlainText(t, buf.Bytes()))
 			path := filepath.Join("testdata", tt.golden)
-			if *updateLists {
+			if *update {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
 			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./render -run ListsGolden -update-lists to create it)", err)
+				t.Fatalf("%v (run go test ./render -run ListsGolden -update to create it)", err)
 			}
 			if got != string(want) {
 				t.Errorf("text differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
