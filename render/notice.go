@@ -318,8 +318,10 @@ func (l *letter) notice(p *program.Programme) error {
 			}
 			_, err = l.flow(para.String(), st, g.Left, g.Width, 2)
 		case program.ParaContactOrg:
-			// The contacts, 附件说明, signature and date stay together so
-			// that no page holds the signature alone (GB/T 9704 §7.3.5.4).
+			// A contact block stays together; the last one stays with
+			// 附件说明, signature and date, so that no page holds the
+			// signature without text above it (GB/T 9704 §7.3.5.4) and
+			// no more of the page before is left empty than needed.
 			var need int
 			need, err = l.tailLines(p, paras[i:])
 			if err == nil && need > l.remaining() && need <= g.Lines {
@@ -356,12 +358,17 @@ func (l *letter) notice(p *program.Programme) error {
 	return nil
 }
 
-// tailLines counts the lines from the first contact to the date.
+// tailLines counts the lines that must stay together from the contact
+// block starting rest[0]: the block itself, and when it is the last one,
+// everything to the date.
 func (l *letter) tailLines(p *program.Programme, rest []program.Paragraph) (int, error) {
 	n := 0
-	for _, para := range rest {
+	for i, para := range rest {
 		switch para.Kind {
 		case program.ParaContactOrg, program.ParaContact:
+			if i > 0 && para.Kind == program.ParaContactOrg {
+				return n, nil // a further block: this one may end the page
+			}
 			c, err := l.count(para.String(), l.body(), l.g.Width)
 			if err != nil {
 				return 0, err
