@@ -392,10 +392,11 @@ func (f *formDraw) cellValue(r typeset.Rect, field, v string, align typeset.Alig
 	st := typeset.Style{Role: typeset.Body, Size: formValueSize, Align: align, VAlign: typeset.Middle,
 		Leading: typeset.PtToMM(formValueSize) * 1.25, Field: field}
 	box := r.Inset(formPad)
-	// A value without breaks (an e-mail address, a phone number, a short
-	// name) reads best on one line: shrink it down to formValueOneLine
-	// before wrapping it.
-	if !strings.Contains(v, "\n") {
+	// A value that cannot break well (an e-mail address, a phone number)
+	// reads best on one line: shrink it down to formValueOneLine before
+	// wrapping it. Chinese text (a long work unit) wraps at its own size
+	// first and shrinks only if the lines do not fit the cell.
+	if !strings.Contains(v, "\n") && !strings.ContainsFunc(v, isHan) {
 		w, err := f.d.Fonts().Measure(v, st)
 		if err != nil {
 			f.check(err)
