@@ -244,7 +244,8 @@ func (e *Entry) metadata() map[string]string {
 	return md
 }
 
-// entryFromInfo rebuilds an entry from a version object's metadata.
+// entryFromInfo rebuilds an entry from a version object's metadata: the
+// version as archived, even if the object was altered since.
 func entryFromInfo(info storage.Info) (Entry, error) {
 	md := make(map[string]string, len(info.Metadata))
 	for k, v := range info.Metadata {
@@ -262,13 +263,19 @@ func entryFromInfo(info storage.Info) (Entry, error) {
 		Retention:  md[metaRetention],
 		MIME:       md[metaFormat],
 		Size:       info.Size,
-		SHA256:     info.SHA256,
+		SHA256:     md[storage.MetaSHA256],
 		Creator:    md[metaCreator],
 		InputSHA:   md[metaInputSHA],
 		RunID:      md[metaRunID],
 	}
+	// The entry records what was archived: where the backend reports the
+	// SHA-256 it recorded apart from the content's (storage/fs, for a
+	// file changed behind its back), and the size, those are the record.
 	if e.SHA256 == "" {
-		e.SHA256 = md[storage.MetaSHA256]
+		e.SHA256 = info.SHA256
+	}
+	if n, err := strconv.ParseInt(md[metaSize], 10, 64); err == nil && n >= 0 {
+		e.Size = n
 	}
 	if e.MIME == "" {
 		e.MIME = info.ContentType

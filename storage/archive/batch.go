@@ -300,8 +300,9 @@ func (a *Archive) reuse(ctx context.Context, e *Entry, info storage.Info) (bool,
 		return false, nil
 	}
 	old, err := entryFromInfo(info)
-	if err != nil {
-		// Content matches but the metadata is foreign: not ours to reuse.
+	if err != nil || old.SHA256 != e.SHA256 || old.Size != e.Size {
+		// Content matches but the metadata is foreign, or records other
+		// content (the object was altered): not ours to reuse.
 		return false, nil
 	}
 	// The index and manifest keep the full description (names, title)

@@ -39,8 +39,17 @@
 // Each version object carries the GB/T 18894 / DA/T 46 elements that
 // apply to 文书类 records (see Entry): 题名, 文件编号, 责任者, 日期, 年度,
 // 期次, 文件类别, 保管期限, 格式, 大小, SHA-256, 文档创建程序, the SHA-256 of
-// the input data, the run ID and the applicants named. Reindex rebuilds
-// the index from this metadata, and Verify rehashes every version.
+// the input data, the run ID and the applicants named.
+//
+// # Integrity
+//
+// The run manifests are the record: written once, when a batch commits,
+// they name every version with its SHA-256. Reindex rebuilds the index
+// from them (object metadata fills in what an older manifest lacks), so a
+// version whose object is damaged, deleted or stripped of its metadata
+// stays indexed and in History. Verify rehashes every version the index
+// or a manifest names and reports each missing or altered one, naming
+// the document and version, until a person deals with it.
 //
 // # Retention
 //

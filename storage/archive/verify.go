@@ -51,29 +51,36 @@ func (c *checkedReader) Close() error { return c.rc.Close() }
 // Problem is one finding of Verify.
 type Problem struct {
 	Object string
-	What   string // 缺失 | 不符 | 无法读取 | 未登记
-	Detail string
+	What   string // 缺失 | 不符 | 无法读取 | 索引不符
+	Detail string // names the document key and version
 }
 
 // Report is the result of Verify.
 type Report struct {
 	Checked   int       // version objects read and hashed
 	Bytes     int64     // bytes read
-	Problems  []Problem // missing, mismatched or unreadable objects
-	Unindexed []string  // version objects no index names (an open or abandoned batch)
+	Problems  []Problem // missing, altered or unreadable versions; index and manifest at odds
+	Unindexed []string  // version objects no index names (an open or abandoned batch, or a lost index)
 }
 
-// OK reports whether every indexed document is present and intact.
+// OK reports whether every archived version is present and intact.
 func (r Report) OK() bool { return len(r.Problems) == 0 }
 
 // Verify reads every archived version, recomputes its SHA-256 and size
-// and compares them with the index. It reports missing and altered
-// objects, and version objects no index names. It writes one line per
-// finding and a summary to w (in Chinese); the error is for failures to
-// run the check at all.
+// and compares them with the record: the run manifest that names the
+// version (written once, when its batch committed) and the index. A
+// version a manifest names is checked even when the index has lost it,
+// so neither a damaged index nor a reindex hides a missing or altered
+// object. Verify also lists version objects no index names. It writes
+// one line per finding and a summary to w (in Chinese); the error is for
+// failures to run the check at all.
 func (a *Archive) Verify(ctx context.Context, w io.Writer) (Report, error) {
 	var rep Report
 	all, err := a.entries(ctx, 0)
+	if err != nil {
+		return rep, err
+	}
+	named, _, err := a.manifestEntries(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -83,17 +90,50 @@ func (a *Archive) Verify(ctx context.Context, w io.Writer) (Report, error) {
 		rep.Problems = append(rep.Problems, p)
 		mu.Unlock()
 	}
-	err = a.parallel(ctx, len(all), func(i int) error {
-		e := all[i]
+	// What each version must be: its manifest's record where there is
+	// one (the index is rewritten, the manifest never), else the index's.
+	type check struct {
+		want Entry
+		run  string // the manifest naming it; "" if none does
+		// indexed is false for a version only a manifest names.
+		indexed bool
+	}
+	var checks []check
+	indexed := make(map[string]bool, len(all))
+	for _, e := range all {
+		indexed[e.Object] = true
+		c := check{want: e, indexed: true}
+		if n, ok := named[e.Object]; ok {
+			c.run = n.run
+			if n.SHA256 != e.SHA256 || n.Size != e.Size {
+				add(Problem{e.Object, "索引不符", fmt.Sprintf("%s：索引记录 %d 字节、SHA-256 %s，运行清单 %s 记录 %d 字节、%s；请运行 linghang archive reindex",
+					version(e), e.Size, e.SHA256, manifestKey(n.run), n.Size, n.SHA256)})
+				c.want = n.Entry
+			}
+		}
+		checks = append(checks, c)
+	}
+	for _, obj := range sortedKeys(named) {
+		if !indexed[obj] {
+			checks = append(checks, check{want: named[obj].Entry, run: named[obj].run})
+		}
+	}
+	err = a.parallel(ctx, len(checks), func(i int) error {
+		c := checks[i]
+		e := c.want
 		rc, _, err := a.store.Get(ctx, e.Object)
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
-			add(Problem{e.Object, "缺失", "索引中登记的版本对象不存在"})
+			detail := version(e) + "：索引中登记的版本对象不存在"
+			if !c.indexed {
+				detail = fmt.Sprintf("%s：运行清单 %s 登记的版本对象不存在（索引中也没有）", version(e), manifestKey(c.run))
+			}
+			add(Problem{e.Object, "缺失", detail})
 			return nil
 		case err != nil && storage.IsTransient(err):
 			return fmt.Errorf("读取 %s：%w", e.Object, err)
 		case err != nil:
-			add(Problem{e.Object, "无法读取", err.Error()})
+			add(Problem{e.Object, "无法读取", version(e) + "：" + err.Error()})
 			return nil
 		}
 		defer rc.Close()
@@ -103,7 +143,7 @@ func (a *Archive) Verify(ctx context.Context, w io.Writer) (Report, error) {
 			if storage.IsTransient(err) {
 				return fmt.Errorf("读取 %s：%w", e.Object, err)
 			}
-			add(Problem{e.Object, "无法读取", err.Error()})
+			add(Problem{e.Object, "无法读取", version(e) + "：" + err.Error()})
 			return nil
 		}
 		mu.Lock()
@@ -111,16 +151,13 @@ func (a *Archive) Verify(ctx context.Context, w io.Writer) (Report, error) {
 		rep.Bytes += n
 		mu.Unlock()
 		if got := hex.EncodeToString(h.Sum(nil)); got != e.SHA256 || n != e.Size {
-			add(Problem{e.Object, "不符", fmt.Sprintf("现为 %d 字节、SHA-256 %s；归档时为 %d 字节、%s", n, got, e.Size, e.SHA256)})
+			add(Problem{e.Object, "不符", fmt.Sprintf("%s：内容被改动（SHA-256 不符）：现为 %d 字节、SHA-256 %s；归档时为 %d 字节、%s",
+				version(e), n, got, e.Size, e.SHA256)})
 		}
 		return nil
 	})
 	if err != nil {
 		return rep, err
-	}
-	indexed := make(map[string]bool, len(all))
-	for _, e := range all {
-		indexed[e.Object] = true
 	}
 	objs, err := a.versionObjects(ctx)
 	if err != nil {
@@ -131,13 +168,13 @@ func (a *Archive) Verify(ctx context.Context, w io.Writer) (Report, error) {
 			rep.Unindexed = append(rep.Unindexed, info.Key)
 		}
 	}
-	var named map[string]Entry
-	if len(rep.Unindexed) > 0 {
-		if named, _, err = a.manifestEntries(ctx); err != nil {
-			return rep, err
+	sort.SliceStable(rep.Problems, func(i, j int) bool {
+		p, q := rep.Problems[i], rep.Problems[j]
+		if p.Object != q.Object {
+			return p.Object < q.Object
 		}
-	}
-	sort.Slice(rep.Problems, func(i, j int) bool { return rep.Problems[i].Object < rep.Problems[j].Object })
+		return p.What < q.What
+	})
 	for _, p := range rep.Problems {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", p.What, p.Object, p.Detail)
 	}
@@ -150,6 +187,18 @@ func (a *Archive) Verify(ctx context.Context, w io.Writer) (Report, error) {
 	}
 	fmt.Fprintf(w, "已校验 %d 个版本，共 %s；问题 %d 个，未登记 %d 个。\n", rep.Checked, HumanSize(rep.Bytes), len(rep.Problems), len(rep.Unindexed))
 	return rep, nil
+}
+
+// version names a version for people: 2022/胸卡/胸卡.pdf 第 1 版.
+func version(e Entry) string { return fmt.Sprintf("%s 第 %d 版", e.Key, e.Version) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // versionObjects lists the version objects under the year folders.
@@ -214,14 +263,23 @@ type ReindexReport struct {
 	Entries int      // versions indexed
 	Runs    int      // manifests read
 	Orphans []string // version objects no manifest names, left out
-	Skipped []string // objects without usable archive metadata, with the reason
+	Skipped []string // objects no manifest names and without usable archive metadata, or invalid manifest entries, with the reason
+	// Damaged lists, with the reason, versions a manifest names whose
+	// object is missing, unreadable or no longer holds the content
+	// archived. They are indexed from the manifest all the same, and
+	// Verify reports them until a person deals with them.
+	Damaged []string
 }
 
-// Reindex rebuilds every year's index from the version objects' own
-// metadata. A version is indexed when a run manifest names it (its own
-// run's, or a later run's that found it identical); versions of batches
-// never committed are left out as orphans. Where object metadata had to
-// be shortened (long titles, many names), the manifest's copy is used.
+// Reindex rebuilds every year's index from the run manifests, the
+// record of what each committed batch archived: every version a manifest
+// names is indexed as the manifest describes it (its creating run's
+// entry where several manifests name it), whatever state its object is
+// in, so damage never makes the archive forget a document. Where the
+// object's own metadata describes the same content, it fills in what the
+// manifest lacks. Version objects no manifest names (batches never
+// committed) are left out as orphans. For a healthy archive the result
+// is the index the commits wrote.
 func (a *Archive) Reindex(ctx context.Context) (ReindexReport, error) {
 	var rep ReindexReport
 	named, runs, err := a.manifestEntries(ctx)
@@ -233,47 +291,97 @@ func (a *Archive) Reindex(ctx context.Context) (ReindexReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	entries := make([]Entry, len(objs))
-	problems := make([]string, len(objs))
-	err = a.parallel(ctx, len(objs), func(i int) error {
-		info := objs[i]
-		if info.SHA256 == "" || info.Metadata == nil {
-			st, err := a.store.Stat(ctx, info.Key)
-			if err != nil {
-				if storage.IsTransient(err) {
-					return fmt.Errorf("查看 %s：%w", info.Key, err)
-				}
-				problems[i] = fmt.Sprintf("%s：%v", info.Key, err)
-				return nil
-			}
-			info = st
+	listed := make(map[string]storage.Info, len(objs))
+	for _, info := range objs {
+		listed[info.Key] = info
+	}
+	keys := sortedKeys(named)
+	for _, info := range objs {
+		if _, ok := named[info.Key]; !ok {
+			keys = append(keys, info.Key)
 		}
-		e, err := entryFromInfo(info)
-		if err != nil {
-			problems[i] = err.Error()
+	}
+	sort.Strings(keys)
+	type result struct {
+		e                Entry
+		orphan           bool
+		indexed          bool
+		skipped, damaged string
+	}
+	res := make([]result, len(keys))
+	err = a.parallel(ctx, len(keys), func(i int) error {
+		obj := keys[i]
+		r := &res[i]
+		info, present := listed[obj]
+		var statErr error
+		if present && (info.SHA256 == "" || info.Metadata == nil) {
+			st, err := a.store.Stat(ctx, obj)
+			switch {
+			case errors.Is(err, storage.ErrNotFound):
+				present = false
+			case err != nil && storage.IsTransient(err):
+				return fmt.Errorf("查看 %s：%w", obj, err)
+			case err != nil:
+				statErr = err
+			default:
+				info = st
+			}
+		}
+		n, ok := named[obj]
+		if !ok {
+			switch {
+			case !present: // deleted since the listing
+			case statErr != nil:
+				r.skipped = fmt.Sprintf("%s：%v", obj, statErr)
+			default:
+				if _, err := entryFromInfo(info); err != nil {
+					r.skipped = err.Error()
+				} else {
+					r.orphan = true
+				}
+			}
 			return nil
 		}
-		entries[i] = e
+		e := n.Entry
+		e.Current, e.Unchanged = false, false
+		k, v, ok := splitVersion(e.Object)
+		if y, err := docYear(e.Object); !ok || k != e.Key || v != e.Version || err != nil || y != e.Year {
+			r.skipped = fmt.Sprintf("运行清单 %s 中 %s 的条目无效（文档键 %q、第 %d 版、年度 %d）", manifestKey(n.run), obj, e.Key, e.Version, e.Year)
+			return nil
+		}
+		r.e, r.indexed = e, true
+		switch {
+		case !present:
+			r.damaged = fmt.Sprintf("%s（%s）：版本对象不存在，已按运行清单 %s 收录", obj, version(e), manifestKey(n.run))
+		case statErr != nil:
+			r.damaged = fmt.Sprintf("%s（%s）：无法读取（%v），已按运行清单 %s 收录", obj, version(e), statErr, manifestKey(n.run))
+		default:
+			if info.Size != e.Size || info.SHA256 != "" && info.SHA256 != e.SHA256 {
+				r.damaged = fmt.Sprintf("%s（%s）：内容被改动（SHA-256 不符），已按运行清单 %s 收录", obj, version(e), manifestKey(n.run))
+			}
+			if oe, err := entryFromInfo(info); err == nil && oe.SHA256 == e.SHA256 && oe.Size == e.Size {
+				fillEntry(&r.e, oe)
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return rep, fmt.Errorf("重建索引：%w", err)
 	}
 	byYear := map[int][]Entry{}
-	for i, e := range entries {
-		if problems[i] != "" {
-			rep.Skipped = append(rep.Skipped, problems[i])
-			continue
+	for i, r := range res {
+		switch {
+		case r.skipped != "":
+			rep.Skipped = append(rep.Skipped, r.skipped)
+		case r.orphan:
+			rep.Orphans = append(rep.Orphans, keys[i])
 		}
-		me, ok := named[e.Object]
-		if !ok {
-			rep.Orphans = append(rep.Orphans, e.Object)
-			continue
+		if r.damaged != "" {
+			rep.Damaged = append(rep.Damaged, r.damaged)
 		}
-		if me.SHA256 == e.SHA256 {
-			e.Title, e.Names = me.Title, me.Names
+		if r.indexed {
+			byYear[r.e.Year] = append(byYear[r.e.Year], r.e)
 		}
-		byYear[e.Year] = append(byYear[e.Year], e)
 	}
 	old, err := a.Years(ctx)
 	if err != nil {
@@ -294,6 +402,36 @@ func (a *Archive) Reindex(ctx context.Context) (ReindexReport, error) {
 	}
 	sort.Ints(rep.Years)
 	return rep, nil
+}
+
+// fillEntry fills the descriptive fields e lacks (a manifest written by
+// an older linghang) from o, the same version described by its object.
+func fillEntry(e *Entry, o Entry) {
+	str := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	str((*string)(&e.Kind), string(o.Kind))
+	str(&e.CohortName, o.CohortName)
+	str(&e.Title, o.Title)
+	str(&e.DocNumber, o.DocNumber)
+	str(&e.Author, o.Author)
+	str(&e.Date, o.Date)
+	str(&e.Retention, o.Retention)
+	str(&e.MIME, o.MIME)
+	str(&e.Creator, o.Creator)
+	str(&e.InputSHA, o.InputSHA)
+	str(&e.RunID, o.RunID)
+	if e.Cohort == 0 {
+		e.Cohort = o.Cohort
+	}
+	if len(e.Names) == 0 {
+		e.Names = o.Names
+	}
+	if e.Archived.IsZero() {
+		e.Archived = o.Archived
+	}
 }
 
 // replaceIndex overwrites the year's index with es, with if-match. When
@@ -354,10 +492,16 @@ func (a *Archive) replaceIndex(ctx context.Context, year int, es []Entry) error 
 	return fmt.Errorf("写入索引 %s：%d 次并发冲突后放弃", key, maxIndexTries)
 }
 
+// namedEntry is a version as a run manifest records it.
+type namedEntry struct {
+	Entry
+	run string // the run whose manifest names it
+}
+
 // manifestEntries reads every run manifest and maps each version object
 // they name to its entry (the creating run's entry where there are
 // several).
-func (a *Archive) manifestEntries(ctx context.Context) (map[string]Entry, int, error) {
+func (a *Archive) manifestEntries(ctx context.Context) (map[string]namedEntry, int, error) {
 	ids, err := a.runIDs(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -374,11 +518,14 @@ func (a *Archive) manifestEntries(ctx context.Context) (map[string]Entry, int, e
 	if err != nil {
 		return nil, 0, err
 	}
-	named := map[string]Entry{}
-	for _, m := range ms {
+	named := map[string]namedEntry{}
+	for i, m := range ms {
 		for _, e := range m.Entries {
+			if e.Object == "" {
+				continue
+			}
 			if old, ok := named[e.Object]; !ok || old.Unchanged && !e.Unchanged {
-				named[e.Object] = e
+				named[e.Object] = namedEntry{e, ids[i]}
 			}
 		}
 	}

@@ -23,5 +23,10 @@
 //   - The ETag is the first 128 bits of the SHA-256, so rewriting the same
 //     bytes keeps it, as an S3 ETag (MD5) does.
 //   - PutOptions.RetainUntil is recorded in the sidecar, not enforced.
+//   - Files can be changed behind the store's back. Stat and Get then
+//     report the content as it is (Size, SHA256, ETag) and still return
+//     the sidecar's metadata, plus the SHA-256 the sidecar recorded under
+//     storage.MetaSHA256 (which an intact object never carries): a damaged
+//     object keeps its description, and the two hashes show the damage.
 //   - Locking needs flock(2): Unix only.
 package fs

@@ -417,17 +417,21 @@ func (s *Store) Clean(ctx context.Context) (removed int, err error) {
 // its sidecar. The sidecar is trusted as is when it records the file's
 // size and modification time (to the second, which survives copies with
 // tar or rsync). Otherwise the content is hashed: if it is the content the
-// sidecar describes (a copy that reset the times) the sidecar still holds;
-// if not (a sidecar left ahead by a crash, a file replaced by hand) SHA256
-// and ETag come from the content and metadata is unknown.
+// sidecar describes (a copy that reset the times) the sidecar still holds.
+// If not (a file altered or replaced by hand, or a sidecar left ahead by a
+// crash), Size, SHA256 and ETag describe the content as it is, and the
+// sidecar's metadata and content type are still returned, with the
+// SHA-256 the sidecar recorded under storage.MetaSHA256: a damaged object
+// keeps its description, and a caller sees both hashes. Only a file
+// without a usable sidecar has no metadata.
 func (s *Store) info(key string, fi iofs.FileInfo) (storage.Info, error) {
 	var side *sidecar
 	buf, err := s.root.ReadFile(path.Join(metaDir, key))
 	switch {
 	case err == nil:
 		var sc sidecar
-		if json.Unmarshal(buf, &sc) == nil && sc.Size == fi.Size() {
-			if sc.Modified.Unix() == fi.ModTime().Unix() {
+		if json.Unmarshal(buf, &sc) == nil {
+			if sc.Size == fi.Size() && sc.Modified.Unix() == fi.ModTime().Unix() {
 				return sc.info(key), nil
 			}
 			side = &sc
@@ -449,7 +453,18 @@ func (s *Store) info(key string, fi iofs.FileInfo) (storage.Info, error) {
 	if side != nil && side.SHA256 == sum && side.Size == n {
 		return side.info(key), nil
 	}
-	return storage.Info{Key: key, Size: n, SHA256: sum, ETag: sum[:32], Modified: fi.ModTime().UTC()}, nil
+	info := storage.Info{Key: key, Size: n, SHA256: sum, ETag: sum[:32], Modified: fi.ModTime().UTC()}
+	if side != nil {
+		info.ContentType = side.ContentType
+		info.Metadata = cloneMeta(side.Metadata)
+		if side.SHA256 != "" {
+			if info.Metadata == nil {
+				info.Metadata = map[string]string{}
+			}
+			info.Metadata[storage.MetaSHA256] = side.SHA256
+		}
+	}
+	return info, nil
 }
 
 func (sc sidecar) info(key string) storage.Info {

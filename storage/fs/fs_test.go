@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -151,31 +152,75 @@ func TestStaleTempFiles(t *testing.T) {
 	}
 }
 
-// A file put in place by hand, or whose sidecar a crash left behind,
-// still reports its true size and SHA-256.
+// A file altered or replaced behind the store's back reports its true
+// size and SHA-256, and keeps the sidecar's metadata with the SHA-256 the
+// sidecar recorded, so a caller sees both; a file put in place by hand
+// (no sidecar) has no metadata.
 func TestSidecarMismatch(t *testing.T) {
-	s := newStore(t)
-	ctx := context.Background()
-	if _, err := s.Put(ctx, "k", strings.NewReader("old"), storage.PutOptions{Metadata: map[string]string{"v": "旧"}}); err != nil {
-		t.Fatal(err)
+	const orig = "%PDF-1.7 胸卡 原件"
+	sha := func(b []byte) string {
+		h := sha256.Sum256(b)
+		return hex.EncodeToString(h[:])
 	}
-	data := []byte("replaced by hand")
-	if err := os.WriteFile(filepath.Join(s.Dir(), "k"), data, 0o644); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		sidecar  bool // put through the store first
+		contents func(old []byte) []byte
+	}{
+		{"byte flipped", true, func(old []byte) []byte {
+			b := bytes.Clone(old)
+			b[len(b)/2] ^= 0x01
+			return b
+		}},
+		{"truncated", true, func(old []byte) []byte { return old[:5] }},
+		{"replaced by hand", true, func([]byte) []byte { return []byte("replaced by hand") }},
+		{"no sidecar", false, func([]byte) []byte { return []byte("put in place by hand") }},
 	}
-	if err := os.WriteFile(filepath.Join(s.Dir(), "hand"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	h := sha256.Sum256(data)
-	want := hex.EncodeToString(h[:])
-	for _, key := range []string{"k", "hand"} {
-		info, err := s.Stat(ctx, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if info.SHA256 != want || info.Size != int64(len(data)) || len(info.Metadata) != 0 {
-			t.Errorf("Stat(%s) = sha %s size %d metadata %q, want %s %d none", key, info.SHA256, info.Size, info.Metadata, want, len(data))
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(t)
+			ctx := context.Background()
+			key := "2022/胸卡/胸卡.v0001.pdf"
+			wantMeta := map[string]string{}
+			wantType := ""
+			if tt.sidecar {
+				put, err := s.Put(ctx, key, strings.NewReader(orig), storage.PutOptions{ContentType: "application/pdf", Metadata: map[string]string{"title": "胸卡"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantMeta = map[string]string{"title": "胸卡", storage.MetaSHA256: put.SHA256}
+				wantType = "application/pdf"
+			}
+			data := tt.contents([]byte(orig))
+			p := filepath.Join(s.Dir(), filepath.FromSlash(key))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			later := time.Now().Add(time.Hour) // an edit moves the time
+			if err := os.Chtimes(p, later, later); err != nil {
+				t.Fatal(err)
+			}
+			stat, err := s.Stat(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc, got, err := s.Get(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc.Close()
+			for _, info := range []storage.Info{stat, got} {
+				if info.SHA256 != sha(data) || info.Size != int64(len(data)) || info.ETag != sha(data)[:32] {
+					t.Errorf("info = sha %s size %d etag %s, want the content's %s %d", info.SHA256, info.Size, info.ETag, sha(data), len(data))
+				}
+				if fmt.Sprint(info.Metadata) != fmt.Sprint(wantMeta) || info.ContentType != wantType {
+					t.Errorf("metadata = %q %q, want %q %q", info.Metadata, info.ContentType, wantMeta, wantType)
+				}
+			}
+		})
 	}
 }
 
