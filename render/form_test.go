@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -168,6 +169,10 @@ func formPDFFonts(t testing.TB, pdf []byte) string {
 		}
 		lines = append(lines, fmt.Sprintf("font %s embedded=%s", f[0], f[len(f)-5]))
 	}
+	// In the order of the font names, not of the PDF objects (which
+	// follows fpdf's internal font IDs); the ABCDEF+ tag goes first.
+	base := func(l string) string { _, after, _ := strings.Cut(l, "+"); return after }
+	sort.SliceStable(lines, func(i, k int) bool { return base(lines[i]) < base(lines[k]) })
 	return strings.Join(lines, "\n")
 }
 

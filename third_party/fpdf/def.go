@@ -877,9 +877,14 @@ func generateFontID(fdt fontDefType) (string, error) {
 		d.ItalicAngle, d.StemV, d.MissingWidth, fdt.Up, fdt.Ut, fdt.Size1, fdt.Size2, fdt.OriginalSize, fdt.N, fdt.DiffN, len(fdt.Cw)} {
 		putInt(v)
 	}
-	cw := make([]byte, 4*len(fdt.Cw))
+	// The width table of a subset is mostly zeros: hash the entries that
+	// are set, with their index.
+	var cw []byte
 	for i, w := range fdt.Cw {
-		binary.LittleEndian.PutUint32(cw[4*i:], uint32(int32(w)))
+		if w != 0 {
+			cw = binary.LittleEndian.AppendUint32(cw, uint32(i))
+			cw = binary.LittleEndian.AppendUint32(cw, uint32(int32(w)))
+		}
 	}
 	h.Write(cw)
 	putStr(fdt.Enc)
