@@ -348,12 +348,20 @@ func archiveReindex(ctx context.Context, e *env, args []string) error {
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(e.stdout, "跳过\t%s\n", s)
 	}
+	for _, d := range rep.Damaged {
+		fmt.Fprintf(e.stdout, "受损\t%s\n", d)
+	}
 	years := make([]string, len(rep.Years))
 	for i, y := range rep.Years {
 		years[i] = strconv.Itoa(y)
 	}
-	fmt.Fprintf(e.stdout, "已重建 %s 年度索引，共 %d 个版本；孤立 %d 个，跳过 %d 个。\n",
-		strings.Join(years, "、"), rep.Entries, len(rep.Orphans), len(rep.Skipped))
+	fmt.Fprintf(e.stdout, "已重建 %s 年度索引，共 %d 个版本；孤立 %d 个，跳过 %d 个，受损 %d 个。\n",
+		strings.Join(years, "、"), rep.Entries, len(rep.Orphans), len(rep.Skipped), len(rep.Damaged))
+	if len(rep.Damaged) > 0 {
+		// The index is rebuilt, but the archive is not healthy: say so in
+		// the exit status, as verify does.
+		return fmt.Errorf("%d 个已归档版本缺失或内容被改动（仍保留在索引中），请运行 linghang archive verify 查看并处理", len(rep.Damaged))
+	}
 	return nil
 }
 

@@ -175,4 +175,19 @@ func TestArchiveVerifyCommandFindsTampering(t *testing.T) {
 	if _, err := os.Stat(dst); !os.IsNotExist(err) {
 		t.Errorf("get left %s behind after a checksum failure", dst)
 	}
+	// Rebuilding the index keeps the altered version (reindex trusts what
+	// it cannot see without rereading; verify rereads everything) and a
+	// version deleted behind the store's back, which reindex reports.
+	other := filepath.Join(store, "2022", "第03期-江苏省科协党校班", "报名表", "报名表-欧阳娜娜-1234.v0001.pdf")
+	if err := os.Remove(other); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCLI(t, "archive", "reindex", "--store", store, "--spool", spool)
+	if err == nil || !strings.Contains(out, "受损\t") || !strings.Contains(out, "报名表-欧阳娜娜-1234") {
+		t.Errorf("reindex over a deleted version: err %v\n%s", err, out)
+	}
+	out, _, err = runCLI(t, "archive", "verify", "--store", store, "--spool", spool)
+	if err == nil || !strings.Contains(err.Error(), "校验发现 2 个问题") || !strings.Contains(out, "报名表-张三-002X") {
+		t.Errorf("verify after reindex: %v, want both damaged versions still reported\n%s", err, out)
+	}
 }
