@@ -44,6 +44,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The store is checked before any work, so a wrong address fails now.
+	a, st, err := openArchive(ctx, e, *store)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "年度计划：%d年 %s（%s），%d 个班次\n\n", prog.Year, prog.Title, prog.DocNumber, len(prog.Cohorts))
 
 	// 1. Sample applicants as a host unit would send them: a workbook and a photo folder.
@@ -76,10 +81,6 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	if rep.Rejected > 0 {
 		fmt.Fprintf(e.stdout, "（演示校验：样例中故意加入了 %d 行有误的数据，已被拒绝，其余照常导入）\n", len(withFaults)-len(apps))
-	}
-	a, st, err := openArchive(ctx, e, *store)
-	if err != nil {
-		return err
 	}
 	_, entry, err := saveApplicants(ctx, a, set)
 	if err != nil {
