@@ -69,6 +69,16 @@ func (l ErrorList) Sort() {
 }
 
 // Rows returns the distinct rows that have an error, ascending.
+// has reports whether any error concerns the column.
+func (l ErrorList) has(column string) bool {
+	for _, fe := range l {
+		if fe.Column == column {
+			return true
+		}
+	}
+	return false
+}
+
 func (l ErrorList) Rows() []int {
 	seen := map[int]bool{}
 	var out []int

@@ -405,6 +405,7 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 	}
 
 	valid := make([]*Applicant, 0, len(apps))
+	var withID []*Applicant // rows whose 身份证号 is sound, whatever else is wrong
 	for i, a := range apps {
 		if photoErrs[i] != nil {
 			rowErrs[i] = append(rowErrs[i], photoErrs[i])
@@ -412,8 +413,11 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 		if len(rowErrs[i]) == 0 {
 			valid = append(valid, a)
 		}
+		if a.ID != "" && !rowErrs[i].has(ColID) {
+			withID = append(withID, a)
+		}
 	}
-	setErrs := validateSet(opts.Programme, valid)
+	setErrs := validateSet(opts.Programme, valid, withID)
 	rejected := map[int]bool{}
 	for _, fe := range setErrs {
 		rejected[fe.Row] = true

@@ -296,6 +296,30 @@ func TestImportDuplicateIDNamesBothRows(t *testing.T) {
 	}
 }
 
+// The twin of a duplicate ID is named even when it is rejected for
+// another reason: the good-looking row must not import unnoticed.
+func TestImportDuplicateIDWithBadTwin(t *testing.T) {
+	a, b := goodRow(1, false), goodRow(1, false)
+	b[col("电子邮箱")] = "not-an-email"
+	set, rep, err := importCSV(t, [][]string{headings, a, goodRow(2, false), b}, ImportOptions{Partial: true})
+	if err != nil {
+		t.Fatalf("Import partial: %v", err)
+	}
+	if len(set.Applicants) != 1 || set.Applicants[0].Row != 3 {
+		t.Fatalf("imported %v, want only row 3", set.Applicants)
+	}
+	var got []string
+	for _, fe := range rep.Errors {
+		got = append(got, fmt.Sprintf("%d:%s:%s", fe.Row, fe.Column, fe.Reason))
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{"2:身份证号:与第4行的身份证号相同", "4:身份证号:与第2行的身份证号相同", "4:电子邮箱:"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("errors lack %q:\n%s", want, all)
+		}
+	}
+}
+
 func TestImportCapacity(t *testing.T) {
 	p := testProgramme(t)
 	p.Cohorts[1].Capacity = 2

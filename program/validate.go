@@ -411,13 +411,15 @@ func cohortByRef(p *Programme, ref string) (*Cohort, bool) {
 
 // validateSet checks what involves several rows: the same person twice
 // (每位学员限参加1个班次) and cohort capacity. apps are the rows that passed
-// ValidateApplicant, in file order. It returns the errors; every row named
-// in them is to be rejected.
-func validateSet(p *Programme, apps []*Applicant) ErrorList {
+// ValidateApplicant, in file order; withID are all rows with a sound ID,
+// so that a duplicate is named even when its twin was rejected for
+// another reason. It returns the errors; every row named in them is to be
+// rejected.
+func validateSet(p *Programme, apps, withID []*Applicant) ErrorList {
 	var errs ErrorList
 	byID := map[string][]*Applicant{}
 	var order []string
-	for _, a := range apps {
+	for _, a := range withID {
 		if _, ok := byID[a.ID]; !ok {
 			order = append(order, a.ID)
 		}
