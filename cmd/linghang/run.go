@@ -24,6 +24,7 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
+		"checkin": {"解析胸卡二维码中的签到码，找到对应学员", runCheckin},
 		"demo":    {"用内置2022年计划和样例学员运行一遍全部流程", runDemo},
 		"import":  {"导入学员报名数据（XLSX/CSV/JSON）并校验", runImport},
 		"sample":  {"生成样例学员数据（XLSX，可带照片）", runSample},
