@@ -120,7 +120,28 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadGateway, "读取归档库失败："+err.Error(), err)
 		return
 	}
-	s.render(w, "home.html", page{Title: "首页", Years: years, Kinds: archive.Kinds()})
+	pg := page{Title: "首页", Years: years, Kinds: archive.Kinds()}
+	if len(years) > 0 {
+		// What host units come for: the latest year's notice (PDF and
+		// editable DOCX) and the blank 报名表.
+		latest := years[len(years)-1]
+		for _, q := range []archive.Query{
+			{Year: latest, Kind: archive.Notice},
+			{Year: latest, Kind: archive.Form, Title: "空白"},
+		} {
+			es, err := s.arch.Find(r.Context(), q)
+			if err != nil {
+				s.fail(w, http.StatusBadGateway, "读取归档库失败："+err.Error(), err)
+				return
+			}
+			for _, e := range es {
+				if e.Cohort == 0 {
+					pg.Entries = append(pg.Entries, e)
+				}
+			}
+		}
+	}
+	s.render(w, "home.html", pg)
 }
 
 // parseQuery reads the search form; errors name the field in Chinese.

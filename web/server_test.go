@@ -82,6 +82,8 @@ func TestPages(t *testing.T) {
 		lacks    []string
 	}{
 		{"home lists years and kinds", "/", 200, []string{"领航计划文档归档库", "2022年度", "报名表", "通知"}, nil},
+		{"home offers the latest notice, not a cohort's form", "/", 200,
+			[]string{"通知与报名表下载", "国情研修活动的通知</a>", "/download?key=" + url.QueryEscape("2022/通知/")}, []string{"报名表 张三</a>"}},
 		{"find by name", "/find?name=" + url.QueryEscape("张三"), 200, []string{"报名表 张三", "v2（现行）", "共 1 份"}, []string{"v1"}},
 		{"find all versions", "/find?name=" + url.QueryEscape("张三") + "&all=1", 200, []string{"v1", "v2（现行）", "共 2 份"}, nil},
 		{"find by 文号 with ascii brackets", "/find?docno=" + url.QueryEscape("科协办函组字[2022]47号"), 200, []string{"国情研修活动的通知", "共 1 份"}, nil},
