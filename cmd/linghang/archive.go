@@ -108,6 +108,20 @@ func (af archiveFlags) open(ctx context.Context, e *env) (*archive.Archive, erro
 	return archive.New(st, archive.Options{Program: "linghang", Version: version, SpoolDir: spool}), nil
 }
 
+// openBare parses the flags of an operation that takes no positional
+// argument and opens the archive; a nil archive with a nil error means
+// --help was shown.
+func (af archiveFlags) openBare(ctx context.Context, e *env, args []string) (*archive.Archive, error) {
+	pos, done, err := af.parse(args)
+	if done || err != nil {
+		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, fmt.Errorf("多余的参数 %q", pos)
+	}
+	return af.open(ctx, e)
+}
+
 func archiveLs(ctx context.Context, e *env, args []string) error {
 	af := newArchiveFlags(e, "ls", "ls [前缀] [--all] [--json]", "列出归档中各文档的当前版本；前缀按文档键匹配，如 2022/ 或 2022/第03期。")
 	all := af.Bool("all", false, "同时列出被取代的旧版本")
@@ -271,15 +285,8 @@ func archiveHistory(ctx context.Context, e *env, args []string) error {
 
 func archiveRuns(ctx context.Context, e *env, args []string) error {
 	af := newArchiveFlags(e, "runs", "runs", "列出已提交的批次：每次作业运行写一份清单 _runs/<运行编号>.json，列出它归档的文档及 SHA-256。\n“补交”表示该批次中断或遇到存储故障，由之后的运行或 flush 完成。")
-	pos, done, err := af.parse(args)
-	if done || err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return fmt.Errorf("多余的参数 %q", pos)
-	}
-	a, err := af.open(ctx, e)
-	if err != nil {
+	a, err := af.openBare(ctx, e, args)
+	if a == nil || err != nil {
 		return err
 	}
 	runs, err := a.Runs(ctx)
@@ -304,15 +311,8 @@ func archiveRuns(ctx context.Context, e *env, args []string) error {
 
 func archiveVerify(ctx context.Context, e *env, args []string) error {
 	af := newArchiveFlags(e, "verify", "verify", "读取归档中的每个版本，重算 SHA-256 和大小并与索引比对；报告缺失、被改动、无法读取的对象，以及不在索引中的版本对象。\n发现问题时退出码为 1。")
-	pos, done, err := af.parse(args)
-	if done || err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return fmt.Errorf("多余的参数 %q", pos)
-	}
-	a, err := af.open(ctx, e)
-	if err != nil {
+	a, err := af.openBare(ctx, e, args)
+	if a == nil || err != nil {
 		return err
 	}
 	rep, err := a.Verify(ctx, e.stdout)
@@ -327,15 +327,8 @@ func archiveVerify(ctx context.Context, e *env, args []string) error {
 
 func archiveReindex(ctx context.Context, e *env, args []string) error {
 	af := newArchiveFlags(e, "reindex", "reindex", "根据各版本对象自带的元数据（及运行清单）重建各年度索引 _index/<年度>.jsonl。\n只收录已提交批次（有运行清单）的版本；未提交批次的版本列为孤立对象。")
-	pos, done, err := af.parse(args)
-	if done || err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return fmt.Errorf("多余的参数 %q", pos)
-	}
-	a, err := af.open(ctx, e)
-	if err != nil {
+	a, err := af.openBare(ctx, e, args)
+	if a == nil || err != nil {
 		return err
 	}
 	rep, err := a.Reindex(ctx)
@@ -367,15 +360,8 @@ func archiveReindex(ctx context.Context, e *env, args []string) error {
 
 func archiveFlush(ctx context.Context, e *env, args []string) error {
 	af := newArchiveFlags(e, "flush", "flush", "把暂存区中等待的文档上传到归档存储，为中断的批次写入运行清单并更新索引。\n正在运行的批次不受影响。存储仍不可用时文档留在暂存区，退出码为 1。")
-	pos, done, err := af.parse(args)
-	if done || err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return fmt.Errorf("多余的参数 %q", pos)
-	}
-	a, err := af.open(ctx, e)
-	if err != nil {
+	a, err := af.openBare(ctx, e, args)
+	if a == nil || err != nil {
 		return err
 	}
 	rep, err := a.Flush(ctx)
