@@ -81,19 +81,7 @@ func newArchiveFlags(e *env, name, usage, about string) archiveFlags {
 // parse parses flags given before, between or after the positional
 // arguments and returns the positional ones. done is true for --help.
 func (af archiveFlags) parse(args []string) (pos []string, done bool, err error) {
-	for {
-		if err := af.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, true, nil
-			}
-			return nil, false, fmt.Errorf("参数错误: %w", err)
-		}
-		if af.NArg() == 0 {
-			return pos, false, nil
-		}
-		pos = append(pos, af.Arg(0))
-		args = af.Args()[1:]
-	}
+	return parseWithArgs(af.FlagSet, args)
 }
 
 func (af archiveFlags) open(ctx context.Context, e *env) (*archive.Archive, error) {

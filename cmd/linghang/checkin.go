@@ -22,19 +22,9 @@ func runCheckin(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "用法: linghang checkin 签到码 [签到码…] [--applicants 文件] [--store 存储]\n\n把胸卡二维码中的签到码解析为学员（姓名、班次、单位）。签到码用与制作胸卡相同的密钥\n（LINGHANG_TOKEN_KEY 或密钥文件）验证；输入时忽略大小写、空格和连字符。\n\n参数:")
 		fs.PrintDefaults()
 	}
-	var tokens []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
-			return fmt.Errorf("参数错误: %w", err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		tokens = append(tokens, fs.Arg(0))
-		args = fs.Args()[1:]
+	tokens, help, err := parseWithArgs(fs, args)
+	if help || err != nil {
+		return err
 	}
 	if len(tokens) == 0 {
 		fs.Usage()

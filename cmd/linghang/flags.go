@@ -23,3 +23,22 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 	}
 	return false, nil
 }
+
+// parseWithArgs parses flags that may come before, between or after the
+// positional arguments, which it returns in order. help is true when the
+// user asked for --help (the usage has been printed).
+func parseWithArgs(fs *flag.FlagSet, args []string) (pos []string, help bool, err error) {
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, true, nil
+			}
+			return nil, false, fmt.Errorf("参数错误: %w", err)
+		}
+		if fs.NArg() == 0 {
+			return pos, false, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

@@ -50,19 +50,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "用法: linghang import 文件 [--photos 文件夹] [--sheet 工作表] [--partial] [--check] [--programme 文件] [--store 存储] [--report 清单.csv]\n\n%s\n\n参数:\n", importAbout)
 		fs.PrintDefaults()
 	}
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
-			return fmt.Errorf("参数错误: %w", err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, help, err := parseWithArgs(fs, args)
+	if help || err != nil {
+		return err
 	}
 	if len(pos) != 1 {
 		fs.Usage()
