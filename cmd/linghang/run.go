@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 )
 
 // command is one subcommand: it parses its own flags from args.
@@ -81,9 +80,4 @@ func usage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\n每个子命令均支持 --help。")
-}
-
-// notYet is returned by subcommands still being built.
-func notYet(name string) error {
-	return fmt.Errorf("子命令 %s 尚未实现", strings.TrimSpace(name))
 }
