@@ -205,7 +205,8 @@ func ReadOrCreateTokenKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("写签到码密钥文件 %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err == nil {
+	err = tmp.Chmod(0o600)
+	if err == nil {
 		_, err = tmp.WriteString(hex.EncodeToString(key) + "\n")
 	}
 	if err == nil {

@@ -74,8 +74,7 @@ func TestDemoArchivesEverything(t *testing.T) {
 	}
 
 	// Same data again: every document is unchanged.
-	stdout, _, err = runCLI(t, "demo", "--n", "24", "--seed", "5", "--store", store, "--out", out)
-	if err != nil {
+	if _, _, err := runCLI(t, "demo", "--n", "24", "--seed", "5", "--store", store, "--out", out); err != nil {
 		t.Fatalf("second demo: %v", err)
 	}
 	runs, _, err := runCLI(t, "archive", "runs", "--store", store)

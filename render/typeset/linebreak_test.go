@@ -131,11 +131,6 @@ func TestBreakLongURL(t *testing.T) {
 	}
 }
 
-func lastRune(s string) string {
-	r := []rune(s)
-	return string(r[len(r)-1])
-}
-
 func containsLine(lines []string, s string) bool {
 	for _, l := range lines {
 		if strings.Contains(l, s) {
