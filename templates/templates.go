@@ -1,6 +1,3 @@
-// Package templates embeds linghang's bundled sources: the programme data
-// of each year (programme-YYYY.yaml) and, in files of their own, document
-// templates and default fonts.
 package templates
 
 import "embed"
