@@ -110,6 +110,20 @@ func (af archiveFlags) openBare(ctx context.Context, e *env, args []string) (*ar
 	return af.open(ctx, e)
 }
 
+// findAndPrint opens the archive, runs q on its index and prints the
+// entries as a table (or JSON Lines).
+func (af archiveFlags) findAndPrint(ctx context.Context, e *env, q archive.Query, asJSON bool) error {
+	a, err := af.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	es, err := a.Find(ctx, q)
+	if err != nil {
+		return err
+	}
+	return printEntries(e.stdout, es, asJSON)
+}
+
 func archiveLs(ctx context.Context, e *env, args []string) error {
 	af := newArchiveFlags(e, "ls", "ls [前缀] [--all] [--json]", "列出归档中各文档的当前版本；前缀按文档键匹配，如 2022/ 或 2022/第03期。")
 	all := af.Bool("all", false, "同时列出被取代的旧版本")
@@ -125,15 +139,7 @@ func archiveLs(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		q.Prefix = pos[0]
 	}
-	a, err := af.open(ctx, e)
-	if err != nil {
-		return err
-	}
-	es, err := a.Find(ctx, q)
-	if err != nil {
-		return err
-	}
-	return printEntries(e.stdout, es, *asJSON)
+	return af.findAndPrint(ctx, e, q, *asJSON)
 }
 
 func archiveFind(ctx context.Context, e *env, args []string) error {
@@ -163,15 +169,7 @@ func archiveFind(ctx context.Context, e *env, args []string) error {
 	if q.Year < 0 || q.Cohort < 0 {
 		return errors.New("--year 和 --cohort 不能为负数")
 	}
-	a, err := af.open(ctx, e)
-	if err != nil {
-		return err
-	}
-	es, err := a.Find(ctx, q)
-	if err != nil {
-		return err
-	}
-	return printEntries(e.stdout, es, *asJSON)
+	return af.findAndPrint(ctx, e, q, *asJSON)
 }
 
 func archiveGet(ctx context.Context, e *env, args []string) error {
