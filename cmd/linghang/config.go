@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 
+	"linghang/program"
 	"linghang/render/typeset"
 )
 
@@ -29,3 +30,16 @@ func loadFonts(e *env, dir string) (*typeset.Fonts, error) {
 
 // newLogger logs to stderr.
 func newLogger(e *env) *slog.Logger { return slog.New(slog.NewTextHandler(e.stderr, nil)) }
+
+// loadProgramme reads the programme YAML named by file, or the built-in
+// 2022 programme when file is empty.
+func loadProgramme(file string) (*program.Programme, error) {
+	if file == "" {
+		p, err := program.Default()
+		if err != nil {
+			return nil, fmt.Errorf("读取内置年度计划: %w", err)
+		}
+		return p, nil
+	}
+	return program.LoadFile(file)
+}

@@ -116,15 +116,6 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// loadProgramme reads the programme YAML named by file, or the built-in
-// 2022 programme.
-func loadProgramme(file string) (*program.Programme, error) {
-	if file == "" {
-		return program.Default()
-	}
-	return program.LoadFile(file)
-}
-
 // writeImportReport prints what was read, the problems as a table a
 // person can act on (personal data masked), and the count per cohort.
 func writeImportReport(w io.Writer, rep *program.Report, set *program.ApplicantSet, prog *program.Programme) {

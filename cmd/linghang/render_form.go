@@ -41,13 +41,13 @@ func renderForm(ctx context.Context, e *env, args []string) error {
 	if *out == "" {
 		return errors.New("请用 -o 指定输出的 PDF 文件")
 	}
-	p, err := programmeOrDefault(*progFile)
+	p, err := loadProgramme(*progFile)
 	if err != nil {
 		return err
 	}
-	fonts, err := typeset.Default()
+	fonts, err := loadFonts(e, "")
 	if err != nil {
-		return fmt.Errorf("加载字体: %w", err)
+		return err
 	}
 	var buf bytes.Buffer
 	if err := render.Form(&buf, fonts, p, nil); err != nil {
@@ -89,7 +89,7 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	if !ok {
 		return fmt.Errorf("--order %q 无效：可选 strokes（姓氏笔画）、pinyin（拼音）、none（原顺序）", *orderFlag)
 	}
-	p, err := programmeOrDefault(*progFile)
+	p, err := loadProgramme(*progFile)
 	if err != nil {
 		return err
 	}
@@ -114,9 +114,9 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 		}
 		return fmt.Errorf("没有需要生成报名表的学员（第%d期无学员）", *cohort)
 	}
-	fonts, err := typeset.Default()
+	fonts, err := loadFonts(e, "")
 	if err != nil {
-		return fmt.Errorf("加载字体: %w", err)
+		return err
 	}
 	var bar *progressbar.ProgressBar
 	if f, ok := e.stderr.(*os.File); ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {

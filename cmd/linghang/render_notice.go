@@ -40,7 +40,7 @@ func renderNotice(ctx context.Context, e *env, args []string) error {
 	if f != "pdf" && f != "docx" {
 		return fmt.Errorf("--format %q 无效，可选 pdf 或 docx", *format)
 	}
-	p, err := programmeOrDefault(*progFile)
+	p, err := loadProgramme(*progFile)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func runSample(ctx context.Context, e *env, args []string) error {
 	if *n <= 0 || *n > 1000000 {
 		return fmt.Errorf("--n %d 超出范围（1–1000000）", *n)
 	}
-	p, err := programmeOrDefault(*progFile)
+	p, err := loadProgramme(*progFile)
 	if err != nil {
 		return err
 	}
@@ -62,18 +62,6 @@ func runSample(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "已生成 %d 名样例学员: %s\n", len(apps), *out)
 	return nil
-}
-
-// programmeOrDefault reads the programme file, or the bundled default.
-func programmeOrDefault(path string) (*program.Programme, error) {
-	if path == "" {
-		p, err := program.Default()
-		if err != nil {
-			return nil, fmt.Errorf("读取内置年度计划: %w", err)
-		}
-		return p, nil
-	}
-	return program.LoadFile(path)
 }
 
 // samplePhotoOrientation gives the EXIF orientation tag of applicant i's
