@@ -1,9 +1,13 @@
 package jobs
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -133,4 +137,111 @@ func names(as []program.Applicant) []string {
 		out[i] = as[i].Name
 	}
 	return out
+}
+
+// CycleResult is what one generation run did.
+type CycleResult struct {
+	RunID    string
+	Docs     int
+	Bytes    int64
+	Failures []Failure
+	Manifest *archive.Manifest
+	Took     time.Duration
+}
+
+// CopySink archives each document in a batch and, when Dir is set, also
+// writes a readable copy under Dir with the archive's own layout
+// (without versions).
+type CopySink struct {
+	Batch *archive.Batch
+	Dir   string
+}
+
+// Add archives d and writes its copy.
+func (s CopySink) Add(ctx context.Context, d archive.Doc) error {
+	if _, err := s.Batch.Add(ctx, d); err != nil {
+		return err
+	}
+	if s.Dir == "" {
+		return nil
+	}
+	key, err := archive.DocKey(d)
+	if err != nil {
+		return err
+	}
+	p := filepath.Join(s.Dir, filepath.FromSlash(key))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("写出副本 %s: %w", p, err)
+	}
+	return WriteFileSynced(p, d.Body)
+}
+
+// RunCycle renders every document of the programme year for set and
+// archives them as one batch (a job run): documents first, the manifest
+// last. Documents that fail are reported; the rest are archived. A copy
+// of each goes to copyDir when it is not empty.
+func RunCycle(ctx context.Context, a *archive.Archive, prog *program.Programme, set *program.ApplicantSet, o CycleOptions, copyDir string, progress func(done, total int)) (CycleResult, error) {
+	start := time.Now()
+	runID := RunID(ctx)
+	if runID == "" {
+		runID = NewRunID(start)
+	}
+	res := CycleResult{RunID: runID}
+	docs, err := CycleDocs(prog, set, o)
+	if err != nil {
+		return res, err
+	}
+	inputSHA := ""
+	if set != nil {
+		inputSHA = set.SourceSHA256
+	}
+	batch, err := a.Begin(ctx, runID, inputSHA)
+	if err != nil {
+		return res, fmt.Errorf("开始归档批次: %w", err)
+	}
+	gen, err := Generate(ctx, docs, CopySink{Batch: batch, Dir: copyDir}, 0, progress)
+	res.Docs, res.Bytes, res.Failures = gen.Done, gen.Bytes, gen.Failures
+	if err != nil {
+		// Interrupted: what was added stays journalled in the spool; the
+		// next run or `linghang archive flush` completes the batch.
+		return res, err
+	}
+	m, err := batch.Commit(ctx)
+	res.Manifest, res.Took = m, time.Since(start)
+	if err != nil {
+		var se *archive.SpoolError
+		if errors.As(err, &se) {
+			return res, fmt.Errorf("文档已生成并暂存在本机 %s，但归档存储暂不可用：%w；存储恢复后运行 linghang archive flush 补交", a.SpoolDir(), err)
+		}
+		return res, fmt.Errorf("提交归档批次 %s: %w", runID, err)
+	}
+	return res, nil
+}
+
+// WriteFileSynced writes b to path through a temporary file in the same
+// directory, synced and renamed, so a reader never sees half a file.
+func WriteFileSynced(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("写入 %s: %w", path, err)
+	}
+	_, err = tmp.Write(b)
+	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp makes 0600; these are documents to share
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("写入 %s: %w", path, err)
+	}
+	return nil
 }

@@ -1,36 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
+	"linghang/jobs"
 	"linghang/program"
 	"linghang/storage"
 	"linghang/storage/archive"
 )
-
-// Where imported applicants live in the archive (kind 数据, kept 30 years):
-//
-//	<year>/数据/学员数据.vNNNN.json     one version per import; the newest is current
-//	<year>/数据/照片-<sha256>.jpg.v0001 each normalised photo once, by content
-//
-// A re-import with the same content makes no new version; the set names
-// its photos by content (program.PhotoName), so an old version of the set
-// still finds its photos.
-const applicantsFilename = "学员数据.json"
-
-func applicantsDoc(year int) archive.Doc {
-	return archive.Doc{Year: year, Kind: archive.Data, Title: fmt.Sprintf("%d年学员数据", year), Filename: applicantsFilename, MIME: "application/json"}
-}
-
-func photoDoc(year int, a *program.Applicant) archive.Doc {
-	return archive.Doc{Year: year, Kind: archive.Data, Title: "学员照片 " + a.Name, Names: []string{a.Name},
-		Filename: "照片-" + a.Photo, MIME: "image/jpeg", Body: a.PhotoJPEG}
-}
 
 // openArchive opens the archive over the store named by storeFlag (else
 // LINGHANG_STORE, else ./linghang-data), spooling to LINGHANG_SPOOL.
@@ -64,7 +43,7 @@ func loadApplicants(ctx context.Context, e *env, prog *program.Programme, file, 
 	if err != nil {
 		return nil, err
 	}
-	return currentApplicants(ctx, a, st, prog.Year)
+	return jobs.LoadApplicants(ctx, a, st, prog.Year)
 }
 
 // loadApplicantsForBatch is loadApplicants for commands that make one
@@ -98,139 +77,4 @@ func loadApplicantsForBatch(ctx context.Context, e *env, prog *program.Programme
 		rejected = append(rejected, fmt.Sprintf("%s 第%d行：%s", rep.File, r, strings.Join(byRow[r], "；")))
 	}
 	return set, rejected, nil
-}
-
-// currentApplicants reads the current applicant set of year and its photos.
-func currentApplicants(ctx context.Context, a *archive.Archive, st storage.Store, year int) (*program.ApplicantSet, error) {
-	key, err := archive.DocKey(applicantsDoc(year))
-	if err != nil {
-		return nil, err
-	}
-	rc, entry, err := a.Open(ctx, key, 0)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, fmt.Errorf("归档中还没有%d年的学员数据：请先运行 linghang import 报名汇总.xlsx，或用参数指定学员数据文件", year)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("读取%d年学员数据：%w", year, err)
-	}
-	data, err := io.ReadAll(rc) // reading to the end checks the SHA-256
-	rc.Close()
-	if err != nil {
-		return nil, fmt.Errorf("读取 %s：%w", entry.Object, err)
-	}
-	set, err := program.DecodeApplicantSet(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s：%w", entry.Object, err)
-	}
-	if set.Year != year {
-		return nil, fmt.Errorf("%s 中的学员数据属于%d年，而不是%d年", entry.Object, set.Year, year)
-	}
-	// One index read for all photos, then one Get each.
-	prefix := strings.TrimSuffix(key, applicantsFilename) + "照片-"
-	entries, err := a.Find(ctx, archive.Query{Year: year, Kind: archive.Data, Prefix: prefix})
-	if err != nil {
-		return nil, fmt.Errorf("查找%d年学员照片：%w", year, err)
-	}
-	objects := make(map[string]string, len(entries))
-	for _, en := range entries {
-		objects[strings.TrimPrefix(en.Key, prefix)] = en.Object
-	}
-	err = set.AttachPhotos(func(name string) ([]byte, error) {
-		obj, ok := objects[name]
-		if !ok {
-			return nil, fmt.Errorf("归档中没有该照片：%w", storage.ErrNotFound)
-		}
-		rc, _, err := st.Get(ctx, obj)
-		if err != nil {
-			return nil, err
-		}
-		defer rc.Close()
-		return io.ReadAll(rc)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%d年学员数据（%s）的照片：%w", year, entry.Object, err)
-	}
-	return set, nil
-}
-
-// saveApplicants archives the photos, then the set that names them, in
-// one batch; the set becomes the year's current data and the previous
-// one stays as an older version.
-func saveApplicants(ctx context.Context, a *archive.Archive, set *program.ApplicantSet) (*archive.Manifest, archive.Entry, error) {
-	if cur, ok := sameAsCurrent(ctx, a, set); ok {
-		cur.Unchanged = true
-		return nil, cur, nil
-	}
-	runID := "import-" + set.Imported.UTC().Format("20060102T150405Z") + "-" + set.SourceSHA256[:8]
-	b, err := a.Begin(ctx, runID, set.SourceSHA256)
-	if err != nil {
-		return nil, archive.Entry{}, fmt.Errorf("开始归档学员数据：%w", err)
-	}
-	fail := func(err error) (*archive.Manifest, archive.Entry, error) {
-		if aerr := b.Abort(context.WithoutCancel(ctx)); aerr != nil {
-			err = errors.Join(err, fmt.Errorf("撤销未完成的归档批次 %s：%w", runID, aerr))
-		}
-		return nil, archive.Entry{}, err
-	}
-	seen := map[string]bool{}
-	for i := range set.Applicants {
-		ap := &set.Applicants[i]
-		if ap.Photo == "" || seen[ap.Photo] {
-			continue
-		}
-		seen[ap.Photo] = true
-		if _, err := b.Add(ctx, photoDoc(set.Year, ap)); err != nil {
-			return fail(fmt.Errorf("归档%s的照片：%w", ap.Name, err))
-		}
-	}
-	var buf bytes.Buffer
-	if err := set.Encode(&buf); err != nil {
-		return fail(err)
-	}
-	d := applicantsDoc(set.Year)
-	d.Date, d.Body = set.Imported, buf.Bytes()
-	entry, err := b.Add(ctx, d)
-	if err != nil {
-		return fail(fmt.Errorf("归档学员数据：%w", err))
-	}
-	m, err := b.Commit(ctx)
-	if err != nil {
-		return nil, entry, err // a *SpoolError keeps everything for `linghang archive flush`
-	}
-	for _, en := range m.Entries {
-		if en.Key == entry.Key {
-			entry = en
-		}
-	}
-	return m, entry, nil
-}
-
-// sameAsCurrent reports whether the year's current set holds exactly the
-// applicants of set (the import time aside): importing the same data
-// twice makes no new version.
-func sameAsCurrent(ctx context.Context, a *archive.Archive, set *program.ApplicantSet) (archive.Entry, bool) {
-	key, err := archive.DocKey(applicantsDoc(set.Year))
-	if err != nil {
-		return archive.Entry{}, false
-	}
-	rc, entry, err := a.Open(ctx, key, 0)
-	if err != nil {
-		return archive.Entry{}, false
-	}
-	data, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		return archive.Entry{}, false
-	}
-	cur, err := program.DecodeApplicantSet(bytes.NewReader(data))
-	if err != nil || cur.SourceSHA256 != set.SourceSHA256 {
-		return archive.Entry{}, false
-	}
-	var x, y bytes.Buffer
-	c := *set
-	c.Imported = cur.Imported
-	if cur.Encode(&x) != nil || c.Encode(&y) != nil || !bytes.Equal(x.Bytes(), y.Bytes()) {
-		return archive.Entry{}, false
-	}
-	return entry, true
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -18,104 +17,37 @@ import (
 	"linghang/storage/archive"
 )
 
-// cycleResult is what one generation run did.
-type cycleResult struct {
-	RunID    string
-	Docs     int
-	Bytes    int64
-	Failures []jobs.Failure
-	Manifest *archive.Manifest
-	Took     time.Duration
-}
-
-// copySink archives each document and, when dir is set, also writes a
-// readable copy under dir with the archive's own layout (without versions).
-type copySink struct {
-	batch *archive.Batch
-	dir   string
-}
-
-func (s copySink) Add(ctx context.Context, d archive.Doc) error {
-	if _, err := s.batch.Add(ctx, d); err != nil {
-		return err
-	}
-	if s.dir == "" {
-		return nil
-	}
-	key, err := archive.DocKey(d)
-	if err != nil {
-		return err
-	}
-	p := filepath.Join(s.dir, filepath.FromSlash(key))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("写出副本 %s: %w", p, err)
-	}
-	return writeFileSynced(p, d.Body)
-}
-
-// generateCycle renders every document of the programme year for set and
-// archives them as one batch (a job run): documents first, the manifest
-// last. Documents that fail are reported; the rest are archived.
-func generateCycle(ctx context.Context, e *env, a *archive.Archive, prog *program.Programme, set *program.ApplicantSet, outDir string, fonts *typeset.Fonts) (cycleResult, error) {
-	start := time.Now()
-	runID := jobs.RunID(ctx)
-	if runID == "" {
-		runID = jobs.NewRunID(start)
-	}
-	res := cycleResult{RunID: runID}
+// generateCycle renders and archives every document of the year
+// (jobs.RunCycle) with a progress bar on a terminal.
+func generateCycle(ctx context.Context, e *env, a *archive.Archive, prog *program.Programme, set *program.ApplicantSet, outDir string, fonts *typeset.Fonts) (jobs.CycleResult, error) {
 	created := prog.Date.Time
 	if set != nil && !set.Imported.IsZero() {
 		created = set.Imported
 	}
 	badges, err := cycleBadges(e, "a4-8", created)
 	if err != nil {
-		return res, err
-	}
-	docs, err := jobs.CycleDocs(prog, set, jobs.CycleOptions{Fonts: fonts, Badges: badges})
-	if err != nil {
-		return res, err
-	}
-	inputSHA := ""
-	if set != nil {
-		inputSHA = set.SourceSHA256
-	}
-	batch, err := a.Begin(ctx, runID, inputSHA)
-	if err != nil {
-		return res, fmt.Errorf("开始归档批次: %w", err)
+		return jobs.CycleResult{}, err
 	}
 	var bar *progressbar.ProgressBar
-	if f, ok := e.stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
-		bar = progressbar.NewOptions(len(docs), progressbar.OptionSetWriter(e.stderr),
-			progressbar.OptionSetDescription("生成并归档文档"), progressbar.OptionShowCount(),
-			progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
-	}
-	gen, err := jobs.Generate(ctx, docs, copySink{batch: batch, dir: outDir}, 0, func(done, total int) {
-		if bar != nil {
-			_ = bar.Set(done)
+	progress := func(done, total int) {
+		if bar == nil {
+			if f, ok := e.stderr.(*os.File); !ok || !isatty.IsTerminal(f.Fd()) {
+				return
+			}
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
+				progressbar.OptionSetDescription("生成并归档文档"), progressbar.OptionShowCount(),
+				progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
 		}
-	})
+		_ = bar.Set(done)
+	}
+	r, err := jobs.RunCycle(ctx, a, prog, set, jobs.CycleOptions{Fonts: fonts, Badges: badges}, outDir, progress)
 	if bar != nil {
 		_ = bar.Finish()
 	}
-	res.Docs, res.Bytes, res.Failures = gen.Done, gen.Bytes, gen.Failures
-	if err != nil {
-		// Interrupted: what was added stays journalled in the spool; the
-		// next run or `linghang archive flush` completes the batch.
-		return res, err
-	}
-	m, err := batch.Commit(ctx)
-	res.Manifest, res.Took = m, time.Since(start)
-	if err != nil {
-		var se *archive.SpoolError
-		if errors.As(err, &se) {
-			return res, fmt.Errorf("文档已生成并暂存在本机 %s，但归档存储暂不可用：%w；存储恢复后运行 linghang archive flush 补交", a.SpoolDir(), err)
-		}
-		return res, fmt.Errorf("提交归档批次 %s: %w", runID, err)
-	}
-	return res, nil
+	return r, err
 }
 
-func printCycle(e *env, a *archive.Archive, r cycleResult, outDir string) {
+func printCycle(e *env, a *archive.Archive, r jobs.CycleResult, outDir string) {
 	fmt.Fprintf(e.stdout, "\n已生成并归档 %d 份文档（%s，用时 %.1f 秒），批次 %s\n", r.Docs, archive.HumanSize(r.Bytes), r.Took.Seconds(), r.RunID)
 	fmt.Fprintf(e.stdout, "归档位置：%s\n", a.Endpoint())
 	if outDir != "" {
@@ -165,7 +97,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	job := func(ctx context.Context) error {
-		set, err := currentApplicants(ctx, a, st, prog.Year)
+		set, err := jobs.LoadApplicants(ctx, a, st, prog.Year)
 		if err != nil {
 			return err
 		}

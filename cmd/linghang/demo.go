@@ -82,7 +82,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if rep.Rejected > 0 {
 		fmt.Fprintf(e.stdout, "（演示校验：样例中故意加入了 %d 行有误的数据，已被拒绝，其余照常导入）\n", len(withFaults)-len(apps))
 	}
-	_, entry, err := saveApplicants(ctx, a, set)
+	_, entry, err := jobs.SaveApplicants(ctx, a, set)
 	if err != nil {
 		return fmt.Errorf("保存学员数据: %w", err)
 	}
@@ -90,7 +90,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	// Render from the archived set, as the scheduled job does: the same data
 	// imported again keeps its first import time, so documents made from it
 	// come out byte for byte the same and make no new versions.
-	if set, err = currentApplicants(ctx, a, st, prog.Year); err != nil {
+	if set, err = jobs.LoadApplicants(ctx, a, st, prog.Year); err != nil {
 		return err
 	}
 

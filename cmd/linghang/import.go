@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"linghang/jobs"
 	"linghang/program"
 	"linghang/storage/archive"
 )
@@ -97,7 +98,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, entry, err := saveApplicants(ctx, a, set)
+	_, entry, err := jobs.SaveApplicants(ctx, a, set)
 	if err != nil {
 		var se *archive.SpoolError
 		if errors.As(err, &se) {
