@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"linghang/program"
 	"linghang/storage"
@@ -32,15 +33,35 @@ func photoDoc(year int, a *program.Applicant) archive.Doc {
 		Filename: "照片-" + a.Photo, MIME: "image/jpeg", Body: a.PhotoJPEG}
 }
 
+// ErrNoApplicants: no applicant data has been imported for the year.
+var ErrNoApplicants = errors.New("归档中还没有学员数据")
+
 // LoadApplicants reads the current applicant set of year and its photos.
 func LoadApplicants(ctx context.Context, a *archive.Archive, st storage.Store, year int) (*program.ApplicantSet, error) {
+	set, err := LoadApplicantSet(ctx, a, year)
+	if errors.Is(err, ErrNoApplicants) {
+		return nil, fmt.Errorf("归档中还没有%d年的学员数据：请先运行 linghang import 报名汇总.xlsx，或用参数指定学员数据文件", year)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := AttachArchivedPhotos(ctx, a, st, set); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// LoadApplicantSet reads the current applicant set of year without its
+// photos (ErrNoApplicants when none was imported). The set's Imported
+// time is the archive time of its version.
+func LoadApplicantSet(ctx context.Context, a *archive.Archive, year int) (*program.ApplicantSet, error) {
 	key, err := archive.DocKey(applicantsDoc(year))
 	if err != nil {
 		return nil, err
 	}
 	rc, entry, err := a.Open(ctx, key, 0)
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, fmt.Errorf("归档中还没有%d年的学员数据：请先运行 linghang import 报名汇总.xlsx，或用参数指定学员数据文件", year)
+		return nil, fmt.Errorf("%d年：%w", year, ErrNoApplicants)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("读取%d年学员数据：%w", year, err)
@@ -57,11 +78,24 @@ func LoadApplicants(ctx context.Context, a *archive.Archive, st storage.Store, y
 	if set.Year != year {
 		return nil, fmt.Errorf("%s 中的学员数据属于%d年，而不是%d年", entry.Object, set.Year, year)
 	}
+	if set.Imported.IsZero() {
+		set.Imported = entry.Archived
+	}
+	return set, nil
+}
+
+// AttachArchivedPhotos reads the photos set names from the archive.
+func AttachArchivedPhotos(ctx context.Context, a *archive.Archive, st storage.Store, set *program.ApplicantSet) error {
+	year := set.Year
+	key, err := archive.DocKey(applicantsDoc(year))
+	if err != nil {
+		return err
+	}
 	// One index read for all photos, then one Get each.
 	prefix := strings.TrimSuffix(key, applicantsFilename) + "照片-"
 	entries, err := a.Find(ctx, archive.Query{Year: year, Kind: archive.Data, Prefix: prefix})
 	if err != nil {
-		return nil, fmt.Errorf("查找%d年学员照片：%w", year, err)
+		return fmt.Errorf("查找%d年学员照片：%w", year, err)
 	}
 	objects := make(map[string]string, len(entries))
 	for _, en := range entries {
@@ -80,9 +114,9 @@ func LoadApplicants(ctx context.Context, a *archive.Archive, st storage.Store, y
 		return io.ReadAll(rc)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%d年学员数据（%s）的照片：%w", year, entry.Object, err)
+		return fmt.Errorf("%d年学员数据（%s）的照片：%w", year, key, err)
 	}
-	return set, nil
+	return nil
 }
 
 // SaveApplicants archives the photos, then the set that names them, in
@@ -93,7 +127,8 @@ func SaveApplicants(ctx context.Context, a *archive.Archive, set *program.Applic
 		cur.Unchanged = true
 		return nil, cur, nil
 	}
-	runID := "import-" + set.Imported.UTC().Format("20060102T150405Z") + "-" + set.SourceSHA256[:8]
+	// Every import has its own run ID, even two in the same second.
+	runID := "import-" + NewRunID(time.Now())
 	b, err := a.Begin(ctx, runID, set.SourceSHA256)
 	if err != nil {
 		return nil, archive.Entry{}, fmt.Errorf("开始归档学员数据：%w", err)
@@ -115,8 +150,13 @@ func SaveApplicants(ctx context.Context, a *archive.Archive, set *program.Applic
 			return fail(fmt.Errorf("归档%s的照片：%w", ap.Name, err))
 		}
 	}
+	// The stored set does not carry the wall-clock import time (the
+	// version's archive time stands for it), so two imports of the same
+	// data, even racing, store identical bytes and make one version.
 	var buf bytes.Buffer
-	if err := set.Encode(&buf); err != nil {
+	stored := *set
+	stored.Imported = time.Time{}
+	if err := stored.Encode(&buf); err != nil {
 		return fail(err)
 	}
 	d := applicantsDoc(set.Year)
@@ -124,6 +164,13 @@ func SaveApplicants(ctx context.Context, a *archive.Archive, set *program.Applic
 	entry, err := b.Add(ctx, d)
 	if err != nil {
 		return fail(fmt.Errorf("归档学员数据：%w", err))
+	}
+	if b.Changed() == 0 {
+		// Another import stored the same data a moment ago: no manifest.
+		if err := b.Abort(ctx); err != nil {
+			return nil, entry, err
+		}
+		return nil, entry, nil
 	}
 	m, err := b.Commit(ctx)
 	if err != nil {

@@ -21,9 +21,9 @@ const ApplicantSetFormat = "linghang.applicants/v1"
 type ApplicantSet struct {
 	Format       string      `json:"format"`
 	Year         int         `json:"year"`
-	Source       string      `json:"source"`        // file name as imported
-	SourceSHA256 string      `json:"source_sha256"` // hex SHA-256 of the imported bytes
-	Imported     time.Time   `json:"imported"`      // UTC
+	Source       string      `json:"source"`            // file name as imported
+	SourceSHA256 string      `json:"source_sha256"`     // hex SHA-256 of the imported bytes
+	Imported     time.Time   `json:"imported,omitzero"` // UTC; not stored in the archive (the version's time stands for it)
 	Applicants   []Applicant `json:"applicants"`
 }
 

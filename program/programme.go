@@ -90,6 +90,10 @@ type Cohort struct {
 	Contacts  []Contact `yaml:"contacts" json:"contacts"`
 	WomenOnly bool      `yaml:"women_only,omitempty" json:"women_only,omitempty"`
 	Capacity  int       `yaml:"capacity,omitempty" json:"capacity,omitempty"` // 0 = unlimited
+	// Tentative marks Start and End as placeholders inferred from the
+	// notice's month-level timing (6月底): documents print them as 暂定 and
+	// the calendar does not fire triggers on them.
+	Tentative bool `yaml:"tentative,omitempty" json:"tentative,omitempty"`
 }
 
 // Title is the heading used in 附件1 and on documents: "第1期 河南省科协党校班".

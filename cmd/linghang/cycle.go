@@ -2,125 +2,298 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 
 	"linghang/jobs"
-	"linghang/program"
-	"linghang/render/typeset"
 	"linghang/storage/archive"
 )
 
-// generateCycle renders and archives every document of the year
-// (jobs.RunCycle) with a progress bar on a terminal.
-func generateCycle(ctx context.Context, e *env, a *archive.Archive, prog *program.Programme, set *program.ApplicantSet, outDir string, fonts *typeset.Fonts) (jobs.CycleResult, error) {
-	created := prog.Date.Time
-	if set != nil && !set.Imported.IsZero() {
-		created = set.Imported
-	}
-	badges, err := cycleBadges(e, "a4-8", created)
-	if err != nil {
-		return jobs.CycleResult{}, err
-	}
+// progressFor returns a progress callback drawing a bar on a terminal
+// (nothing otherwise) and a func that finishes it.
+func progressFor(e *env, what string) (func(done, total int), func()) {
 	var bar *progressbar.ProgressBar
-	progress := func(done, total int) {
-		if bar == nil {
-			if f, ok := e.stderr.(*os.File); !ok || !isatty.IsTerminal(f.Fd()) {
-				return
+	f, ok := e.stderr.(*os.File)
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return nil, func() {}
+	}
+	return func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
+					progressbar.OptionSetDescription(what), progressbar.OptionShowCount(),
+					progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
 			}
-			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
-				progressbar.OptionSetDescription("生成并归档文档"), progressbar.OptionShowCount(),
-				progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+			_ = bar.Set(done)
+		}, func() {
+			if bar != nil {
+				_ = bar.Finish()
+			}
 		}
-		_ = bar.Set(done)
-	}
-	r, err := jobs.RunCycle(ctx, a, prog, set, jobs.CycleOptions{Fonts: fonts, Badges: badges}, outDir, progress)
-	if bar != nil {
-		_ = bar.Finish()
-	}
-	return r, err
 }
 
-func printCycle(e *env, a *archive.Archive, r jobs.CycleResult, outDir string) {
-	fmt.Fprintf(e.stdout, "\n已生成并归档 %d 份文档（%s，用时 %.1f 秒），批次 %s\n", r.Docs, archive.HumanSize(r.Bytes), r.Took.Seconds(), r.RunID)
-	fmt.Fprintf(e.stdout, "归档位置：%s\n", a.Endpoint())
-	if outDir != "" {
-		abs, _ := filepath.Abs(outDir)
-		fmt.Fprintf(e.stdout, "可直接打开的副本：%s\n", abs)
+// jobLabel names a run for the terminal: 报名截止（第3期）.
+func jobLabel(sched *jobs.Schedule, job string, cohorts []int) string {
+	label := job
+	if r, ok := sched.Rule(job); ok && r.Title != "" {
+		label = r.Title
+		if i := strings.IndexAny(label, "："); i > 0 {
+			label = label[:i]
+		}
 	}
-	if len(r.Failures) > 0 {
-		fmt.Fprintf(e.stdout, "\n有 %d 份文档未能生成：\n", len(r.Failures))
-		for _, f := range r.Failures {
-			fmt.Fprintf(e.stdout, "  %s：%v\n", f.Doc.Filename, f.Err)
+	if len(cohorts) == 1 {
+		label += fmt.Sprintf("（第%d期）", cohorts[0])
+	} else if len(cohorts) > 1 {
+		var s []string
+		for _, c := range cohorts {
+			s = append(s, fmt.Sprint(c))
+		}
+		label += "（第" + strings.Join(s, "、") + "期）"
+	}
+	return label
+}
+
+// printOutcome says what one run did, in one or two lines.
+func printOutcome(e *env, label string, out jobs.Outcome) {
+	switch out.Status {
+	case jobs.StatusFailed:
+		if out.Rendered > 0 {
+			fmt.Fprintf(e.stdout, "%s：生成了 %d 份文档，但未能全部完成\n", label, out.Rendered)
+		}
+	case jobs.StatusSkipped:
+		fmt.Fprintf(e.stdout, "%s：%v，本进程跳过\n", label, out.Held)
+	case jobs.StatusNothing:
+		if out.Rendered == 0 {
+			if out.Planned == 0 {
+				fmt.Fprintf(e.stdout, "%s：没有需要生成的文档\n", label)
+			} else {
+				fmt.Fprintf(e.stdout, "%s：输入未变，无需生成（%d 份文档均为最新）\n", label, out.Planned)
+			}
+		} else {
+			fmt.Fprintf(e.stdout, "%s：重新生成 %d 份，内容与归档中的当前版本相同，未写入新版本\n", label, out.Rendered)
+		}
+	default:
+		fmt.Fprintf(e.stdout, "%s：已生成 %d 份文档（%s），新版本 %d 份", label, out.Rendered, archive.HumanSize(out.Bytes), out.Stored)
+		if out.Unchanged > 0 {
+			fmt.Fprintf(e.stdout, "，与归档相同 %d 份", out.Unchanged)
+		}
+		if out.Manifest != nil {
+			fmt.Fprintf(e.stdout, "；批次 %s", out.Manifest.RunID)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	if len(out.Failures) > 0 {
+		fmt.Fprintf(e.stdout, "  有 %d 份文档未能生成：\n", len(out.Failures))
+		for _, f := range out.Failures {
+			fmt.Fprintf(e.stdout, "    %s：%v\n", f.Doc.Filename, f.Err)
 		}
 	}
 }
 
-// runRun is the main job: every document of the year from the current
-// applicant set in the archive, once or on a cron schedule.
+// dueJobs groups what `run` runs now: for each document job, the cohorts
+// whose trigger has passed (nil cohorts for a year job), in schedule
+// order; and the triggers left out because their dates are tentative.
+func dueJobs(p *jobs.Pipeline, now time.Time, all bool) (runs []jobs.Request, tentative []jobs.Occurrence, err error) {
+	made := map[string]bool{}
+	for _, j := range p.Catalogue.Jobs() {
+		made[j] = true
+	}
+	dated, err := p.Schedule.Dated(p.Programme)
+	if err != nil {
+		return nil, nil, err
+	}
+	byJob := map[string][]int{}
+	year := map[string]bool{}
+	for _, o := range dated {
+		if !made[o.Job] {
+			continue
+		}
+		switch {
+		case all:
+		case o.Tentative:
+			tentative = append(tentative, o)
+			continue
+		case o.At.After(now):
+			continue
+		}
+		if o.Cohort == 0 {
+			year[o.Job] = true
+		} else if !containsInt(byJob[o.Job], o.Cohort) {
+			byJob[o.Job] = append(byJob[o.Job], o.Cohort)
+		}
+	}
+	for i := range p.Schedule.Rules {
+		r := &p.Schedule.Rules[i]
+		switch {
+		case !made[r.Name]:
+		case r.Periodic():
+			// Periodic document jobs (the nightly refresh) make a subset of
+			// what the dated ones make; `run --all` covers them.
+			if all {
+				runs = append(runs, jobs.Request{Job: r.Name})
+			}
+		case year[r.Name] || (all && r.Per == jobs.PerYear):
+			runs = append(runs, jobs.Request{Job: r.Name})
+		case len(byJob[r.Name]) > 0:
+			cs := byJob[r.Name]
+			if all {
+				cs = nil
+			}
+			runs = append(runs, jobs.Request{Job: r.Name, Cohorts: cs})
+		}
+	}
+	return runs, tentative, nil
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// runAll runs reqs one after another and prints each outcome. It
+// returns the number of documents rendered and an error if any run failed.
+func runAll(ctx context.Context, e *env, p *jobs.Pipeline, reqs []jobs.Request, force bool, copyDir string) (rendered int, err error) {
+	var errs []error
+	var copy jobs.Sink
+	if copyDir != "" {
+		copy = &jobs.DirSink{Dir: filepath.Join(copyDir, fmt.Sprint(p.Programme.Year))}
+	}
+	for _, req := range reqs {
+		req.Force = force
+		req.Copy = copy
+		label := jobLabel(p.Schedule, req.Job, req.Cohorts)
+		progress, finish := progressFor(e, label)
+		req.Progress = progress
+		_, out, rerr := p.Run(ctx, req)
+		finish()
+		printOutcome(e, label, out)
+		rendered += out.Rendered
+		if rerr != nil {
+			var df *jobs.DocsFailed
+			if !errors.As(rerr, &df) {
+				fmt.Fprintf(e.stdout, "%s：失败：%v\n", label, rerr)
+			}
+			errs = append(errs, fmt.Errorf("%s：%w", label, rerr))
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return rendered, errors.Join(errs...)
+}
+
+// runRun is `linghang run`: every document job whose trigger has passed,
+// now (idempotent: unchanged inputs render nothing); --all runs every
+// document job for every cohort; --daemon keeps running the scheduler.
 func runRun(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	progFile := fs.String("programme", "", "年度计划 YAML 文件（默认：内置的2022年计划）")
-	store := fs.String("store", "", "归档存储：本地目录或 s3://存储桶/前缀（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
+	var s settings
+	s.register(fs)
 	out := fs.String("out", "", "另存一份可直接打开的副本到此目录（默认不另存）")
-	fontsDir := fs.String("fonts", "", "字体目录（默认 $LINGHANG_FONTS，再找系统字体，最后用内置字体）")
-	schedule := fs.String("schedule", "", "定时规则（cron 5段式或 @daily 等），如 \"0 2 * * *\"；为空则只运行一次")
+	all := fs.Bool("all", false, "不论触发时间，运行全部生成文档的作业（全部班次）")
+	force := fs.Bool("force", false, "输入未变的文档也重新生成")
+	daemon := fs.Bool("daemon", false, "常驻运行调度器：按日程在触发时间运行各作业（Ctrl-C 停止）")
+	legacy := fs.String("schedule", "", "（已取消）请改用 --daemon 与日程文件 --schedule-file")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "用法: linghang run [--programme 文件] [--store 存储] [--out 目录] [--schedule 规则]\n\n主作业：按当前学员数据生成该年度全部文档（通知、报名表、胸卡、名单、签到表）并作为一个批次归档。\n\n参数:")
+		fmt.Fprintln(e.stderr, "用法: linghang run [--all] [--force] [--out 目录] [--daemon] [--programme 文件] [--schedule-file 文件] [--store 存储]\n\n运行触发时间已到的各作业（日程见 linghang jobs list）：生成文档并归档，每个作业一个批次。\n输入未变的文档不重新生成；没有新内容时不写入任何版本或清单。日期为暂定的触发器不运行。\n\n参数:")
 		fs.PrintDefaults()
 	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	if *schedule != "" {
-		if _, err := jobs.ParseSpec(*schedule); err != nil { // fail at start, not at 3 a.m.
-			return err
-		}
+	if *legacy != "" {
+		return errors.New("--schedule 已取消：定时规则写在日程文件中（linghang jobs list 查看，--schedule-file 指定自己的文件），常驻运行请用 linghang run --daemon 或 linghang serve")
 	}
-	prog, err := loadProgramme(*progFile)
+	l, err := s.load(e)
 	if err != nil {
 		return err
 	}
-	fonts, err := loadFonts(e, *fontsDir)
+	if *daemon {
+		return runDaemon(ctx, e, &s, l)
+	}
+	a, st, err := s.openArchive(ctx, e)
 	if err != nil {
 		return err
 	}
-	a, st, err := openArchive(ctx, e, *store)
+	p, err := l.pipeline(e, a, st)
 	if err != nil {
 		return err
 	}
-	job := func(ctx context.Context) error {
-		set, err := jobs.LoadApplicants(ctx, a, st, prog.Year)
-		if err != nil {
-			return err
-		}
-		r, err := generateCycle(ctx, e, a, prog, set, *out, fonts)
-		printCycle(e, a, r, *out)
-		if err == nil && len(r.Failures) > 0 {
-			err = fmt.Errorf("%d 份文档未能生成", len(r.Failures))
+	now := time.Now()
+	reqs, tentative, err := dueJobs(p, now, *all)
+	if err != nil {
+		return err
+	}
+	if len(tentative) > 0 {
+		fmt.Fprintf(e.stdout, "有 %d 个触发器的日期为暂定（年度计划中 tentative: true），未运行；定下正式日期后自动生效，或用 linghang run --all 立即运行全部作业。\n", len(tentative))
+	}
+	if len(reqs) == 0 {
+		fmt.Fprintf(e.stdout, "现在（%s）没有触发时间已到的作业。linghang jobs list 查看日程。\n", jobs.FormatTime(now.In(l.schedule.Location)))
+		return nil
+	}
+	_, err = runAll(ctx, e, p, reqs, *force, *out)
+	fmt.Fprintf(e.stdout, "归档位置：%s\n", a.Endpoint())
+	if *out != "" {
+		abs, _ := filepath.Abs(*out)
+		fmt.Fprintf(e.stdout, "本次生成的文档另存在：%s\n", abs)
+	}
+	return err
+}
+
+// runDaemon runs the scheduler in the foreground until interrupted. An
+// unreachable store at start-up or later is reported and retried.
+func runDaemon(ctx context.Context, e *env, s *settings, l *loaded) error {
+	a, st, err := s.openArchiveRetrying(ctx, e)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
 		}
 		return err
 	}
-	if *schedule == "" {
-		return job(jobs.WithRunID(ctx, jobs.NewRunID(time.Now())))
-	}
-	s := jobs.New(jobs.Options{Logger: newLogger(e)})
-	if err := s.Add(jobs.Job{Name: "cycle", Spec: *schedule, Timeout: 2 * time.Hour, Retries: 2, Backoff: time.Minute, Run: job}); err != nil {
+	p, err := l.pipeline(e, a, st)
+	if err != nil {
 		return err
 	}
-	next, _ := s.Next("cycle", time.Now())
-	fmt.Fprintf(e.stdout, "按“%s”定时运行，下次：%s（Ctrl-C 停止）\n", *schedule, next.Format("2006-01-02 15:04"))
-	s.Start()
-	<-ctx.Done()
-	fmt.Fprintln(e.stdout, "正在停止：等待运行中的作业结束……")
-	stop, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	return s.Stop(stop)
+	sch := newScheduler(e, p)
+	if o, ok := sch.Next(time.Now()); ok {
+		fmt.Fprintf(e.stdout, "调度器已启动（%s），下一个作业：%s %s（Ctrl-C 停止）\n", l.schedule.File, jobs.FormatTime(o.At), jobLabel(l.schedule, o.Job, cohortList(o.Cohort)))
+	} else {
+		fmt.Fprintln(e.stdout, "调度器已启动；日程中没有将来的作业（暂定日期不触发）。Ctrl-C 停止。")
+	}
+	err = sch.Run(ctx)
+	fmt.Fprintln(e.stdout, "调度器已停止。")
+	return err
+}
+
+func cohortList(n int) []int {
+	if n == 0 {
+		return nil
+	}
+	return []int{n}
+}
+
+func newScheduler(e *env, p *jobs.Pipeline) *jobs.Scheduler {
+	return &jobs.Scheduler{Schedule: p.Schedule, Programme: p.Programme, Ledger: jobs.NewLedger(p.Store, nil), Runner: p, Log: newLogger(e)}
+}
+
+// demoRun runs every document job once over the archived applicants, as
+// the calendar would over a year, with readable copies in outDir.
+func demoRun(ctx context.Context, e *env, p *jobs.Pipeline, outDir string) (int, error) {
+	reqs, _, err := dueJobs(p, time.Now(), true)
+	if err != nil {
+		return 0, err
+	}
+	return runAll(ctx, e, p, reqs, false, outDir)
 }

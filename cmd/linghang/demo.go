@@ -22,10 +22,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
 	n := fs.Int("n", 120, "样例学员人数")
 	seed := fs.Int64("seed", 2022, "随机种子（相同种子生成相同数据）")
-	progFile := fs.String("programme", "", "年度计划 YAML 文件（默认：内置的2022年计划）")
-	store := fs.String("store", "", "归档存储：本地目录或 s3://存储桶/前缀（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
+	var s settings
+	s.register(fs)
 	out := fs.String("out", "linghang-out", "样例数据和文档副本的输出目录")
-	fontsDir := fs.String("fonts", "", "字体目录（默认 $LINGHANG_FONTS，再找系统字体，最后用内置字体）")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "用法: linghang demo [--n 120] [--seed 2022] [--programme 文件] [--store 存储] [--out 目录]\n\n演示全流程：载入年度计划 → 生成样例学员（含2行故意出错的数据以演示校验）→ 导入并校验 →\n生成全部文档（通知、报名表、胸卡、名单、签到表）→ 作为一个批次归档。\n\n参数:")
 		fs.PrintDefaults()
@@ -36,19 +35,21 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if *n <= 0 || *n > 100000 {
 		return fmt.Errorf("--n %d 超出范围（1–100000）", *n)
 	}
-	prog, err := loadProgramme(*progFile)
+	l, err := s.load(e)
 	if err != nil {
 		return err
 	}
-	fonts, err := loadFonts(e, *fontsDir)
-	if err != nil {
-		return err
-	}
+	prog := l.prog
 	// The store is checked before any work, so a wrong address fails now.
-	a, st, err := openArchive(ctx, e, *store)
+	a, st, err := s.openArchive(ctx, e)
 	if err != nil {
 		return err
 	}
+	p, err := l.pipeline(e, a, st)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
 	fmt.Fprintf(e.stdout, "年度计划：%d年 %s（%s），%d 个班次\n\n", prog.Year, prog.Title, prog.DocNumber, len(prog.Cohorts))
 
 	// 1. Sample applicants as a host unit would send them: a workbook and a photo folder.
@@ -87,19 +88,15 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("保存学员数据: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "学员数据已存入归档：%s（第 %d 版）\n", entry.Key, entry.Version)
-	// Render from the archived set, as the scheduled job does: the same data
-	// imported again keeps its first import time, so documents made from it
-	// come out byte for byte the same and make no new versions.
-	if set, err = jobs.LoadApplicants(ctx, a, st, prog.Year); err != nil {
-		return err
-	}
-
-	// 3. Every document of the year, archived as one batch.
-	ctx = jobs.WithRunID(ctx, jobs.NewRunID(time.Now()))
-	r, err := generateCycle(ctx, e, a, prog, set, filepath.Join(*out, "文档"), fonts)
-	printCycle(e, a, r, filepath.Join(*out, "文档"))
-	if err != nil {
-		return err
+	// 3. Every document job of the year once, as the calendar would run
+	// them, each archived as its own batch and recorded in the ledger.
+	fmt.Fprintln(e.stdout)
+	docsDir := filepath.Join(*out, "文档")
+	rendered, runErr := demoRun(ctx, e, p, docsDir)
+	fmt.Fprintf(e.stdout, "\n共生成 %d 份文档，用时 %.1f 秒。归档位置：%s\n", rendered, time.Since(start).Seconds(), a.Endpoint())
+	if rendered > 0 {
+		abs, _ := filepath.Abs(docsDir)
+		fmt.Fprintf(e.stdout, "可直接打开的副本：%s\n", abs)
 	}
 	fmt.Fprintln(e.stdout, "\n试试：")
 	fmt.Fprintln(e.stdout, "  linghang archive ls "+fmt.Sprint(prog.Year)+"/")
@@ -108,10 +105,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, "  linghang archive verify")
 	fmt.Fprintln(e.stdout, "  linghang serve            # 在浏览器中浏览、查询、下载归档文档")
-	if len(r.Failures) > 0 {
-		return fmt.Errorf("%d 份文档未能生成（见上）", len(r.Failures))
-	}
-	return nil
+	fmt.Fprintln(e.stdout, "  linghang jobs list         # 年度日程：各作业的触发时间")
+	fmt.Fprintln(e.stdout, "  linghang jobs history      # 作业运行记录")
+	return runErr
 }
 
 // demoFaults returns rows with the mistakes intake sees most: an ID that

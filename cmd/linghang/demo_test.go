@@ -11,7 +11,7 @@ import (
 
 // TestDemoArchivesEverything runs the README's first command on a small
 // sample: it imports (rejecting the two faulty demo rows), generates every
-// document, archives them as one batch, and the archive then finds an
+// document, archives them in one batch per job, and the archive then finds an
 // applicant's form by name and verifies clean. A second run on the same
 // data makes no new versions.
 func TestDemoArchivesEverything(t *testing.T) {
@@ -30,7 +30,7 @@ func TestDemoArchivesEverything(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo: %v\n%s\n%s", err, stdout, stderr)
 	}
-	for _, want := range []string{"合格 24 行，不合格 2 行", "身份证号被Excel存成了数字", "仅限女性", "已生成并归档", "归档位置：本地目录"} {
+	for _, want := range []string{"合格 24 行，不合格 2 行", "身份证号被Excel存成了数字", "仅限女性", "报名开始：已生成 3 份文档", "报名截止：已生成", "归档位置：本地目录"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}
@@ -73,16 +73,22 @@ func TestDemoArchivesEverything(t *testing.T) {
 		t.Fatalf("form copy: %v", err)
 	}
 
-	// Same data again: every document is unchanged.
-	if _, _, err := runCLI(t, "demo", "--n", "24", "--seed", "5", "--store", store, "--out", out); err != nil {
+	// Same data again: nothing is rendered, nothing written, no manifest.
+	again, _, err := runCLI(t, "demo", "--n", "24", "--seed", "5", "--store", store, "--out", out)
+	if err != nil {
 		t.Fatalf("second demo: %v", err)
+	}
+	if n := strings.Count(again, "输入未变，无需生成"); n != 3 || strings.Contains(again, "新版本") {
+		t.Errorf("second demo should report three unchanged jobs and no new versions:\n%s", again)
 	}
 	runs, _, err := runCLI(t, "archive", "runs", "--store", store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != 2 {
-		t.Fatalf("want 2 document runs, got %d:\n%s", n, runs)
+	// One batch per document job (registration-open, nightly,
+	// registration-close) from the first demo, none from the second.
+	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != 3 {
+		t.Fatalf("want 3 document runs, got %d:\n%s", n, runs)
 	}
 	hist, _, err := runCLI(t, "archive", "find", "--all", "--json", "--store", store)
 	if err != nil {

@@ -30,7 +30,8 @@ func commands() map[string]command {
 		"render":  {"生成文档：notice|form|forms|badges|roster|signin", runRender},
 		"fonts":   {"显示各字体角色所用的字体文件及覆盖范围", runFonts},
 		"archive": {"归档库：ls|find|get|history|runs|verify|reindex|flush", runArchive},
-		"run":     {"主作业：按当前学员数据生成全部文档并归档（可定时）", runRun},
+		"run":     {"运行触发时间已到的作业：生成文档并归档（--all 全部，--daemon 常驻调度）", runRun},
+		"jobs":    {"年度日程与作业：list | run | history", runJobs},
 		"serve":   {"启动归档库网页服务（浏览、查询、下载）", runServe},
 		"version": {"显示版本", runVersion},
 	}

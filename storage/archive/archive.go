@@ -144,6 +144,9 @@ type Doc struct {
 	Filename string
 	MIME     string // 格式; guessed from the file name when empty
 	Body     []byte // the document
+	// InputSHA is the hash of what this document was made from; when
+	// empty, the batch's input hash is recorded.
+	InputSHA string
 }
 
 // Entry describes one archived version of a document: the record of the

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -107,6 +108,38 @@ func (b *Batch) Add(ctx context.Context, d Doc) (Entry, error) {
 	return e, nil
 }
 
+// Changed counts the documents of the batch that are new versions or
+// wait in the spool: zero means everything added was identical to the
+// current versions, and the caller may Abort instead of writing a
+// manifest that records nothing new.
+func (b *Batch) Changed() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, r := range b.st.recs {
+		if r.State == stateSpooled || !r.Entry.Unchanged {
+			n++
+		}
+	}
+	return n
+}
+
+// Release ends this process's hold on an unfinished batch (after a
+// failure or timeout) without committing or aborting: its journal and
+// spooled documents stay for the next Begin or Flush to complete, in this
+// process or another.
+func (b *Batch) Release() {
+	b.run.Lock()
+	defer b.run.Unlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.done {
+		return
+	}
+	b.done = true
+	b.st.close()
+}
+
 // Commit uploads what waits in the spool, writes the manifest that makes
 // the batch visible and updates the index. If the store is unavailable
 // it returns a *SpoolError: nothing is lost, the next run or
@@ -199,7 +232,7 @@ func (a *Archive) entry(d Doc, run runInfo) (Entry, error) {
 		Size:       int64(len(d.Body)),
 		SHA256:     sum(d.Body),
 		Creator:    run.Creator,
-		InputSHA:   run.InputSHA,
+		InputSHA:   cmp.Or(d.InputSHA, run.InputSHA),
 		RunID:      run.RunID,
 		Names:      names,
 		Archived:   now,

@@ -1,0 +1,507 @@
+package jobs
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"linghang/program"
+	"linghang/render"
+	"linghang/render/typeset"
+	"linghang/storage"
+	"linghang/storage/archive"
+)
+
+// Scope says how many documents a catalogue entry makes.
+type Scope int
+
+// Scopes.
+const (
+	PerYearDoc      Scope = iota // one for the programme year
+	PerCohortDoc                 // one per cohort that has applicants (or every cohort, see Entry.Blank)
+	PerApplicantDoc              // one per applicant
+)
+
+func (s Scope) String() string {
+	return [...]string{"每年", "每期", "每人"}[s]
+}
+
+// Input names what a document depends on; the input hash covers it.
+type Input string
+
+// Inputs a document can depend on.
+const (
+	InProgramme  Input = "programme"   // the programme YAML
+	InApplicants Input = "applicants"  // the applicants of its subject, photos by content
+	InFonts      Input = "fonts"       // the resolved fonts
+	InCheckinKey Input = "checkin-key" // the check-in token key (badges)
+)
+
+// Entry declares one kind of document: what it is, how it is filed and
+// rendered, what it depends on and which jobs make it. Adding a document
+// type is one Entry plus its renderer.
+type Entry struct {
+	Name  string // notice-pdf, form, roster-xlsx, …
+	Title string // 中文: what `jobs list` and the web pages call it
+	Kind  archive.Kind
+	Scope Scope
+	Jobs  []string // schedule rules that make it
+	Needs []Input
+	// Doc describes the document for the archive (title, file name, …);
+	// Year, Author default from the programme.
+	Doc func(in *Inputs, s Subject) archive.Doc
+	// Render writes the document.
+	Render func(w io.Writer, in *Inputs, s Subject) error
+}
+
+func (e *Entry) needs(i Input) bool {
+	for _, n := range e.Needs {
+		if n == i {
+			return true
+		}
+	}
+	return false
+}
+
+// MadeBy reports whether job makes this entry.
+func (e *Entry) MadeBy(job string) bool {
+	for _, j := range e.Jobs {
+		if j == job {
+			return true
+		}
+	}
+	return false
+}
+
+// BadgeFunc renders a cohort's badge sheet.
+type BadgeFunc func(w io.Writer, p *program.Programme, cohort int, as []program.Applicant) error
+
+// Inputs are what renderers work from: plain data, read once per run.
+type Inputs struct {
+	Programme *program.Programme
+	// Applicants, sorted in roster order; nil when none are imported.
+	Applicants []program.Applicant
+	Fonts      *typeset.Fonts
+	Order      program.Order
+	// Created dates the documents: the programme's 成文日期, never the
+	// wall clock, so the same data gives the same bytes.
+	Created time.Time
+	Badges  BadgeFunc // nil: no badges
+	// KeyID identifies the check-in key (a hash of it), for input hashes.
+	KeyID string
+	// Version of linghang: a new renderer may change the output.
+	Version string
+
+	files map[string]string // applicant ID → unique file name of their forms
+}
+
+// Subject is what one document is about.
+type Subject struct {
+	Cohort     *program.Cohort     // nil for a year document
+	Applicants []program.Applicant // the cohort's (or, for a year document, all) applicants in roster order
+	Applicant  *program.Applicant  // for a per-applicant document
+}
+
+// Catalogue is the list of document kinds of a year.
+type Catalogue []Entry
+
+// Jobs lists the jobs that make documents, in catalogue order.
+func (c Catalogue) Jobs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range c {
+		for _, j := range e.Jobs {
+			if !seen[j] {
+				seen[j] = true
+				out = append(out, j)
+			}
+		}
+	}
+	return out
+}
+
+// Entry returns the entry named name.
+func (c Catalogue) Entry(name string) (*Entry, bool) {
+	for i := range c {
+		if c[i].Name == name {
+			return &c[i], true
+		}
+	}
+	return nil, false
+}
+
+const (
+	mimePDF  = "application/pdf"
+	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	mimeDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
+
+// Job names of the default schedule.
+const (
+	JobRegistrationOpen  = "registration-open"
+	JobNightly           = "nightly"
+	JobRegistrationClose = "registration-close"
+	JobSummaryTemplate   = "summary-template"
+	JobSummaryReport     = "summary-report"
+	JobEvaluation        = "evaluation"
+	JobVerify            = "verify"
+)
+
+// DefaultCatalogue declares every document linghang makes in a year.
+func DefaultCatalogue() Catalogue {
+	all := []Input{InProgramme, InFonts}
+	withApps := []Input{InProgramme, InFonts, InApplicants}
+	closing := []string{JobRegistrationClose}
+	refresh := []string{JobNightly, JobRegistrationClose}
+	return Catalogue{
+		{
+			Name: "notice-pdf", Title: "通知（PDF，信函格式）", Kind: archive.Notice, Scope: PerYearDoc,
+			Jobs: []string{JobRegistrationOpen}, Needs: all,
+			Doc: func(in *Inputs, _ Subject) archive.Doc {
+				p := in.Programme
+				return archive.Doc{Title: p.Title, DocNumber: p.DocNumber, Filename: "通知-" + p.DocNumber + ".pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, _ Subject) error {
+				return render.NoticePDF(w, in.Programme, render.NoticeFonts(in.Fonts), render.NoticeForm(render.FormAttachmentPage))
+			},
+		},
+		{
+			Name: "notice-docx", Title: "通知（可编辑 DOCX）", Kind: archive.Notice, Scope: PerYearDoc,
+			Jobs: []string{JobRegistrationOpen}, Needs: []Input{InProgramme},
+			Doc: func(in *Inputs, _ Subject) archive.Doc {
+				p := in.Programme
+				return archive.Doc{Title: p.Title + "（可编辑版）", DocNumber: p.DocNumber, Filename: "通知-" + p.DocNumber + ".docx", MIME: mimeDOCX}
+			},
+			Render: func(w io.Writer, in *Inputs, _ Subject) error { return render.NoticeDOCX(w, in.Programme) },
+		},
+		{
+			Name: "form-blank", Title: "空白报名表", Kind: archive.Form, Scope: PerYearDoc,
+			Jobs: []string{JobRegistrationOpen}, Needs: all,
+			Doc: func(in *Inputs, _ Subject) archive.Doc {
+				return archive.Doc{Title: in.Programme.Form.Title + "（空白）", Filename: "报名表-空白.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, _ Subject) error { return render.Form(w, in.Fonts, in.Programme, nil) },
+		},
+		{
+			Name: "form", Title: "报名表（已填写，含照片）", Kind: archive.Form, Scope: PerApplicantDoc,
+			Jobs: refresh, Needs: withApps,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				a := s.Applicant
+				return archive.Doc{Title: fmt.Sprintf("报名表 %s（%s）", a.Name, s.Cohort.Title()), Author: a.Recommender,
+					Names: []string{a.Name}, Filename: in.files[a.ID], MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.Form(w, in.Fonts, in.Programme, s.Applicant)
+			},
+		},
+		{
+			Name: "forms-bound", Title: "报名表合订本", Kind: archive.Form, Scope: PerCohortDoc,
+			Jobs: closing, Needs: withApps,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 报名表合订本", Names: names(s.Applicants), Filename: "报名表合订本.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.CohortForms(w, in.Fonts, in.Programme, s.Cohort.Number, s.Applicants)
+			},
+		},
+		{
+			Name: "badges", Title: "胸卡", Kind: archive.Badges, Scope: PerCohortDoc,
+			Jobs: closing, Needs: []Input{InProgramme, InFonts, InApplicants, InCheckinKey},
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 胸卡", Names: names(s.Applicants), Filename: "胸卡.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				if in.Badges == nil {
+					return fmt.Errorf("没有配置胸卡版式与签到码密钥")
+				}
+				return in.Badges(w, in.Programme, s.Cohort.Number, s.Applicants)
+			},
+		},
+		{
+			Name: "roster-xlsx", Title: "学员名单（XLSX）", Kind: archive.Roster, Scope: PerCohortDoc,
+			Jobs: refresh, Needs: withApps,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 学员名单", Names: names(s.Applicants), Filename: "学员名单.xlsx", MIME: mimeXLSX}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.RosterXLSX(w, in.Programme, s.Applicants, rosterOptions(in, s.Cohort.Number))
+			},
+		},
+		{
+			Name: "roster-pdf", Title: "学员名单（打印版 PDF）", Kind: archive.Roster, Scope: PerCohortDoc,
+			Jobs: closing, Needs: withApps,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 学员名单（打印版）", Names: names(s.Applicants), Filename: "学员名单.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.RosterPDF(w, in.Programme, s.Applicants, rosterOptions(in, s.Cohort.Number))
+			},
+		},
+		{
+			Name: "signin", Title: "签到表", Kind: archive.Signin, Scope: PerCohortDoc,
+			Jobs: closing, Needs: withApps,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 签到表", Date: s.Cohort.Start.Time, Filename: "签到表.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.Signin(w, in.Programme, s.Cohort.Number, s.Applicants, render.SigninOptions{Order: in.Order, Fonts: in.Fonts, Created: in.Created})
+			},
+		},
+		{
+			Name: "roster-all", Title: "学员名单（全部班次，XLSX）", Kind: archive.Roster, Scope: PerYearDoc,
+			Jobs: refresh, Needs: withApps,
+			Doc: func(in *Inputs, _ Subject) archive.Doc {
+				return archive.Doc{Title: fmt.Sprintf("%d年“领航计划”学员名单（全部）", in.Programme.Year), Filename: "学员名单-全部.xlsx", MIME: mimeXLSX}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.RosterXLSX(w, in.Programme, s.Applicants, rosterOptions(in, 0))
+			},
+		},
+	}
+}
+
+func rosterOptions(in *Inputs, cohort int) render.RosterOptions {
+	return render.RosterOptions{Order: in.Order, Fonts: in.Fonts, Created: in.Created, Cohort: cohort}
+}
+
+// Planned is one document a run would make: its archive description,
+// its renderer and the hash of everything it is made from.
+type Planned struct {
+	Doc
+	Entry    *Entry
+	Subject  Subject
+	InputSHA string
+}
+
+// Selection picks the part of the catalogue a run makes.
+type Selection struct {
+	Job     string // only entries this job makes; empty: every entry
+	Cohorts []int  // only these cohorts (per-cohort and per-applicant entries); nil: all
+	Entries []string
+}
+
+func (s Selection) cohort(n int) bool {
+	if s.Cohorts == nil {
+		return true
+	}
+	for _, c := range s.Cohorts {
+		if c == n {
+			return true
+		}
+	}
+	return false
+}
+
+func (s Selection) entry(e *Entry) bool {
+	if s.Job != "" && !e.MadeBy(s.Job) {
+		return false
+	}
+	if len(s.Entries) == 0 {
+		return true
+	}
+	for _, n := range s.Entries {
+		if n == e.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// Plan lists the documents the selection makes from in, each with its
+// input hash. Nothing is rendered yet. Documents about people are only
+// planned for cohorts with applicants.
+func (c Catalogue) Plan(in *Inputs, sel Selection) ([]Planned, error) {
+	p := in.Programme
+	if in.Created.IsZero() {
+		in.Created = p.Date.Time
+	}
+	in.files = PersonFiles(in.Applicants)
+	var base [2][]byte
+	for i := range base {
+		b, err := baseHash(in, i == 1)
+		if err != nil {
+			return nil, err
+		}
+		base[i] = b
+	}
+	byCohort := map[int][]program.Applicant{}
+	for _, a := range in.Applicants {
+		byCohort[a.Cohort] = append(byCohort[a.Cohort], a)
+	}
+	var out []Planned
+	add := func(e *Entry, s Subject) error {
+		d := e.Doc(in, s)
+		d.Year, d.Kind = p.Year, e.Kind
+		if s.Cohort != nil {
+			d.Cohort, d.CohortName = s.Cohort.Number, s.Cohort.Name
+			if d.Author == "" {
+				d.Author = strings.Join(s.Cohort.Hosts, "、")
+			}
+		}
+		if d.Author == "" {
+			d.Author = p.IssuingBody
+		}
+		if d.Date.IsZero() {
+			d.Date = p.Date.Time
+		}
+		h, err := inputHash(base, e, s)
+		if err != nil {
+			return fmt.Errorf("计算《%s》的输入摘要：%w", d.Title, err)
+		}
+		d.InputSHA = h
+		entry, subj := e, s
+		out = append(out, Planned{Doc: Doc{Doc: d, Render: func(w io.Writer) error { return entry.Render(w, in, subj) }},
+			Entry: e, Subject: s, InputSHA: h})
+		return nil
+	}
+	for i := range c {
+		e := &c[i]
+		if !sel.entry(e) {
+			continue
+		}
+		switch e.Scope {
+		case PerYearDoc:
+			s := Subject{}
+			if e.needs(InApplicants) {
+				if len(in.Applicants) == 0 {
+					continue
+				}
+				s.Applicants = in.Applicants
+			}
+			if err := add(e, s); err != nil {
+				return nil, err
+			}
+		case PerCohortDoc, PerApplicantDoc:
+			for k := range p.Cohorts {
+				co := &p.Cohorts[k]
+				as := byCohort[co.Number]
+				if !sel.cohort(co.Number) || (e.needs(InApplicants) && len(as) == 0) {
+					continue
+				}
+				if e.Scope == PerCohortDoc {
+					if err := add(e, Subject{Cohort: co, Applicants: as}); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				for j := range as {
+					if err := add(e, Subject{Cohort: co, Applicants: as, Applicant: &as[j]}); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// baseHash covers what every document shares: the linghang version, the
+// programme, the order, the creation date, the check-in key and, for
+// documents typeset with them, the fonts.
+func baseHash(in *Inputs, fonts bool) ([]byte, error) {
+	prog, err := json.Marshal(in.Programme)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "linghang %s\norder %d\ncreated %s\nkey %s\n", in.Version, in.Order, in.Created.UTC().Format(time.RFC3339), in.KeyID)
+	if fonts {
+		fmt.Fprintf(h, "fonts %s\n", FontsID(in.Fonts))
+	}
+	h.Write(prog)
+	return h.Sum(nil), nil
+}
+
+func inputHash(base [2][]byte, e *Entry, s Subject) (string, error) {
+	h := sha256.New()
+	if e.needs(InFonts) {
+		h.Write(base[1])
+	} else {
+		h.Write(base[0])
+	}
+	fmt.Fprintf(h, "\nentry %s\n", e.Name)
+	if s.Cohort != nil {
+		fmt.Fprintf(h, "cohort %d\n", s.Cohort.Number)
+	}
+	if e.needs(InApplicants) {
+		var v any = s.Applicants
+		if s.Applicant != nil {
+			v = s.Applicant
+		}
+		b, err := json.Marshal(v) // photos are named by content: a new photo is a new name
+		if err != nil {
+			return "", err
+		}
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// FontsID identifies a resolved font set: each role's and fallback's
+// source and PostScript name.
+func FontsID(f *typeset.Fonts) string {
+	if f == nil {
+		return ""
+	}
+	var parts []string
+	for r := typeset.Body; r <= typeset.Table; r++ {
+		if ft := f.Font(r); ft != nil {
+			parts = append(parts, ft.Source+"#"+ft.PostScript)
+		}
+	}
+	for _, ft := range f.Fallback() {
+		parts = append(parts, ft.Source+"#"+ft.PostScript)
+	}
+	return strings.Join(parts, ";")
+}
+
+// PersonFiles gives every applicant a distinct, stable file name for the
+// documents about them: 报名表-张三-002X.pdf (name and the last four
+// characters of the ID). Namesakes whose IDs also end alike get a short
+// digest of the full ID (报名表-张伟-123X-5e0c1a.pdf), so no two
+// applicants ever share an archive key.
+func PersonFiles(as []program.Applicant) map[string]string {
+	base := map[string]string{}
+	count := map[string]int{}
+	for _, a := range as {
+		b := archive.PersonFilename(archive.Form, a.Name, a.ID, ".pdf")
+		base[a.ID] = b
+		count[b]++
+	}
+	out := make(map[string]string, len(as))
+	for id, b := range base {
+		if count[b] > 1 {
+			sum := sha256.Sum256([]byte("linghang/person/" + id))
+			b = storage.SafeSegment(strings.TrimSuffix(b, ".pdf") + "-" + hex.EncodeToString(sum[:3]) + ".pdf")
+		}
+		out[id] = b
+	}
+	return out
+}
+
+func names(as []program.Applicant) []string {
+	out := make([]string, len(as))
+	for i := range as {
+		out[i] = as[i].Name
+	}
+	return out
+}
+
+// sortedCohorts returns the cohort numbers present in as.
+func sortedCohorts(as []program.Applicant) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, a := range as {
+		if !seen[a.Cohort] {
+			seen[a.Cohort] = true
+			out = append(out, a.Cohort)
+		}
+	}
+	sort.Ints(out)
+	return out
+}

@@ -1,0 +1,605 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"linghang/program"
+	"linghang/render/typeset"
+	"linghang/storage"
+	"linghang/storage/archive"
+)
+
+// Pipeline makes the documents of a programme year: it plans them from
+// the catalogue, renders those whose inputs changed, archives them as one
+// batch per run and records the run. cmd, web and the scheduler only
+// call it.
+type Pipeline struct {
+	Archive   *archive.Archive
+	Store     storage.Store
+	Programme *program.Programme
+	Schedule  *Schedule
+	Catalogue Catalogue
+	Fonts     *typeset.Fonts
+	Order     program.Order
+	Badges    BadgeFunc // nil: badges are not made
+	KeyID     string    // identifies the check-in key, for input hashes
+	Version   string    // linghang's version, for input hashes
+	Ledger    *Ledger
+	Log       *slog.Logger
+	Clock     func() time.Time
+	Sleep     func(ctx context.Context, d time.Duration)
+	Holder    string        // names this process in leases and records
+	LockTTL   time.Duration // how long a job lock lasts without renewal (default 10 min)
+	Timeout   time.Duration // per attempt (default 2 h)
+	Retries   int           // extra attempts after a failure that may pass (default 2)
+	Backoff   time.Duration // before the first retry; doubles (default 1 min)
+	Workers   int           // render goroutines (0: one per CPU)
+}
+
+// Holder names a process: host, pid and a random part.
+func Holder() string {
+	h, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%s", h, os.Getpid(), NewRunID(time.Now())[17:])
+}
+
+func (p *Pipeline) defaults() {
+	if p.Clock == nil {
+		p.Clock = time.Now
+	}
+	if p.Sleep == nil {
+		p.Sleep = sleepCtx
+	}
+	if p.Log == nil {
+		p.Log = slog.New(slog.DiscardHandler)
+	}
+	if p.Catalogue == nil {
+		p.Catalogue = DefaultCatalogue()
+	}
+	if p.Holder == "" {
+		p.Holder = Holder()
+	}
+	if p.LockTTL <= 0 {
+		p.LockTTL = 10 * time.Minute
+	}
+	if p.Timeout <= 0 {
+		p.Timeout = 2 * time.Hour
+	}
+	if p.Backoff <= 0 {
+		p.Backoff = time.Minute
+	}
+	if p.Ledger == nil {
+		p.Ledger = NewLedger(p.Store, p.Clock)
+	}
+}
+
+// Request is one run of a job.
+type Request struct {
+	Job     string
+	Cohorts []int // nil: every cohort
+	// Force renders every document even when its inputs are unchanged.
+	Force bool
+	// Trigger, Scheduled and Occurrence describe why it runs (scheduled
+	// runs); a manual run says 手动.
+	Trigger    string
+	Scheduled  time.Time
+	Occurrence string
+	// Copy, if set, also receives every document rendered (a folder of
+	// readable copies).
+	Copy Sink
+	// Progress is called after each rendered document.
+	Progress func(done, total int)
+}
+
+// Outcome is what one run did.
+type Outcome struct {
+	RunID     string
+	Status    Status
+	Planned   int // documents the run is responsible for
+	Rendered  int // rendered because their inputs changed (or Force)
+	Stored    int // new versions (or waiting in the spool)
+	Unchanged int // rendered, identical to the current version
+	Bytes     int64
+	Keys      []string // keys of new versions
+	Failures  []Failure
+	InputSHA  string
+	Manifest  *archive.Manifest
+	Held      *ErrHeld // another process was running the job
+	Took      time.Duration
+}
+
+// DocsFailed reports documents that could not be made; the others were
+// archived. Retrying does not help (a character no font has, a bad photo).
+type DocsFailed struct{ Failures []Failure }
+
+func (e *DocsFailed) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d 份文档未能生成", len(e.Failures))
+	for i, f := range e.Failures {
+		if i == 3 {
+			fmt.Fprintf(&b, "；等")
+			break
+		}
+		fmt.Fprintf(&b, "；%s：%v", f.Doc.Filename, f.Err)
+	}
+	return b.String()
+}
+
+// Run runs one job: it takes the job's lock (another process running it
+// makes this run StatusSkipped), makes attempts with backoff until one
+// succeeds, each with its own run ID and timeout, and records the run in
+// the ledger as it goes. A panic fails the attempt, never the process.
+func (p *Pipeline) Run(ctx context.Context, req Request) (Record, Outcome, error) {
+	p.defaults()
+	rule, _ := p.Schedule.Rule(req.Job)
+	if rule == nil && len(p.plannedEntries(req.Job)) == 0 {
+		return Record{}, Outcome{}, fmt.Errorf("%w：%s", ErrUnknownJob, req.Job)
+	}
+	rec := Record{ID: NewRunID(p.Clock()), Job: req.Job, Year: p.Programme.Year, Trigger: req.Trigger,
+		Occurrence: req.Occurrence, Scheduled: req.Scheduled, Holder: p.Holder, Start: p.Clock(), Status: StatusRunning}
+	if rule != nil {
+		rec.Title = rule.Title
+	}
+	if rec.Trigger == "" {
+		rec.Trigger = "手动"
+	}
+	if len(req.Cohorts) == 1 {
+		rec.Cohort = req.Cohorts[0]
+	}
+	lk := lockKey(p.Programme.Year, req.Job, rec.Cohort)
+	what := req.Job
+	if rec.Cohort > 0 {
+		what = fmt.Sprintf("%s（第%d期）", req.Job, rec.Cohort)
+	}
+	lock, err := p.Ledger.acquire(ctx, lk, what, p.Holder, rec.ID, p.LockTTL)
+	var held *ErrHeld
+	if errors.As(err, &held) {
+		rec.Status, rec.End, rec.Err = StatusSkipped, p.Clock(), held.Error()
+		p.save(ctx, rec)
+		return rec, Outcome{Status: StatusSkipped, Held: held}, nil
+	}
+	if err != nil {
+		rec.Status, rec.End, rec.Err = StatusFailed, p.Clock(), "取得作业锁："+shortErr(err)
+		p.save(ctx, rec)
+		return rec, Outcome{Status: StatusFailed}, fmt.Errorf("作业 %s：取得作业锁：%w", what, err)
+	}
+	stopRenew := p.renewLock(lk, lock)
+	defer func() {
+		stopRenew()
+		if err := p.Ledger.release(context.WithoutCancel(ctx), lk, lock); err != nil {
+			p.Log.Warn("释放作业锁失败（过期后自动失效）", "job", req.Job, "err", err)
+		}
+	}()
+	p.save(ctx, rec)
+
+	var out Outcome
+	backoff := p.Backoff
+	for attempt := 0; attempt <= p.Retries; attempt++ {
+		if attempt > 0 {
+			p.Log.Info("作业重试", "job", req.Job, "attempt", attempt+1, "backoff", backoff)
+			p.Sleep(ctx, backoff)
+			backoff *= 2
+		}
+		if ctx.Err() != nil {
+			err = errors.Join(err, ctx.Err())
+			break
+		}
+		runID := rec.ID
+		if attempt > 0 {
+			runID = NewRunID(p.Clock())
+		}
+		at := Attempt{RunID: runID, Start: p.Clock()}
+		actx, cancel := context.WithTimeout(WithRunID(ctx, runID), p.Timeout)
+		out, err = p.attemptSafely(actx, req)
+		cancel()
+		at.End, at.Err = p.Clock(), shortErr(err)
+		rec.Attempts = append(rec.Attempts, at)
+		var df *DocsFailed
+		if err == nil || errors.As(err, &df) || ctx.Err() != nil {
+			break
+		}
+		p.Log.Warn("作业失败", "job", req.Job, "run", runID, "err", err)
+		if attempt < p.Retries {
+			p.save(ctx, rec) // the record shows each failed attempt as it happens
+		}
+	}
+	rec.End = p.Clock()
+	rec.InputSHA, rec.Docs, rec.Rendered, rec.Stored, rec.Unchanged, rec.Keys = out.InputSHA, out.Planned, out.Rendered, out.Stored, out.Unchanged, out.Keys
+	if out.Manifest != nil {
+		rec.Manifest = out.Manifest.RunID
+	}
+	for _, f := range out.Failures {
+		rec.Failures = append(rec.Failures, f.Doc.Filename+"："+shortErr(f.Err))
+	}
+	switch {
+	case err != nil:
+		rec.Status, rec.Err = StatusFailed, shortErr(err)
+		out.Status = StatusFailed
+	default:
+		rec.Status = out.Status
+	}
+	p.save(ctx, rec)
+	return rec, out, err
+}
+
+func (p *Pipeline) save(ctx context.Context, rec Record) {
+	if err := p.Ledger.Save(context.WithoutCancel(ctx), rec); err != nil {
+		p.Log.Warn("运行记录暂未写入存储（存储恢复后补写）", "run", rec.ID, "err", err)
+	}
+}
+
+// renewLock extends the lock every third of its life until stopped.
+func (p *Pipeline) renewLock(key string, ls lease) func() {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(p.LockTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), p.LockTTL/3)
+				n, err := p.Ledger.renew(ctx, key, ls, p.LockTTL)
+				cancel()
+				if err != nil {
+					p.Log.Warn("续租作业锁失败", "lock", key, "err", err)
+					continue
+				}
+				ls = n
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+func (p *Pipeline) attemptSafely(ctx context.Context, req Request) (out Outcome, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.Log.Error("作业内部错误", "job", req.Job, "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("作业 %s 内部错误：%v", req.Job, r)
+		}
+	}()
+	if req.Job == JobVerify {
+		return p.verify(ctx)
+	}
+	return p.Documents(ctx, req)
+}
+
+func (p *Pipeline) verify(ctx context.Context) (Outcome, error) {
+	rep, err := p.Archive.Verify(ctx, io.Discard)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if !rep.OK() {
+		return Outcome{}, &DocsFailed{Failures: []Failure{{Doc: Doc{Doc: archive.Doc{Filename: "归档校验"}}, Err: fmt.Errorf("发现 %d 个问题，请运行 linghang archive verify 查看", len(rep.Problems))}}}
+	}
+	return Outcome{Status: StatusSucceeded}, nil
+}
+
+func (p *Pipeline) plannedEntries(job string) []string {
+	var out []string
+	for _, e := range p.Catalogue {
+		if e.MadeBy(job) {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}
+
+// Inputs reads what the job's documents are made from: the programme and,
+// when needed, the year's current applicants (without photos).
+func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
+	p.defaults()
+	in := &Inputs{Programme: p.Programme, Fonts: p.Fonts, Order: p.Order, Created: p.Programme.Date.Time,
+		Badges: p.Badges, KeyID: p.KeyID, Version: p.Version}
+	needApps := false
+	for i := range p.Catalogue {
+		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InApplicants) {
+			needApps = true
+		}
+	}
+	if !needApps {
+		return in, nil
+	}
+	set, err := LoadApplicantSet(ctx, p.Archive, p.Programme.Year)
+	if errors.Is(err, ErrNoApplicants) {
+		return in, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	in.Applicants = append([]program.Applicant(nil), set.Applicants...)
+	p.Order.Sort(in.Applicants)
+	return in, nil
+}
+
+// Documents is one attempt of a document job: plan, skip what is
+// unchanged, render the rest into one batch, commit it only if something
+// is new, remember the input hashes.
+func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) {
+	p.defaults()
+	start := p.Clock()
+	out := Outcome{RunID: RunID(ctx)}
+	if out.RunID == "" {
+		out.RunID = NewRunID(start)
+	}
+	sel := Selection{Job: req.Job, Cohorts: req.Cohorts}
+	in, err := p.Inputs(ctx, sel)
+	if err != nil {
+		return out, err
+	}
+	plan, err := p.Catalogue.Plan(in, sel)
+	if err != nil {
+		return out, err
+	}
+	out.Planned = len(plan)
+	out.InputSHA = planHash(plan)
+	todo := plan
+	if !req.Force {
+		if todo, err = p.changed(ctx, plan); err != nil {
+			return out, err
+		}
+	}
+	if len(todo) == 0 {
+		out.Status, out.Took = StatusNothing, p.Clock().Sub(start)
+		return out, nil
+	}
+	for _, d := range todo {
+		if d.Entry.needs(InApplicants) {
+			// Photos only now, when something about people is rendered.
+			set := &program.ApplicantSet{Year: p.Programme.Year, Applicants: in.Applicants}
+			if err := AttachArchivedPhotos(ctx, p.Archive, p.Store, set); err != nil {
+				return out, err
+			}
+			break
+		}
+	}
+	batch, err := p.Archive.Begin(ctx, out.RunID, out.InputSHA)
+	if err != nil {
+		return out, fmt.Errorf("开始归档批次: %w", err)
+	}
+	sink := &recordingSink{batch: batch, copy: req.Copy}
+	docs := make([]Doc, len(todo))
+	for i := range todo {
+		docs[i] = todo[i].Doc
+	}
+	gen, err := Generate(ctx, docs, sink, p.Workers, req.Progress)
+	out.Rendered, out.Bytes, out.Failures = gen.Done, gen.Bytes, gen.Failures
+	if err != nil {
+		// Interrupted or timed out: what was added stays journalled in the
+		// spool, released so that the next run (here or elsewhere) or
+		// `linghang archive flush` completes it.
+		batch.Release()
+		return out, err
+	}
+	for _, e := range sink.entries {
+		if e.Unchanged {
+			out.Unchanged++
+		} else {
+			out.Stored++
+			out.Keys = append(out.Keys, e.Key)
+		}
+	}
+	sort.Strings(out.Keys)
+	if batch.Changed() == 0 {
+		// Everything rendered is identical to what is archived: no
+		// versions, no manifest.
+		if err := batch.Abort(ctx); err != nil {
+			return out, err
+		}
+		out.Status = StatusNothing
+	} else {
+		m, err := batch.Commit(ctx)
+		out.Manifest = m
+		if err != nil {
+			var se *archive.SpoolError
+			if errors.As(err, &se) {
+				return out, fmt.Errorf("文档已生成并暂存在本机 %s，但归档存储暂不可用：%w；存储恢复后运行 linghang archive flush 补交", p.Archive.SpoolDir(), err)
+			}
+			return out, fmt.Errorf("提交归档批次 %s: %w", out.RunID, err)
+		}
+		out.Status = StatusSucceeded
+	}
+	if err := p.remember(ctx, todo, sink.entries); err != nil {
+		p.Log.Warn("输入摘要未能保存（下次将重新生成）", "err", err)
+	}
+	out.Took = p.Clock().Sub(start)
+	if len(out.Failures) > 0 {
+		return out, &DocsFailed{Failures: out.Failures}
+	}
+	return out, nil
+}
+
+// recordingSink archives documents in a batch, keeps the entries and
+// hands a copy to another sink.
+type recordingSink struct {
+	batch   *archive.Batch
+	copy    Sink
+	mu      sync.Mutex
+	entries map[string]archive.Entry
+}
+
+func (s *recordingSink) Add(ctx context.Context, d archive.Doc) error {
+	e, err := s.batch.Add(ctx, d)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.entries == nil {
+		s.entries = map[string]archive.Entry{}
+	}
+	s.entries[e.Key] = e
+	s.mu.Unlock()
+	if s.copy != nil {
+		return s.copy.Add(ctx, d)
+	}
+	return nil
+}
+
+func planHash(plan []Planned) string {
+	hs := make([]string, len(plan))
+	for i, d := range plan {
+		hs[i] = d.InputSHA
+	}
+	sort.Strings(hs)
+	h := sha256.New()
+	for _, x := range hs {
+		h.Write([]byte(x))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// The inputs state remembers, per document key, the hash of the inputs
+// its current version was made from: _jobs/inputs/<year>.json.
+func inputsKey(year int) string { return fmt.Sprintf("_jobs/inputs/%d.json", year) }
+
+type inputsState struct {
+	Docs map[string]string `json:"docs"` // document key → input SHA-256
+	etag string
+}
+
+func (p *Pipeline) readInputs(ctx context.Context) (inputsState, error) {
+	st := inputsState{Docs: map[string]string{}}
+	rc, info, err := p.Store.Get(ctx, inputsKey(p.Programme.Year))
+	if errors.Is(err, storage.ErrNotFound) {
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("读取输入摘要：%w", err)
+	}
+	defer rc.Close()
+	if err := json.NewDecoder(rc).Decode(&st); err != nil {
+		// A damaged state only costs a re-render.
+		p.Log.Warn("输入摘要无法解析，将重新生成", "key", inputsKey(p.Programme.Year), "err", err)
+		return inputsState{Docs: map[string]string{}, etag: info.ETag}, nil
+	}
+	if st.Docs == nil {
+		st.Docs = map[string]string{}
+	}
+	st.etag = info.ETag
+	return st, nil
+}
+
+// changed returns the planned documents whose inputs differ from those
+// of the current archived version (or that have no current version).
+func (p *Pipeline) changed(ctx context.Context, plan []Planned) ([]Planned, error) {
+	st, err := p.readInputs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	current := map[string]bool{}
+	es, err := p.Archive.Find(ctx, archive.Query{Year: p.Programme.Year})
+	if err != nil {
+		return nil, fmt.Errorf("读取%d年归档索引：%w", p.Programme.Year, err)
+	}
+	for _, e := range es {
+		current[e.Key] = true
+	}
+	var out []Planned
+	for _, d := range plan {
+		key, err := archive.DocKey(d.Doc.Doc)
+		if err != nil {
+			return nil, err
+		}
+		if st.Docs[key] == d.InputSHA && current[key] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// remember records the input hashes of the documents now current.
+func (p *Pipeline) remember(ctx context.Context, done []Planned, entries map[string]archive.Entry) error {
+	for try := 0; try < 8; try++ {
+		st, err := p.readInputs(ctx)
+		if err != nil {
+			return err
+		}
+		for _, d := range done {
+			key, err := archive.DocKey(d.Doc.Doc)
+			if err != nil {
+				continue
+			}
+			if e, ok := entries[key]; ok && e.Version > 0 {
+				st.Docs[key] = d.InputSHA
+			}
+		}
+		b, _ := json.Marshal(st)
+		opts := storage.PutOptions{ContentType: "application/json", IfMatch: st.etag, CreateOnly: st.etag == ""}
+		_, err = p.Store.Put(ctx, inputsKey(p.Programme.Year), bytes.NewReader(b), opts)
+		if errors.Is(err, storage.ErrPrecondition) || errors.Is(err, storage.ErrExists) {
+			continue // another run updated it: merge again
+		}
+		return err
+	}
+	return fmt.Errorf("输入摘要被并发修改，放弃本次更新")
+}
+
+// DirSink writes each document into a folder with the archive's layout
+// below the year: 第03期-江苏省科协党校班/报名表/报名表-张三-002X.pdf.
+type DirSink struct {
+	Dir string
+	mu  sync.Mutex
+	n   int
+}
+
+// Add writes d under the folder.
+func (s *DirSink) Add(_ context.Context, d archive.Doc) error {
+	key, err := archive.DocKey(d)
+	if err != nil {
+		return err
+	}
+	rel := strings.TrimPrefix(key, fmt.Sprintf("%d/", d.Year))
+	path := filepath.Join(s.Dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("创建目录 %s：%w", filepath.Dir(path), err)
+	}
+	if err := WriteFileSynced(path, d.Body); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.n++
+	s.mu.Unlock()
+	return nil
+}
+
+// Written is the number of files written.
+func (s *DirSink) Written() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}
+
+// Render makes the selected documents from in into sink without the
+// archive (render commands): no input hashes, no batch, no record.
+func Render(ctx context.Context, c Catalogue, in *Inputs, sel Selection, sink Sink, workers int, progress func(done, total int)) (Result, []Planned, error) {
+	plan, err := c.Plan(in, sel)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	docs := make([]Doc, len(plan))
+	for i := range plan {
+		docs[i] = plan[i].Doc
+	}
+	res, err := Generate(ctx, docs, sink, workers, progress)
+	return res, plan, err
+}
