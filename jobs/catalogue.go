@@ -317,6 +317,13 @@ func (s Selection) entry(e *Entry) bool {
 // planned for cohorts with applicants.
 func (c Catalogue) Plan(in *Inputs, sel Selection) ([]Planned, error) {
 	p := in.Programme
+	if in.Fonts == nil {
+		f, err := typeset.Default()
+		if err != nil {
+			return nil, fmt.Errorf("加载字体：%w", err)
+		}
+		in.Fonts = f
+	}
 	if in.Created.IsZero() {
 		in.Created = p.Date.Time
 	}
