@@ -9,8 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"linghang/jobs"
 	"linghang/program"
-	"linghang/render"
+	"linghang/storage/archive"
 )
 
 // TestRenderFormsCommand runs `linghang render forms` on a sample intake
@@ -57,8 +58,10 @@ func TestRenderFormsCommand(t *testing.T) {
 		t.Errorf("stderr does not report the corrupt photo's row among the failures:\n%s", stderr.String())
 	}
 	bound := map[int]bool{}
+	files := jobs.PersonFiles(apps)
 	for i, a := range apps {
-		path := filepath.Join(out, filepath.FromSlash(render.FormPath(p, &a)))
+		c, _ := p.Cohort(a.Cohort)
+		path := filepath.Join(out, archive.CohortFolder(a.Cohort, c.Name), "报名表", files[a.ID])
 		_, err := os.Stat(path)
 		if i == 5 || i == 2 {
 			if err == nil {
@@ -72,7 +75,8 @@ func TestRenderFormsCommand(t *testing.T) {
 		bound[a.Cohort] = true
 	}
 	for n := range bound {
-		if _, err := os.Stat(filepath.Join(out, render.CohortFolder(p, n)+"-报名表合订本.pdf")); err != nil {
+		c, _ := p.Cohort(n)
+		if _, err := os.Stat(filepath.Join(out, archive.CohortFolder(n, c.Name), "报名表", "报名表合订本.pdf")); err != nil {
 			t.Errorf("bound copy of cohort %d: %v", n, err)
 		}
 	}
