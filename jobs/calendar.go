@@ -447,10 +447,26 @@ func (s *Schedule) List(p *program.Programme, now time.Time) ([]Listing, error) 
 	return out, nil
 }
 
-// FormatTime shows t with its zone, as users see every time: 2022-05-16 09:00（北京时间）.
+// Beijing is the programme's time zone, Asia/Shanghai.
+var Beijing = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// FormatTime shows t as users see every time, with its zone: a time in
+// another zone than Beijing keeps it (2022-05-16 09:00（Europe/Berlin）);
+// UTC and local machine times are shown in Beijing time
+// (2022-05-16 09:00（北京时间）).
 func FormatTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
+	}
+	switch t.Location() {
+	case time.UTC, time.Local:
+		t = t.In(Beijing)
 	}
 	zone := t.Location().String()
 	if zone == "Asia/Shanghai" {

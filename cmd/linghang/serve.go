@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"linghang/jobs"
 	"linghang/web"
 )
 
@@ -21,6 +22,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		af.PrintDefaults()
 	}
 	addr := af.String("addr", "127.0.0.1:8080", "监听地址")
+	noSched := af.Bool("no-scheduler", false, "不在本进程中运行作业调度器（只提供网页）")
+	progFile := af.String("programme", "", "年度计划 YAML 文件（默认 $LINGHANG_PROGRAMME，再默认内置的2022年计划）")
+	schedFile := af.String("schedule-file", "", "日程文件 YAML（默认 $LINGHANG_SCHEDULE_FILE，再默认内置）")
+	fontsDir := af.String("fonts", "", "字体目录（默认 $LINGHANG_FONTS）")
 	token := af.String("token", "", "访问令牌（默认 $LINGHANG_WEB_TOKEN；为空则不校验，仅宜在本机使用）")
 	if _, done, err := af.parse(args); done || err != nil {
 		return err
@@ -28,9 +33,26 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *token == "" {
 		*token = e.getenv("LINGHANG_WEB_TOKEN")
 	}
-	a, err := af.open(ctx, e)
+	// Programme, schedule and fonts are checked before anything starts.
+	cfg := settings{store: *af.store, spool: *af.spool, fonts: *fontsDir, programme: *progFile, scheduleFile: *schedFile, order: "strokes"}
+	l, err := cfg.load(e)
 	if err != nil {
 		return err
+	}
+	a, st, err := cfg.openArchiveRetrying(ctx, e)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	var sched *jobs.Scheduler
+	if !*noSched {
+		p, err := l.pipeline(e, a, st)
+		if err != nil {
+			return err
+		}
+		sched = newScheduler(e, p)
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	h, err := web.New(a, *token, log)
@@ -45,6 +67,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "归档库网页服务: http://%s/  （存储: %s；Ctrl-C 停止）\n", ln.Addr(), a.Endpoint())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	schedCtx, stopSched := context.WithCancel(ctx)
+	schedDone := make(chan struct{})
+	if sched != nil {
+		if o, ok := sched.Next(time.Now()); ok {
+			fmt.Fprintf(e.stdout, "作业调度器已在本进程中运行（%s），下一个作业：%s %s\n", l.schedule.File, jobs.FormatTime(o.At), jobLabel(l.schedule, o.Job, cohortList(o.Cohort)))
+		} else {
+			fmt.Fprintf(e.stdout, "作业调度器已在本进程中运行（%s）；暂无将来的作业（暂定日期不触发）\n", l.schedule.File)
+		}
+		go func() { defer close(schedDone); _ = sched.Run(schedCtx) }()
+	} else {
+		close(schedDone)
+	}
+	defer func() { stopSched(); <-schedDone }() // wait for a running job to stop
 	select {
 	case err := <-errc:
 		return err
