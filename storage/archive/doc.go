@@ -13,6 +13,7 @@
 //	2022/第03期-江苏省科协党校班/报名表/报名表-张三-002X.v0002.pdf
 //	_index/2022.jsonl          the index of 2022: one JSON line per version
 //	_runs/<run-id>.json        the manifest of one committed batch
+//	_jobs/…                    run records, leases and input hashes of package jobs
 //
 // # Versions
 //
