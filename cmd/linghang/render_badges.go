@@ -70,6 +70,9 @@ func renderBadges(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if layout.Fonts, err = loadFonts(e, l.fonts); err != nil {
+		return err
+	}
 	var cohorts []*program.Cohort
 	if l.cohort != 0 {
 		c, _ := prog.Cohort(l.cohort)

@@ -21,7 +21,7 @@ const rosterAbout = `生成学员名单：XLSX（每期一个工作表，另有�
 // listFlags are the flags shared by the roster, badge and sign-in
 // commands.
 type listFlags struct {
-	applicants, photos, programme, store, out string
+	applicants, photos, programme, store, out, fonts string
 	cohort                                    int
 	order                                     string
 }
@@ -33,6 +33,7 @@ func (l *listFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&l.store, "store", "", "归档存储（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
 	fs.StringVar(&l.out, "o", "", "输出文件（- 表示标准输出）")
 	fs.IntVar(&l.cohort, "cohort", 0, "班次（期数 1–10）")
+	fs.StringVar(&l.fonts, "fonts", "", "字体目录（默认 $LINGHANG_FONTS，再找系统字体，最后用内置字体）")
 	fs.StringVar(&l.order, "order", "strokes", "排序：strokes（姓氏笔画）| pinyin（拼音）| none（原顺序）")
 }
 
@@ -91,7 +92,11 @@ func renderRoster(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID}
+	fonts, err := loadFonts(e, l.fonts)
+	if err != nil {
+		return err
+	}
+	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID, Fonts: fonts}
 	write := func(w io.Writer) error { return render.RosterXLSX(w, prog, as, opts) }
 	if kind == "pdf" {
 		write = func(w io.Writer) error { return render.RosterPDF(w, prog, as, opts) }

@@ -39,7 +39,11 @@ func renderSignin(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: *blank}
+	fonts, err := loadFonts(e, l.fonts)
+	if err != nil {
+		return err
+	}
+	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: *blank, Fonts: fonts}
 	if err := saveRendered(e, l.out, func(w io.Writer) error { return render.Signin(w, prog, l.cohort, as, opts) }); err != nil {
 		return err
 	}
