@@ -30,8 +30,23 @@ type RosterOptions struct {
 	WithID, FullID bool
 	// Fonts sets the PDF's type; nil means typeset.Default().
 	Fonts *typeset.Fonts
-	// Created dates the document; zero means now.
+	// Created dates the document; zero means the programme's date
+	// (成文日期), so the same data gives the same file.
 	Created time.Time
+	// PlainPDF writes a plain PDF instead of PDF/A-2b.
+	PlainPDF bool
+}
+
+// createdOr returns t, or the programme's date when t is zero: a
+// document's date comes from its data, never from the clock.
+func createdOr(t time.Time, p *program.Programme) time.Time {
+	if !t.IsZero() || p == nil {
+		return t
+	}
+	if !p.Date.IsZero() {
+		return p.Date.Time
+	}
+	return time.Date(p.Year, 1, 1, 0, 0, 0, 0, time.UTC)
 }
 
 // rosterColumn is one column of the roster.
@@ -867,7 +882,7 @@ func RosterPDF(w io.Writer, p *program.Programme, as []program.Applicant, opts R
 		}
 	}
 	d := typeset.New(fonts, sheets[0].title, t.page, typeset.Info{
-		Title: sheets[0].title, Author: p.IssuingBody, Subject: "学员名单", Created: opts.Created,
+		Title: sheets[0].title, Author: p.IssuingBody, Subject: "学员名单", Created: createdOr(opts.Created, p), Plain: opts.PlainPDF,
 	})
 	if err := t.draw(d, sections); err != nil {
 		return fmt.Errorf("render roster PDF: %w", err)

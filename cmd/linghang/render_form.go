@@ -28,6 +28,7 @@ func renderForm(ctx context.Context, e *env, args []string) error {
 	blank := fs.Bool("blank", false, "生成空白报名表（必填）")
 	progFile := fs.String("programme", "", "年度计划 YAML 文件（默认：内置的2022年计划）")
 	out := fs.String("o", "", "输出的 PDF 文件（必填）")
+	pdfa := pdfaFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "用法: linghang render form --blank [--programme 计划.yaml] -o 报名表.pdf\n\n生成空白报名表（附件2），班次列表取自年度计划。已填写的报名表请用 linghang render forms。\n\n参数:")
 		fs.PrintDefaults()
@@ -50,7 +51,7 @@ func renderForm(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := render.Form(&buf, fonts, p, nil); err != nil {
+	if err := render.Form(&buf, fonts, p, nil, formOptions(*pdfa)...); err != nil {
 		return fmt.Errorf("生成空白报名表: %w", err)
 	}
 	if err := writeFileSynced(*out, buf.Bytes()); err != nil {
@@ -75,6 +76,7 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	cohort := fs.Int("cohort", 0, "只生成这一期（期数）；默认全部班次")
 	orderFlag := fs.String("order", "strokes", "合订本中的顺序，与学员名单一致：strokes（姓氏笔画）| pinyin（拼音）| none（原顺序）")
 	out := fs.String("o", "", "输出目录（必填）")
+	pdfa := pdfaFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "用法: linghang render forms --applicants 学员.xlsx [--photos 照片目录] [--cohort 3] -o 输出目录\n\n为每位学员生成已填写的报名表 PDF（第03期-江苏省科协党校班/报名表-张三-1234.pdf），\n并为每期生成一份合订本。\n\n参数:")
 		fs.PrintDefaults()
@@ -124,7 +126,7 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 			progressbar.OptionSetDescription("生成报名表"), progressbar.OptionShowCount(),
 			progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
 	}
-	res := writeForms(ctx, fonts, p, apps, order, *out, bar)
+	res := writeForms(ctx, fonts, p, apps, order, *out, bar, formOptions(*pdfa)...)
 	if bar != nil {
 		bar.Finish()
 	}
@@ -152,7 +154,7 @@ type formsResult struct {
 // writeForms renders every applicant's form on all cores, writes each to
 // dir/render.FormPath, then one bound PDF per cohort holding the forms
 // that succeeded, sorted like the roster (order).
-func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme, apps []program.Applicant, order program.Order, dir string, bar *progressbar.ProgressBar) formsResult {
+func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme, apps []program.Applicant, order program.Order, dir string, bar *progressbar.ProgressBar, opts ...render.FormOption) formsResult {
 	paths := formPaths(p, apps)
 	errs := make([]error, len(apps))
 	jobs := make(chan int)
@@ -165,7 +167,7 @@ func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme,
 			var buf bytes.Buffer
 			for i := range jobs {
 				buf.Reset()
-				err := render.Form(&buf, fonts, p, &apps[i])
+				err := render.Form(&buf, fonts, p, &apps[i], opts...)
 				if err == nil {
 					path := filepath.Join(dir, filepath.FromSlash(paths[i]))
 					if err = os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
@@ -220,7 +222,7 @@ func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme,
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			var buf bytes.Buffer
-			err := render.CohortForms(&buf, fonts, p, n, good[n])
+			err := render.CohortForms(&buf, fonts, p, n, good[n], opts...)
 			if err == nil {
 				err = writeFileSynced(filepath.Join(dir, render.CohortFolder(p, n)+"-报名表合订本.pdf"), buf.Bytes())
 			}
@@ -259,4 +261,12 @@ func formIDTail(id string) string {
 		return id
 	}
 	return id[len(id)-4:]
+}
+
+// formOptions turns --pdfa into render options.
+func formOptions(pdfa bool) []render.FormOption {
+	if pdfa {
+		return nil
+	}
+	return []render.FormOption{render.FormPlainPDF()}
 }

@@ -20,6 +20,7 @@ func renderNotice(ctx context.Context, e *env, args []string) error {
 	progFile := fs.String("programme", "", "年度计划 YAML 文件（默认：内置的2022年计划）")
 	format := fs.String("format", "", "输出格式: pdf（GB/T 9704 信函格式）或 docx（可编辑）；默认按 -o 的扩展名，否则 pdf")
 	out := fs.String("o", "", "输出文件（必填）")
+	pdfa := pdfaFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "用法: linghang render notice [--programme 计划.yaml] [--format pdf|docx] -o 通知.pdf\n\n生成年度通知（含附件1班次介绍、附件2报名表）。\n\n参数:")
 		fs.PrintDefaults()
@@ -48,7 +49,15 @@ func renderNotice(ctx context.Context, e *env, args []string) error {
 	if f == "docx" {
 		err = render.NoticeDOCX(&buf, p)
 	} else {
-		err = render.NoticePDF(&buf, p)
+		fonts, ferr := loadFonts(e, "")
+		if ferr != nil {
+			return ferr
+		}
+		opts := []render.NoticeOption{render.NoticeFonts(fonts)}
+		if !*pdfa {
+			opts = append(opts, render.NoticePlainPDF())
+		}
+		err = render.NoticePDF(&buf, p, opts...)
 	}
 	if err != nil {
 		return fmt.Errorf("生成%d年通知（%s）: %w", p.Year, strings.ToUpper(f), err)

@@ -24,6 +24,7 @@ type listFlags struct {
 	applicants, photos, programme, store, out string
 	cohort                                    int
 	order                                     string
+	pdfa                                      *bool
 }
 
 func (l *listFlags) register(fs *flag.FlagSet) {
@@ -34,6 +35,7 @@ func (l *listFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&l.out, "o", "", "输出文件（- 表示标准输出）")
 	fs.IntVar(&l.cohort, "cohort", 0, "班次（期数 1–10）")
 	fs.StringVar(&l.order, "order", "strokes", "排序：strokes（姓氏笔画）| pinyin（拼音）| none（原顺序）")
+	l.pdfa = pdfaFlag(fs)
 }
 
 // load reads the programme and the applicants the flags name.
@@ -91,7 +93,7 @@ func renderRoster(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID}
+	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID, PlainPDF: !*l.pdfa}
 	write := func(w io.Writer) error { return render.RosterXLSX(w, prog, as, opts) }
 	if kind == "pdf" {
 		write = func(w io.Writer) error { return render.RosterPDF(w, prog, as, opts) }

@@ -39,7 +39,7 @@ func renderSignin(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: *blank}
+	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: *blank, PlainPDF: !*l.pdfa}
 	if err := saveRendered(e, l.out, func(w io.Writer) error { return render.Signin(w, prog, l.cohort, as, opts) }); err != nil {
 		return err
 	}
