@@ -96,6 +96,9 @@ type Inputs struct {
 	KeyID string
 	// Version of linghang: a new renderer may change the output.
 	Version string
+	// PlainPDF writes plain PDF instead of PDF/A-2b (render --pdfa=false);
+	// the archive always gets PDF/A.
+	PlainPDF bool
 
 	files map[string]string // applicant ID → unique file name of their forms
 }
@@ -167,7 +170,11 @@ func DefaultCatalogue() Catalogue {
 				return archive.Doc{Title: p.Title, DocNumber: p.DocNumber, Filename: "通知-" + p.DocNumber + ".pdf", MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, _ Subject) error {
-				return render.NoticePDF(w, in.Programme, render.NoticeFonts(in.Fonts), render.NoticeForm(render.FormAttachmentPage))
+				opts := []render.NoticeOption{render.NoticeFonts(in.Fonts), render.NoticeForm(render.FormAttachmentPage)}
+				if in.PlainPDF {
+					opts = append(opts, render.NoticePlainPDF())
+				}
+				return render.NoticePDF(w, in.Programme, opts...)
 			},
 		},
 		{
@@ -185,7 +192,9 @@ func DefaultCatalogue() Catalogue {
 			Doc: func(in *Inputs, _ Subject) archive.Doc {
 				return archive.Doc{Title: in.Programme.Form.Title + "（空白）", Filename: "报名表-空白.pdf", MIME: mimePDF}
 			},
-			Render: func(w io.Writer, in *Inputs, _ Subject) error { return render.Form(w, in.Fonts, in.Programme, nil) },
+			Render: func(w io.Writer, in *Inputs, _ Subject) error {
+				return render.Form(w, in.Fonts, in.Programme, nil, formOpts(in)...)
+			},
 		},
 		{
 			Name: "form", Title: "报名表（已填写，含照片）", Kind: archive.Form, Scope: PerApplicantDoc,
@@ -196,7 +205,7 @@ func DefaultCatalogue() Catalogue {
 					Names: []string{a.Name}, Filename: in.files[a.ID], MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
-				return render.Form(w, in.Fonts, in.Programme, s.Applicant)
+				return render.Form(w, in.Fonts, in.Programme, s.Applicant, formOpts(in)...)
 			},
 		},
 		{
@@ -206,7 +215,7 @@ func DefaultCatalogue() Catalogue {
 				return archive.Doc{Title: s.Cohort.Title() + " 报名表合订本", Names: names(s.Applicants), Filename: "报名表合订本.pdf", MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
-				return render.CohortForms(w, in.Fonts, in.Programme, s.Cohort.Number, s.Applicants)
+				return render.CohortForms(w, in.Fonts, in.Programme, s.Cohort.Number, s.Applicants, formOpts(in)...)
 			},
 		},
 		{
@@ -249,7 +258,7 @@ func DefaultCatalogue() Catalogue {
 				return archive.Doc{Title: s.Cohort.Title() + " 签到表", Date: s.Cohort.Start.Time, Filename: "签到表.pdf", MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
-				return render.Signin(w, in.Programme, s.Cohort.Number, s.Applicants, render.SigninOptions{Order: in.Order, Fonts: in.Fonts, Created: in.Created})
+				return render.Signin(w, in.Programme, s.Cohort.Number, s.Applicants, render.SigninOptions{Order: in.Order, Fonts: in.Fonts, Created: in.Created, PlainPDF: in.PlainPDF})
 			},
 		},
 		{
@@ -266,7 +275,14 @@ func DefaultCatalogue() Catalogue {
 }
 
 func rosterOptions(in *Inputs, cohort int) render.RosterOptions {
-	return render.RosterOptions{Order: in.Order, Fonts: in.Fonts, Created: in.Created, Cohort: cohort}
+	return render.RosterOptions{Order: in.Order, Fonts: in.Fonts, Created: in.Created, Cohort: cohort, PlainPDF: in.PlainPDF}
+}
+
+func formOpts(in *Inputs) []render.FormOption {
+	if in.PlainPDF {
+		return []render.FormOption{render.FormPlainPDF()}
+	}
+	return nil
 }
 
 // Planned is one document a run would make: its archive description,

@@ -134,8 +134,10 @@ type Layout struct {
 
 	// Fonts sets the type; nil means typeset.Default().
 	Fonts *typeset.Fonts `yaml:"-"`
-	// Created dates the document; zero means now.
+	// Created dates the document; zero means the programme's date.
 	Created time.Time `yaml:"-"`
+	// PlainPDF writes a plain PDF instead of PDF/A-2b.
+	PlainPDF bool `yaml:"-"`
 }
 
 // Layouts lists the names of the built-in layouts.
@@ -393,7 +395,7 @@ func BadgeSets(w io.Writer, p *program.Programme, sets []BadgeSet, layout Layout
 		title = fmt.Sprintf("%d年“领航计划”胸卡", p.Year)
 	}
 	d := typeset.New(fonts, title, typeset.Page{W: layout.Page.W, H: layout.Page.H}, typeset.Info{
-		Title: title, Author: p.IssuingBody, Subject: "胸卡", Created: layout.Created,
+		Title: title, Author: p.IssuingBody, Subject: "胸卡", Created: createdOr(layout.Created, p), Plain: layout.PlainPDF,
 	})
 	for _, s := range sets {
 		if err := drawBadges(d, p, s.Cohort, s.People, &layout); err != nil {

@@ -81,11 +81,13 @@ func FormAttachmentPage(d *typeset.Document, p *program.Programme, label string)
 
 // Form writes the one-page 报名表 of applicant a (nil: the blank form) as a
 // PDF, with continuation pages for a long 个人简介.
-func Form(w io.Writer, fonts *typeset.Fonts, p *program.Programme, a *program.Applicant) error {
+func Form(w io.Writer, fonts *typeset.Fonts, p *program.Programme, a *program.Applicant, opts ...FormOption) error {
 	if fonts == nil {
 		return errors.New("报名表：未加载字体")
 	}
-	d := typeset.New(fonts, formDocName(a), typeset.A4, formInfo(p, a))
+	info := formInfo(p, a)
+	info.Plain = formConfigOf(opts).plain
+	d := typeset.New(fonts, formDocName(a), typeset.A4, info)
 	if err := FormPage(d, p, a); err != nil {
 		return err
 	}
@@ -94,12 +96,13 @@ func Form(w io.Writer, fonts *typeset.Fonts, p *program.Programme, a *program.Ap
 
 // CohortForms writes the forms of apps, in the order given (the roster
 // order), into one PDF: the bound copy a host unit prints.
-func CohortForms(w io.Writer, fonts *typeset.Fonts, p *program.Programme, cohort int, apps []program.Applicant) error {
+func CohortForms(w io.Writer, fonts *typeset.Fonts, p *program.Programme, cohort int, apps []program.Applicant, opts ...FormOption) error {
 	if p == nil || fonts == nil {
 		return errors.New("报名表合订本：未提供年度计划或字体")
 	}
 	name := fmt.Sprintf("第%d期报名表合订本", cohort)
 	info := formInfo(p, nil)
+	info.Plain = formConfigOf(opts).plain
 	if c, ok := p.Cohort(cohort); ok {
 		name = c.Title() + " 报名表合订本"
 		info.Title = formTitle(p) + "（" + c.Title() + "）"
@@ -111,6 +114,22 @@ func CohortForms(w io.Writer, fonts *typeset.Fonts, p *program.Programme, cohort
 		}
 	}
 	return d.Write(w)
+}
+
+// FormOption changes how forms are written.
+type FormOption func(*formConfig)
+
+type formConfig struct{ plain bool }
+
+// FormPlainPDF writes a plain PDF instead of PDF/A-2b.
+func FormPlainPDF() FormOption { return func(c *formConfig) { c.plain = true } }
+
+func formConfigOf(opts []FormOption) formConfig {
+	var c formConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
 }
 
 // FormPath returns where a filled form is filed: a folder per cohort and a

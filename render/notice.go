@@ -35,6 +35,12 @@ type NoticeOption func(*noticeConfig)
 type noticeConfig struct {
 	fonts *typeset.Fonts
 	form  FormDrawer
+	plain bool
+}
+
+// NoticePlainPDF writes a plain PDF instead of PDF/A-2b.
+func NoticePlainPDF() NoticeOption {
+	return func(c *noticeConfig) { c.plain = true }
 }
 
 // NoticeFonts sets the fonts (default: typeset.Default()).
@@ -81,7 +87,9 @@ func NoticePDF(w io.Writer, p *program.Programme, opts ...NoticeOption) error {
 		Title:   p.Title,
 		Author:  p.IssuingBody,
 		Subject: p.DocNumber,
+		Number:  p.DocNumber,
 		Created: created,
+		Plain:   cfg.plain,
 	})
 	l := &letter{d: d, fonts: cfg.fonts, g: g}
 	if err := l.notice(p); err != nil {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -30,8 +31,23 @@ type RosterOptions struct {
 	WithID, FullID bool
 	// Fonts sets the PDF's type; nil means typeset.Default().
 	Fonts *typeset.Fonts
-	// Created dates the document; zero means now.
+	// Created dates the document; zero means the programme's date
+	// (成文日期), so the same data gives the same file.
 	Created time.Time
+	// PlainPDF writes a plain PDF instead of PDF/A-2b.
+	PlainPDF bool
+}
+
+// createdOr returns t, or the programme's date when t is zero: a
+// document's date comes from its data, never from the clock.
+func createdOr(t time.Time, p *program.Programme) time.Time {
+	if !t.IsZero() || p == nil {
+		return t
+	}
+	if !p.Date.IsZero() {
+		return p.Date.Time
+	}
+	return time.Date(p.Year, 1, 1, 0, 0, 0, 0, time.UTC)
 }
 
 // rosterColumn is one column of the roster.
@@ -40,10 +56,9 @@ type rosterColumn struct {
 	// min and max bound the column width in Excel character units (the
 	// width of "0"; a Han character takes two).
 	min, max float64
-	wrap     bool
-	// keep asks print to give the column its full width before wrapping
-	// any other column (phones, e-mail addresses, ID numbers).
-	keep   bool
+	// wrap lets long values take several lines; the other columns
+	// (numbers, IDs, phones, e-mail addresses) never break.
+	wrap   bool
 	center bool
 	value  func(a *program.Applicant) string
 }
@@ -62,7 +77,7 @@ func rosterColumns(p *program.Programme, opts RosterOptions, withCohort bool) []
 		{header: "序号", min: 5, max: 7, center: true},
 	}
 	if withCohort {
-		cols = append(cols, rosterColumn{header: "班次", min: 8, max: 24, wrap: true, keep: true, value: func(a *program.Applicant) string {
+		cols = append(cols, rosterColumn{header: "班次", min: 8, max: 24, wrap: true, value: func(a *program.Applicant) string {
 			return cohortShort(p, a.Cohort)
 		}})
 	}
@@ -71,7 +86,7 @@ func rosterColumns(p *program.Programme, opts RosterOptions, withCohort bool) []
 		rosterColumn{header: "性别", min: 5, max: 6, center: true, value: func(a *program.Applicant) string { return a.Gender }},
 		rosterColumn{header: "民族", min: 6, max: 12, center: true, value: func(a *program.Applicant) string { return a.Ethnicity }},
 		rosterColumn{header: "出生年月", min: 9, max: 10, center: true, value: birthMonth},
-		rosterColumn{header: "政治面貌", min: 9, max: 14, wrap: true, value: func(a *program.Applicant) string { return a.Political }},
+		rosterColumn{header: "政治面貌", min: 9, max: 14, value: func(a *program.Applicant) string { return a.Political }},
 	)
 	if opts.WithID || opts.FullID {
 		full := opts.FullID
@@ -86,7 +101,7 @@ func rosterColumns(p *program.Programme, opts RosterOptions, withCohort bool) []
 		rosterColumn{header: "工作单位及职务、职称", min: 20, max: 40, wrap: true, value: func(a *program.Applicant) string { return a.Employer }},
 		rosterColumn{header: "研究领域", min: 10, max: 20, wrap: true, value: func(a *program.Applicant) string { return a.Field }},
 		rosterColumn{header: "手机", min: 12, max: 14, center: true, value: func(a *program.Applicant) string { return a.Mobile }},
-		rosterColumn{header: "电子邮箱", min: 12, max: 28, wrap: true, keep: true, value: func(a *program.Applicant) string { return a.Email }},
+		rosterColumn{header: "电子邮箱", min: 12, max: 28, value: func(a *program.Applicant) string { return a.Email }},
 		rosterColumn{header: "推荐单位", min: 12, max: 24, wrap: true, value: func(a *program.Applicant) string { return a.Recommender }},
 	)
 	return cols
@@ -260,6 +275,9 @@ func columnWidths(s rosterSheet) []float64 {
 			}
 		}
 		ws[j] = math.Min(math.Max(w+2, c.min), c.max)
+		if !c.wrap {
+			ws[j] = math.Max(w+2, c.min) // numbers, IDs, e-mail: never cut
+		}
 	}
 	return ws
 }
@@ -279,7 +297,25 @@ func formulaLike(s string) bool {
 }
 
 // Excel row heights in points for 11 pt 宋体.
+// xlsxPrintScale is the print scale (percent) that fits columns of
+// widths (Excel character units) to the width of an A4 landscape page,
+// but never below xlsxMinScale: 11 pt type prints at 9 pt or more.
+func xlsxPrintScale(widths []float64) uint {
+	total := 0.0
+	for _, w := range widths {
+		total += (w*xlsxCharPx + 5) * 0.75 // pixels at 96 dpi → points
+	}
+	printable := 297/25.4*72 - 2*xlsxMargin*72
+	scale := uint(math.Floor(100 * printable / total))
+	return min(100, max(xlsxMinScale, scale))
+}
+
 const (
+	// xlsxMinScale keeps the 11 pt body at 9 pt or more on paper.
+	xlsxMinScale = 82
+	// xlsxCharPx is the width of one character unit in pixels (宋体 11 pt).
+	xlsxCharPx      = 8
+	xlsxMargin      = 0.4 // inches, left and right
 	xlsxLineHeight  = 14.5
 	xlsxTitleHeight = 36
 	xlsxHeadHeight  = 30
@@ -414,11 +450,26 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 	lastRow := 2 + len(s.rows)
 	quoted := fmt.Sprintf("'%s'", strings.ReplaceAll(s.name, "'", "''"))
 
+	widths := columnWidths(s)
+	// Freeze the title and header rows and the columns up to 姓名; the
+	// same columns repeat on every printed page.
+	nameCol := 1
+	for j, c := range s.cols {
+		if c.header == "姓名" {
+			nameCol = j + 1
+		}
+	}
+	nameName, _ := excelize.ColumnNumberToName(nameCol)
+
 	// Print set-up and filter first: the stream writer copies these parts
-	// of the worksheet when it is flushed.
-	landscape, a4, one, zero := "landscape", 9, 1, 0
+	// of the worksheet when it is flushed. The type never prints below
+	// 9 pt: the sheet is scaled to the page width down to xlsxMinScale,
+	// and a wider sheet spreads over more pages across, each repeating
+	// the header rows and the columns up to 姓名.
+	scale := xlsxPrintScale(widths)
+	landscape, a4, order := "landscape", 9, "overThenDown"
 	if err := f.SetPageLayout(s.name, &excelize.PageLayoutOptions{
-		Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &zero,
+		Size: &a4, Orientation: &landscape, AdjustTo: &scale, PageOrder: &order,
 	}); err != nil {
 		return fmt.Errorf("page layout: %w", err)
 	}
@@ -427,13 +478,13 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 	if err := f.AutoFilter(s.name, fmt.Sprintf("A2:%s%d", last, max(lastRow, 3)), nil); err != nil {
 		return fmt.Errorf("autofilter: %w", err)
 	}
-	fit := true
-	if err := f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+	fit, noFit := true, false
+	if err := f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: &noFit}); err != nil {
 		return fmt.Errorf("sheet properties: %w", err)
 	}
 	m := func(v float64) *float64 { return &v }
 	if err := f.SetPageMargins(s.name, &excelize.PageLayoutMarginsOptions{
-		Left: m(0.4), Right: m(0.4), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
+		Left: m(xlsxMargin), Right: m(xlsxMargin), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
 	}); err != nil {
 		return fmt.Errorf("page margins: %w", err)
 	}
@@ -443,7 +494,7 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 		return fmt.Errorf("footer: %w", err)
 	}
 	if err := f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: quoted + "!$1:$2", Scope: s.name,
+		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("%s!$A:$%s,%s!$1:$2", quoted, nameName, quoted), Scope: s.name,
 	}); err != nil {
 		return fmt.Errorf("print titles: %w", err)
 	}
@@ -452,19 +503,11 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 	if err != nil {
 		return err
 	}
-	widths := columnWidths(s)
 	// excelize prepends each <col>; set them last to first so that they
 	// come out in the ascending order the schema requires.
 	for j := len(widths) - 1; j >= 0; j-- {
 		if err := sw.SetColWidth(j+1, j+1, widths[j]); err != nil {
 			return err
-		}
-	}
-	// Freeze the title and header rows and the columns up to 姓名.
-	nameCol := 1
-	for j, c := range s.cols {
-		if c.header == "姓名" {
-			nameCol = j + 1
 		}
 	}
 	topLeft, _ := excelize.CoordinatesToCellName(nameCol+1, 3)
@@ -494,9 +537,22 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 		return err
 	}
 
+	// Rows are of one height, the tallest a row needs up to three lines,
+	// so the printed list reads evenly; a row needing more is taller.
+	need := make([]int, len(s.rows))
+	even := 1
+	for i, row := range s.rows {
+		need[i] = 1
+		for j, v := range row {
+			if s.cols[j].wrap {
+				need[i] = max(need[i], lines(v, widths[j]))
+			}
+		}
+		even = max(even, min(need[i], 3))
+	}
 	cells := make([]any, ncol)
 	for i, row := range s.rows {
-		n := 1
+		n := max(even, need[i])
 		for j, v := range row {
 			c := s.cols[j]
 			style := st.text
@@ -505,7 +561,6 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 				style = st.mid
 			case c.wrap:
 				style = st.wrap
-				n = max(n, lines(v, widths[j]))
 			}
 			if formulaLike(v) {
 				switch style {
@@ -589,6 +644,7 @@ func (t *pdfTable) rowHeights(fonts *typeset.Fonts, s *pdfSection, avail float64
 			}
 			st := t.body
 			st.Field = s.cols[j].header
+			v = atSpaces(fonts, v, st, s.cols[j].width-2*t.pad)
 			ls, err := fonts.Break(v, st, s.cols[j].width-2*t.pad)
 			if err != nil {
 				return nil, fmt.Errorf("第%d行“%s”：%w", i+1, s.cols[j].header, err)
@@ -722,6 +778,11 @@ func (t *pdfTable) drawRow(d *typeset.Document, s *pdfSection, row []string, y, 
 			}
 			st.Align, st.VAlign, st.Field = align, typeset.Middle, c.header
 			inner := typeset.Rect{X: x + t.pad, Y: y + t.pad/2, W: c.width - 2*t.pad, H: h - t.pad}
+			if header {
+				v = halves(d.Fonts(), v, st, inner.W)
+			} else {
+				v = atSpaces(d.Fonts(), v, st, inner.W)
+			}
 			fit, err := d.Fit(inner, v, st, t.minSize)
 			if err != nil {
 				return err
@@ -736,6 +797,40 @@ func (t *pdfTable) drawRow(d *typeset.Document, s *pdfSection, row []string, y, 
 	return nil
 }
 
+// atSpaces breaks a cell's text at its spaces when it does not fit on one
+// line but each space-separated part does: "第1期 河南班" becomes two
+// lines "第1期" and "河南班", not "第1期 河" and "南班".
+func atSpaces(fonts *typeset.Fonts, v string, st typeset.Style, w float64) string {
+	if !strings.Contains(v, " ") {
+		return v
+	}
+	if full, err := fonts.Measure(v, st); err != nil || full <= w {
+		return v
+	}
+	parts := strings.Fields(v)
+	for _, p := range parts {
+		if pw, err := fonts.Measure(p, st); err != nil || pw > w {
+			return v
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// halves splits a header that does not fit on one line into two lines of
+// nearly equal length (出生/年月, 工作单位及/职务、职称), never leaving one
+// character alone.
+func halves(fonts *typeset.Fonts, v string, st typeset.Style, w float64) string {
+	rs := []rune(v)
+	if len(rs) < 4 || strings.ContainsRune(v, '\n') {
+		return v
+	}
+	if full, err := fonts.Measure(v, st); err != nil || full <= w {
+		return v
+	}
+	k := (len(rs) + 1) / 2
+	return string(rs[:k]) + "\n" + string(rs[k:])
+}
+
 // ruleColumns draws the vertical rules of a page's table from top to
 // bottom.
 func (t *pdfTable) ruleColumns(d *typeset.Document, s *pdfSection, top, bottom float64) {
@@ -748,72 +843,109 @@ func (t *pdfTable) ruleColumns(d *typeset.Document, s *pdfSection, top, bottom f
 	}
 }
 
-// pdfColumns sizes a sheet's columns for print: each column as wide as
-// its widest cell in the table's type, within the column's bounds; then
-// the wrapping columns (units, fields, e-mail) take up the slack or give up
-// width so that the table fills width mm exactly.
+// pdfColumns sizes a sheet's columns for print from their content.
+// Columns that must not wrap (序号, names, dates, ID numbers, phones,
+// e-mail addresses) are as wide as their longest value. The wrapping
+// columns (班次, units, fields) are at least as wide as their longest
+// unbreakable token (a Latin word, a number, a Han character with its
+// closing mark) and share the rest of the width in proportion to their
+// natural widths. A header of four or more characters may take two lines.
 func pdfColumns(fonts *typeset.Fonts, t *pdfTable, s rosterSheet, width float64) ([]pdfColumn, error) {
 	unit := typeset.PtToMM(t.body.Size) / 2 // one spreadsheet unit: half a Han character
-	ws := make([]float64, len(s.cols))
-	lo := make([]float64, len(s.cols))
-	total, flex := 0.0, 0.0
+	hem := typeset.PtToMM(t.head.Size)
+	n := len(s.cols)
+	ws := make([]float64, n)
+	lo := make([]float64, n)
+	fixed := 0.0
+	measured := map[string]float64{}
+	measure := func(v string) (float64, error) {
+		if w, ok := measured[v]; ok {
+			return w, nil
+		}
+		w, err := fonts.Measure(v, t.body)
+		measured[v] = w
+		return w, err
+	}
 	for j, c := range s.cols {
 		hw, err := fonts.Measure(c.header, t.head)
 		if err != nil {
 			return nil, err
 		}
-		natural := hw
+		if k := utf8.RuneCountInString(c.header); k >= 4 {
+			hw = math.Max(hw/2, float64((k+1)/2)*hem) // two lines in the header row
+		}
+		edge := 2*t.pad + 0.5
+		natural, token := hw, hw
 		for _, row := range s.rows {
-			if row[j] == "" {
+			v := row[j]
+			if v == "" {
 				continue
 			}
-			v, err := fonts.Measure(row[j], t.body)
+			w, err := measure(v)
 			if err != nil {
 				return nil, fmt.Errorf("“%s”一栏：%w", c.header, err)
 			}
-			natural = math.Max(natural, v)
+			natural = math.Max(natural, w)
+			if c.wrap {
+				for _, tok := range unbreakable(v) {
+					tw, err := measure(tok)
+					if err != nil {
+						return nil, fmt.Errorf("“%s”一栏：%w", c.header, err)
+					}
+					token = math.Max(token, tw)
+				}
+			}
 		}
-		natural += 2*t.pad + 0.5
-		lo[j] = math.Max(c.min*unit, hw+2*t.pad+0.5)
-		ws[j] = math.Min(math.Max(natural, lo[j]), math.Max(c.max*unit, lo[j]))
-		if !c.wrap || c.keep {
-			// Names, phones, IDs and e-mail addresses keep their full text.
-			ws[j] = math.Max(natural, lo[j])
+		if !c.wrap {
+			ws[j] = natural + edge
 			lo[j] = ws[j]
-		} else {
+			fixed += ws[j]
+			continue
+		}
+		lo[j] = math.Max(token+edge, c.min*unit)
+		ws[j] = math.Min(natural+edge, math.Max(c.max*unit, lo[j]))
+		ws[j] = math.Max(ws[j], lo[j])
+	}
+	flex, floor := 0.0, 0.0
+	for j, c := range s.cols {
+		if c.wrap {
 			flex += ws[j]
+			floor += lo[j]
 		}
-		total += ws[j]
 	}
-	if flex == 0 {
-		flex = total
-	}
-	if d := width - total; d > 0 {
+	switch avail := width - fixed; {
+	case flex == 0 || fixed > width:
+		// Nothing wraps, or the unbreakable columns alone are too wide:
+		// scale the whole table to the page (type shrinks in its cells).
+		total := fixed + flex
+		for j := range ws {
+			ws[j] *= width / total
+		}
+	case flex <= avail:
 		for j, c := range s.cols {
-			if (c.wrap && !c.keep) || flex == total {
-				ws[j] += d * ws[j] / flex
+			if c.wrap {
+				ws[j] += (avail - flex) * ws[j] / flex
 			}
 		}
-	} else if d < 0 {
-		// Shrink the wrapping columns towards their minimum, in proportion
+	case floor <= avail:
+		// Shrink the wrapping columns towards their floor, in proportion
 		// to what each can give.
-		give := 0.0
-		for j := range ws {
-			give += ws[j] - lo[j]
+		k := (flex - avail) / (flex - floor)
+		for j, c := range s.cols {
+			if c.wrap {
+				ws[j] -= (ws[j] - lo[j]) * k
+			}
 		}
-		k := math.Min(1, -d/math.Max(give, 1e-9))
-		total = 0
-		for j := range ws {
-			ws[j] -= (ws[j] - lo[j]) * k
-			total += ws[j]
-		}
-		if total > width+0.01 { // still too wide: scale everything
-			for j := range ws {
-				ws[j] *= width / total
+	default:
+		// Even the floors do not fit: the wrapping columns share what
+		// is left; the unbreakable ones keep their width.
+		for j, c := range s.cols {
+			if c.wrap {
+				ws[j] = avail * lo[j] / floor
 			}
 		}
 	}
-	cols := make([]pdfColumn, len(s.cols))
+	cols := make([]pdfColumn, n)
 	for j, c := range s.cols {
 		align := typeset.Left
 		if c.center {
@@ -824,6 +956,45 @@ func pdfColumns(fonts *typeset.Fonts, t *pdfTable, s rosterSheet, width float64)
 	return cols, nil
 }
 
+// unbreakable splits s into the pieces a line may not break inside: runs
+// of Latin letters, digits and the marks that join them (IDs, phones,
+// e-mail addresses, URLs, 2022-05-23), and single Han characters together
+// with a closing mark after them (GB/T 15834: no line starts with 、，。).
+func unbreakable(s string) []string {
+	var out []string
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case unicode.IsSpace(r):
+			i++
+			continue
+		case r < 0x2E80:
+			j := i
+			for j < len(rs) && rs[j] < 0x2E80 && !unicode.IsSpace(rs[j]) {
+				j++
+			}
+			for j < len(rs) && closingMark(rs[j]) {
+				j++
+			}
+			out = append(out, string(rs[i:j]))
+			i = j
+		default:
+			j := i + 1
+			for j < len(rs) && closingMark(rs[j]) {
+				j++
+			}
+			out = append(out, string(rs[i:j]))
+			i = j
+		}
+	}
+	return out
+}
+
+func closingMark(r rune) bool {
+	return strings.ContainsRune("、，。：；！？）》」』】〕”’", r)
+}
+
 // rosterTable is the printed roster's layout: A4 landscape, 小五 宋体.
 func rosterTable() *pdfTable {
 	return &pdfTable{
@@ -832,7 +1003,7 @@ func rosterTable() *pdfTable {
 		head:       typeset.Style{Role: typeset.Heading1, Size: typeset.SizeSmall5},
 		titleStyle: typeset.Style{Role: typeset.Title, Size: typeset.SizeSmall2},
 		subStyle:   typeset.Style{Role: typeset.Table, Size: typeset.Size5},
-		minRow:     7, headRow: 9, pad: 1.2, minSize: 7,
+		minRow:     7, headRow: 11, pad: 1.2, minSize: 7,
 	}
 }
 
@@ -867,7 +1038,7 @@ func RosterPDF(w io.Writer, p *program.Programme, as []program.Applicant, opts R
 		}
 	}
 	d := typeset.New(fonts, sheets[0].title, t.page, typeset.Info{
-		Title: sheets[0].title, Author: p.IssuingBody, Subject: "学员名单", Created: opts.Created,
+		Title: sheets[0].title, Author: p.IssuingBody, Subject: "学员名单", Created: createdOr(opts.Created, p), Plain: opts.PlainPDF,
 	})
 	if err := t.draw(d, sections); err != nil {
 		return fmt.Errorf("render roster PDF: %w", err)

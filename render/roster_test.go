@@ -198,7 +198,7 @@ func TestRosterXLSXLayout(t *testing.T) {
 			filters = append(filters, d.RefersTo)
 		}
 	}
-	if want := []string{"'第3期 江苏班'!$1:$2"}; !slices.Equal(titles, want) {
+	if want := []string{"'第3期 江苏班'!$A:$B,'第3期 江苏班'!$1:$2"}; !slices.Equal(titles, want) {
 		t.Errorf("print titles = %v, want %v", titles, want)
 	}
 	if want := []string{"'第3期 江苏班'!$A$2:$K$7"}; !slices.Equal(filters, want) {
@@ -209,13 +209,12 @@ func TestRosterXLSXLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *pl.Orientation != "landscape" || *pl.Size != 9 || *pl.FitToWidth != 1 || *pl.FitToHeight != 0 {
-		t.Errorf("page layout = %s size %d fit %dx%d, want landscape A4 (9) fit 1 wide",
-			*pl.Orientation, *pl.Size, *pl.FitToWidth, *pl.FitToHeight)
+	if *pl.Orientation != "landscape" || *pl.Size != 9 || pl.AdjustTo == nil || *pl.AdjustTo < xlsxMinScale || *pl.AdjustTo > 100 {
+		t.Errorf("page layout = %s size %d scale %v, want landscape A4 (9) at 82–100 %%", *pl.Orientation, *pl.Size, pl.AdjustTo)
 	}
 	props, _ := f.GetSheetProps(sheet)
-	if props.FitToPage == nil || !*props.FitToPage {
-		t.Errorf("FitToPage not set")
+	if props.FitToPage != nil && *props.FitToPage {
+		t.Errorf("FitToPage set: the type would shrink below 9 pt on a wide sheet")
 	}
 	hf, _ := f.GetHeaderFooter(sheet)
 	if !strings.Contains(hf.OddFooter, "第 &P 页 共 &N 页") {
@@ -227,7 +226,7 @@ func TestRosterXLSXLayout(t *testing.T) {
 		min, max float64
 	}{
 		{"A", 5, 7},   // 序号
-		{"B", 8, 16},  // 姓名: =HYPERLINK("x") is 15 wide
+		{"B", 8, 18},  // 姓名: =HYPERLINK("x") is 15 wide, never cut
 		{"G", 36, 40}, // the long unit: capped, wraps
 		{"J", 15, 18}, // p1@example.cn
 	}
@@ -679,5 +678,130 @@ func TestListsGolden(t *testing.T) {
 				t.Errorf("text differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
 			}
 		})
+	}
+}
+
+// realApplicants are the longest values real registrations carry: 18-digit
+// IDs ending in X, 11-digit mobiles, long e-mail addresses and units, in
+// every cohort.
+func realApplicants() []program.Applicant {
+	emails := []string{"zhangweiguo.research2022@mails.ucas.ac.cn", "liu.yan@sia.cn", "chenxiaoming1981@foxmail.com", "wang_fang-01@zju.edu.cn"}
+	units := []string{"中国科学院深圳先进技术研究院生物医学与健康工程研究所副所长、研究员",
+		"山西大学电气与电子工程学院副系主任、教授级高级工程师", "国网能源研究院有限公司总工程师", "Nanjing University 教授"}
+	var as []program.Applicant
+	for i := range 20 {
+		a := person(fmt.Sprintf("测试%c%c", []rune("赵钱孙李周吴郑王冯陈")[i%10], []rune("伟芳娜敏静丽强磊军洋")[i/2]), i%10+1, i)
+		id17 := fmt.Sprintf("43010219%02d0%d1%d%03d", 70+i, 1+i%9, i%3, 770+i)
+		a.ID = id17 + string(program.IDCheckDigit(id17))
+		a.Mobile = fmt.Sprintf("1379077%04d", 3150+i)
+		a.Email = emails[i%len(emails)]
+		a.Employer = units[i%len(units)]
+		as = append(as, a)
+	}
+	return as
+}
+
+// The roster of all cohorts with ID numbers: IDs, mobiles and e-mail
+// addresses are never broken across lines (pdftotext finds each whole on
+// one line), the unbreakable columns are as wide as their longest value,
+// and 班次 wraps rather than taking the width of its longest name.
+func TestRosterPDFKeepsNumbersWhole(t *testing.T) {
+	needTools(t, "pdftotext")
+	fonts := testFonts(t)
+	p := testProgramme(t)
+	as := realApplicants()
+	for _, full := range []bool{false, true} {
+		opts := RosterOptions{Fonts: fonts, WithID: true, FullID: full}
+		var buf bytes.Buffer
+		if err := RosterPDF(&buf, p, as, opts); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "r.pdf")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		text := poppler(t, "pdftotext", "-layout", path, "-")
+		for _, a := range as {
+			id := MaskID(a.ID)
+			if full {
+				id = a.ID
+			}
+			for _, v := range []string{id, a.Mobile, a.Email} {
+				if !strings.Contains(text, v) {
+					t.Errorf("full-id %v: %q is not whole on one line", full, v)
+				}
+			}
+		}
+		sheets, err := rosterSheets(p, as, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb := rosterTable()
+		cols, err := pdfColumns(fonts, tb, sheets[0], tb.width())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, c := range sheets[0].cols {
+			longest := 0.0
+			for _, row := range sheets[0].rows {
+				w, err := fonts.Measure(row[j], tb.body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				longest = math.Max(longest, w)
+			}
+			switch {
+			case !c.wrap && cols[j].width < longest+2*tb.pad:
+				t.Errorf("%s is %.1f mm, narrower than its longest value (%.1f mm)", c.header, cols[j].width, longest)
+			case c.header == "班次" && cols[j].width >= longest+2*tb.pad:
+				t.Errorf("班次 is %.1f mm, as wide as its longest name (%.1f mm): it should wrap", cols[j].width, longest)
+			}
+		}
+	}
+}
+
+// The 全部 sheet with IDs is wider than a page: it prints at no less than
+// 82 % (9 pt), over two pages across, repeating the header rows and the
+// columns up to 姓名, with rows of one height.
+func TestRosterXLSXPrintsAtNinePoints(t *testing.T) {
+	p := testProgramme(t)
+	var buf bytes.Buffer
+	if err := RosterXLSX(&buf, p, realApplicants(), RosterOptions{WithID: true}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const sheet = "全部"
+	pl, err := f.GetPageLayout(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.AdjustTo == nil || *pl.AdjustTo != xlsxMinScale || pl.FitToWidth != nil && *pl.FitToWidth > 0 {
+		t.Errorf("scale %v fit %v, want %d %% (11 pt → 9 pt) and no fit-to-width", pl.AdjustTo, pl.FitToWidth, xlsxMinScale)
+	}
+	if got := 11 * float64(*pl.AdjustTo) / 100; got < 9 {
+		t.Errorf("body prints at %.1f pt, want ≥ 9", got)
+	}
+	var titles string
+	for _, d := range f.GetDefinedName() {
+		if d.Scope == sheet && d.Name == "_xlnm.Print_Titles" {
+			titles = d.RefersTo
+		}
+	}
+	if titles != "全部!$A:$C,全部!$1:$2" && titles != "'全部'!$A:$C,'全部'!$1:$2" {
+		t.Errorf("print titles %q, want columns A:C (序号 班次 姓名) and rows 1:2", titles)
+	}
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := f.GetRowHeight(sheet, 3)
+	for r := 4; r <= len(rows); r++ {
+		if h, _ := f.GetRowHeight(sheet, r); h != first {
+			t.Errorf("row %d is %.1f pt, row 3 %.1f: heights alternate", r, h, first)
+		}
 	}
 }

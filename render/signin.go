@@ -21,8 +21,10 @@ type SigninOptions struct {
 	Blank int
 	// Fonts sets the type; nil means typeset.Default().
 	Fonts *typeset.Fonts
-	// Created dates the document; zero means now.
+	// Created dates the document; zero means the programme's date.
 	Created time.Time
+	// PlainPDF writes a plain PDF instead of PDF/A-2b.
+	PlainPDF bool
 }
 
 var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
@@ -110,7 +112,7 @@ func Signin(w io.Writer, p *program.Programme, n int, as []program.Applicant, op
 		}
 	}
 	doc := typeset.New(fonts, title, t.page, typeset.Info{
-		Title: title, Author: p.IssuingBody, Subject: "签到表", Created: opts.Created,
+		Title: title, Author: p.IssuingBody, Subject: "签到表", Created: createdOr(opts.Created, p), Plain: opts.PlainPDF,
 	})
 	if err := t.draw(doc, sections); err != nil {
 		return fmt.Errorf("render sign-in sheets for cohort %d: %w", n, err)

@@ -25,7 +25,16 @@ func loadFonts(e *env, dir string) (*typeset.Fonts, error) {
 	if err != nil {
 		return nil, fmt.Errorf("加载字体: %w", err)
 	}
+	warnStyles(e, f)
 	return f, nil
+}
+
+// warnStyles says on stderr, once per command, which roles are set in a
+// face of another style than GB/T 9704 prescribes (宋体 for 仿宋, …).
+func warnStyles(e *env, f *typeset.Fonts) {
+	for _, w := range f.StyleWarnings() {
+		fmt.Fprintf(e.stderr, "注意：%v\n", w)
+	}
 }
 
 // newLogger logs to stderr.

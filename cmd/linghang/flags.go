@@ -7,6 +7,12 @@ import (
 	"strings"
 )
 
+// pdfaFlag registers --pdfa: PDFs are PDF/A-2b (ISO 19005-2) unless
+// --pdfa=false asks for a plain PDF.
+func pdfaFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("pdfa", true, "生成 PDF/A-2b 长期保存格式（含 XMP 元数据、sRGB 输出意图）；--pdfa=false 生成普通 PDF")
+}
+
 // parseFlags parses a subcommand's flags. help is true when the user asked
 // for --help (the usage has been printed); arguments left over are an
 // error, in Chinese like every message a user sees.

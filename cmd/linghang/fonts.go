@@ -27,10 +27,10 @@ func runFonts(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("加载字体：%w", err)
 	}
-	rows := [][]string{{"角色", "规定字体", "实际字体", "来源", "GB 2312 汉字", "基本区汉字", "扩展A区", "扩展B区及以后", "文件"}}
+	rows := [][]string{{"角色", "规定字体", "实际字体", "风格", "来源", "GB 2312 汉字", "基本区汉字", "扩展A区", "扩展B区及以后", "文件"}}
 	row := func(role, want string, f *typeset.Font) {
 		c := f.Coverage()
-		rows = append(rows, []string{role, want, f.FullName, f.Origin,
+		rows = append(rows, []string{role, want, f.FullName, f.Face().String(), f.Origin,
 			fmt.Sprintf("%d/%d", c.GB2312, c.GB2312Total), fmt.Sprintf("%d/%d", c.URO, c.UROTotal),
 			fmt.Sprintf("%d/%d", c.ExtA, c.ExtATotal), fmt.Sprint(c.Beyond), f.Source})
 	}
@@ -46,6 +46,9 @@ func runFonts(ctx context.Context, e *env, args []string) error {
 	}
 	if err := writeTable(e.stdout, rows); err != nil {
 		return err
+	}
+	for _, w := range set.StyleWarnings() {
+		fmt.Fprintf(e.stdout, "\n注意：%v\n", w)
 	}
 	if unused := set.Unused(); len(unused) > 0 {
 		fmt.Fprintf(e.stdout, "\n字体目录 %s 中未用于任何角色的字体（族名不是规定字体，只用于补字）：\n", set.Dir)

@@ -24,7 +24,8 @@ func TestFontsCommand(t *testing.T) {
 		wantErr string
 	}{
 		{"roles and coverage", []string{"fonts"},
-			[]string{"标题", "方正小标宋简体", "正文", "仿宋_GB2312", "一级标题", "黑体", "二级标题", "楷体_GB2312", "表格", "后备", "6763/6763", "20992/20992"}, ""},
+			[]string{"标题", "方正小标宋简体", "正文", "仿宋_GB2312", "一级标题", "黑体", "二级标题", "楷体_GB2312", "表格", "后备", "6763/6763", "20992/20992",
+				"Zhuque Fangsong Regular  仿宋"}, ""},
 		{"rare name through the fallback", []string{"fonts", "--text", "欧阳䶮"},
 			[]string{`"䶮" 用 Noto Serif SC Regular`}, ""},
 		{"outside every font", []string{"fonts", "--text", "𠮷"},

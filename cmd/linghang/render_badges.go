@@ -56,6 +56,7 @@ func renderBadges(ctx context.Context, e *env, args []string) error {
 	if *noBack {
 		layout.Back = false
 	}
+	layout.PlainPDF = !*l.pdfa
 	var staff []render.Badge
 	if *staffFile != "" {
 		if staff, err = readStaff(*staffFile); err != nil {

@@ -20,6 +20,7 @@ func renderForm(ctx context.Context, e *env, args []string) error {
 	progFile := fs.String("programme", "", "年度计划 YAML 文件（默认：内置的2022年计划）")
 	out := fs.String("o", "", "输出的 PDF 文件（必填）")
 	fontsDir := fs.String("fonts", "", "字体目录（默认 $LINGHANG_FONTS，再找系统字体，最后用内置字体）")
+	pdfa := pdfaFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "用法: linghang render form --blank [--programme 计划.yaml] -o 报名表.pdf\n\n生成空白报名表（附件2），班次列表取自年度计划。已填写的报名表请用 linghang render forms。\n\n参数:")
 		fs.PrintDefaults()
@@ -42,7 +43,7 @@ func renderForm(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := renderEntry(&buf, "form-blank", &jobs.Inputs{Programme: p, Fonts: fonts}); err != nil {
+	if err := renderEntry(&buf, "form-blank", &jobs.Inputs{Programme: p, Fonts: fonts, PlainPDF: !*pdfa}); err != nil {
 		return fmt.Errorf("生成空白报名表: %w", err)
 	}
 	if err := writeFileSynced(*out, buf.Bytes()); err != nil {
@@ -68,6 +69,7 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	photos := fs.String("photos", "", "照片文件夹（与 --applicants 一起使用）")
 	cohort := fs.Int("cohort", 0, "只生成这一期（期数）；默认全部班次")
 	out := fs.String("o", "", "输出目录（必填）")
+	pdfa := pdfaFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "用法: linghang render forms --applicants 学员.xlsx [--photos 照片目录] [--cohort 3] -o 输出目录\n\n为每位学员生成已填写的报名表 PDF（第03期-江苏省科协党校班/报名表/报名表-张三-1234.pdf），\n并为每期生成一份合订本（按 --order 排序，与学员名单一致）。\n\n参数:")
 		fs.PrintDefaults()
@@ -109,7 +111,7 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	l.order.Sort(apps)
 	cat := jobs.DefaultCatalogue()
 	sink := &jobs.DirSink{Dir: *out}
-	in := &jobs.Inputs{Programme: p, Applicants: apps, Fonts: l.fonts, Order: l.order}
+	in := &jobs.Inputs{Programme: p, Applicants: apps, Fonts: l.fonts, Order: l.order, PlainPDF: !*pdfa}
 	progress, finish := progressFor(e, "生成报名表")
 	res, plan, err := jobs.Render(ctx, cat, in, jobs.Selection{Entries: []string{"form"}, Cohorts: cohorts}, sink, 0, progress)
 	finish()

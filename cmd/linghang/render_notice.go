@@ -21,6 +21,7 @@ func renderNotice(ctx context.Context, e *env, args []string) error {
 	format := fs.String("format", "", "输出格式: pdf（GB/T 9704 信函格式）或 docx（可编辑）；默认按 -o 的扩展名，否则 pdf")
 	out := fs.String("o", "", "输出文件（必填）")
 	fontsDir := fs.String("fonts", "", "字体目录（默认 $LINGHANG_FONTS，再找系统字体，最后用内置字体）")
+	pdfa := pdfaFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "用法: linghang render notice [--programme 计划.yaml] [--format pdf|docx] -o 通知.pdf\n\n生成年度通知（含附件1班次介绍、附件2报名表）。\n\n参数:")
 		fs.PrintDefaults()
@@ -51,7 +52,7 @@ func renderNotice(ctx context.Context, e *env, args []string) error {
 	}
 	// The same catalogue entry the scheduled job archives.
 	var buf bytes.Buffer
-	if err := renderEntry(&buf, "notice-"+f, &jobs.Inputs{Programme: p, Fonts: fonts}); err != nil {
+	if err := renderEntry(&buf, "notice-"+f, &jobs.Inputs{Programme: p, Fonts: fonts, PlainPDF: !*pdfa}); err != nil {
 		return fmt.Errorf("生成%d年通知（%s）: %w", p.Year, strings.ToUpper(f), err)
 	}
 	if err := writeFileSynced(*out, buf.Bytes()); err != nil {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"linghang/render/pdfa"
 )
 
 func TestRenderNotice(t *testing.T) {
@@ -61,5 +63,42 @@ func TestRenderNotice(t *testing.T) {
 	// A failed render leaves no file behind.
 	if _, err := os.Stat(filepath.Join(dir, "x.pdf")); !os.IsNotExist(err) {
 		t.Errorf("x.pdf exists after a failed render: %v", err)
+	}
+}
+
+// Every render command writes PDF/A-2b unless --pdfa=false; with the
+// embedded fonts (each of its role's style) no style warning is printed.
+func TestRenderPDFAFlag(t *testing.T) {
+	t.Setenv("LINGHANG_FONTS", "")
+	dir := t.TempDir()
+	tests := []struct {
+		name  string
+		args  []string
+		file  string
+		plain bool
+	}{
+		{"notice", []string{"render", "notice", "-o", filepath.Join(dir, "n.pdf")}, "n.pdf", false},
+		{"notice plain", []string{"render", "notice", "--pdfa=false", "-o", filepath.Join(dir, "np.pdf")}, "np.pdf", true},
+		{"blank form", []string{"render", "form", "--blank", "-o", filepath.Join(dir, "f.pdf")}, "f.pdf", false},
+		{"blank form plain", []string{"render", "form", "--blank", "--pdfa=false", "-o", filepath.Join(dir, "fp.pdf")}, "fp.pdf", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if err := run(context.Background(), tt.args, &stdout, &stderr); err != nil {
+				t.Fatalf("%v\n%s", err, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "注意") {
+				t.Errorf("style warning with the embedded fonts:\n%s", stderr.String())
+			}
+			b, err := os.ReadFile(filepath.Join(dir, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = pdfa.Check(b)
+			if tt.plain != (err != nil) {
+				t.Errorf("pdfa.Check: %v; plain %v", err, tt.plain)
+			}
+		})
 	}
 }

@@ -22,8 +22,9 @@ const rosterAbout = `生成学员名单：XLSX（每期一个工作表，另有�
 // commands.
 type listFlags struct {
 	applicants, photos, programme, store, out, fonts string
-	cohort                                    int
-	order                                     string
+	cohort                                           int
+	order                                            string
+	pdfa                                             *bool
 }
 
 func (l *listFlags) register(fs *flag.FlagSet) {
@@ -35,6 +36,7 @@ func (l *listFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.cohort, "cohort", 0, "班次（期数 1–10）")
 	fs.StringVar(&l.fonts, "fonts", "", "字体目录（默认 $LINGHANG_FONTS，再找系统字体，最后用内置字体）")
 	fs.StringVar(&l.order, "order", "strokes", "排序：strokes（姓氏笔画）| pinyin（拼音）| none（原顺序）")
+	l.pdfa = pdfaFlag(fs)
 }
 
 // load reads the programme and the applicants the flags name.
@@ -96,7 +98,7 @@ func renderRoster(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID, Fonts: fonts}
+	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID, Fonts: fonts, PlainPDF: !*l.pdfa}
 	write := func(w io.Writer) error { return render.RosterXLSX(w, prog, as, opts) }
 	if kind == "pdf" {
 		write = func(w io.Writer) error { return render.RosterPDF(w, prog, as, opts) }

@@ -43,7 +43,7 @@ func renderSignin(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: *blank, Fonts: fonts}
+	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: *blank, Fonts: fonts, PlainPDF: !*l.pdfa}
 	if err := saveRendered(e, l.out, func(w io.Writer) error { return render.Signin(w, prog, l.cohort, as, opts) }); err != nil {
 		return err
 	}

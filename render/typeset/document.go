@@ -43,8 +43,15 @@ type Info struct {
 	// Creator names the application; default "linghang".
 	Creator string
 	// Created is the creation date; the zero time means now. Fix it for
-	// byte-identical output.
+	// byte-identical output: renderers take it from the data (the
+	// notice's 成文日期, the import time of the applicant set).
 	Created time.Time
+	// Number is the document number (文号), kept in the XMP metadata as
+	// dc:identifier.
+	Number string
+	// Plain writes a plain PDF instead of PDF/A-2b (no XMP metadata, no
+	// output intent): `render … --pdfa=false`.
+	Plain bool
 }
 
 // Document records drawing operations in a display list; Write subsets
@@ -463,8 +470,19 @@ func (d *Document) Write(w io.Writer) (err error) {
 	pdf.SetSubject(d.info.Subject, true)
 	pdf.SetKeywords(d.info.Keywords, true)
 	pdf.SetCreator(creator, true)
-	pdf.SetProducer("linghang typeset (fpdf)", true)
+	pdf.SetProducer(producer, true)
 	pdf.SetLang("zh-CN")
+	if !d.info.Plain {
+		// PDF/A-2b: XMP metadata equal to the Info dictionary and an
+		// sRGB output intent for the DeviceRGB colours and photos.
+		pdf.SetXmpMetadata(xmpPacket(d.info, creator, created, created))
+		pdf.AddOutputIntent(fpdf.OutputIntentType{
+			SubtypeIdent:              fpdf.OutputIntent_GTS_PDFA1,
+			OutputConditionIdentifier: "sRGB IEC61966-2.1",
+			Info:                      "sRGB IEC61966-2.1",
+			ICCProfile:                SRGBProfile(),
+		})
+	}
 
 	// Fonts: one subset per font, named after it.
 	used := map[*Font]map[rune]bool{}

@@ -75,9 +75,9 @@ func TestPDFFontsEmbedded(t *testing.T) {
 	}
 	out := poppler(t, "pdffonts", writePDF(t, d))
 	rows := strings.Split(strings.TrimSpace(out), "\n")[2:]
-	// Title, Heading1, Heading2 and the fallback (正文/表格/䶮): 4 fonts.
-	if len(rows) != 4 {
-		t.Fatalf("want 4 fonts, got %d:\n%s", len(rows), out)
+	// Title, Body (仿宋), Heading1, Heading2 and the fallback (表格/䶮): 5 fonts.
+	if len(rows) != 5 {
+		t.Fatalf("want 5 fonts, got %d:\n%s", len(rows), out)
 	}
 	re := regexp.MustCompile(`CID TrueType\s+Identity-H\s+yes\s+(yes|no)\s+yes`)
 	for _, r := range rows {

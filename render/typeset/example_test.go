@@ -48,8 +48,8 @@ func Example() {
 	fmt.Println(bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")), fit.Overflow())
 	// Output:
 	// 为深入学习贯彻习近平新时代中国特色社会主义思想，全面
-	// 落实中央人才工作会议精神，定于2022年开展10期青年科技领
-	// 军人才国情研修活动。
+	// 落实中央人才工作会议精神，定于2022年开展10期青年科技领军
+	// 人才国情研修活动。
 	// true false
 }
 

@@ -57,7 +57,7 @@ func (r Role) String() string {
 // directory and among installed fonts, best first.
 var families = [numRoles][]string{
 	Title:    {"方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05", "方正小标宋"},
-	Body:     {"仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "华文仿宋", "STFangsong", "方正仿宋_GBK", "FZFangSong-Z02"},
+	Body:     {"仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "华文仿宋", "STFangsong", "方正仿宋_GBK", "FZFangSong-Z02", "朱雀仿宋", "Zhuque Fangsong"},
 	Heading1: {"黑体", "SimHei", "方正黑体简体", "FZHei-B01S", "方正黑体_GBK", "华文黑体", "STHeiti"},
 	Heading2: {"楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "方正楷体_GBK", "华文楷体", "STKaiti", "LXGW WenKai", "霞鹜文楷"},
 	Table:    {"宋体", "SimSun", "新宋体", "NSimSun", "华文宋体", "STSong", "方正书宋_GBK"},
@@ -84,9 +84,11 @@ const (
 	fallbackFile = defaultSerif
 )
 
+// defaults names the embedded face per role: each of the style its role
+// prescribes (Zhuque Fangsong for 正文 仿宋).
 var defaults = [numRoles]string{
 	Title:    "NotoSerifSC-Bold.ttf",
-	Body:     defaultSerif,
+	Body:     "ZhuqueFangsong-Regular.ttf",
 	Heading1: "NotoSansSC-Regular.ttf",
 	Heading2: "LinghangKai-Regular.ttf",
 	Table:    defaultSerif,

@@ -224,7 +224,7 @@ func TestSystemFonts(t *testing.T) {
 		{Table, originSystem, "simsun.ttf"},
 		{Heading1, originUser, "hei.ttf"},
 		{Heading2, originEmbedded, "LinghangKai-Regular.ttf"}, // the CFF KaiTi is skipped
-		{Body, originEmbedded, "NotoSerifSC-Regular.ttf"},
+		{Body, originEmbedded, "ZhuqueFangsong-Regular.ttf"},
 	}
 	for _, tt := range tests {
 		f := set.Font(tt.role)

@@ -249,6 +249,6 @@ func TestContinueOverPages(t *testing.T) {
 		}
 	}
 	if got.String() != strings.TrimSpace(text) {
-		t.Errorf("text over %d pages differs from the input", pages)
+		t.Errorf("text over %d pages differs from the input:\n%q\nwant\n%q", pages, got.String(), strings.TrimSpace(text))
 	}
 }

@@ -294,6 +294,9 @@ func breakParagraph(gs []glyph, st Style, width float64) []Line {
 			continue
 		}
 		if a.space && (len(cur) == 0 || !cur[len(cur)-1].glue) {
+			// The line breaks at this space: flush drops it and
+			// records it (spaceAfter), so extraction keeps it.
+			cur = append(cur, a)
 			flush(false)
 			continue
 		}

@@ -125,7 +125,7 @@ func TestBreakLongURL(t *testing.T) {
 		if all != text {
 			t.Errorf("%v em: text changed: %q", chars, all)
 		}
-		if len(lines) < 3 {
+		if len(lines) < 2 {
 			t.Errorf("%v em: want the URL split over lines, got %d lines", chars, len(lines))
 		}
 	}

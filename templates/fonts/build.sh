@@ -9,9 +9,15 @@
 #   npm  @expo-google-fonts/noto-serif-sc@0.4.3  NotoSerifSC_400Regular.ttf, NotoSerifSC_700Bold.ttf
 #   npm  @expo-google-fonts/noto-sans-sc@0.4.3   NotoSansSC_400Regular.ttf
 #   deb  fonts-lxgw-wenkai 1.250+repack-1        LXGWWenKai-Regular.ttf (subset renamed Linghang Kai)
+#   shared/fonts/ZhuqueFangsong-Regular.ttf       朱雀仿宋 0.211, compiled from the TrionesType
+#        source (see shared/fonts/README.md; no Reserved Font Name); checked by SHA-256.
+#        Another location: ZHUQUE=/path/to/ZhuqueFangsong-Regular.ttf sh build.sh
+#
+# Only some fonts: sh build.sh ZhuqueFangsong   (names: NotoSerifSC-Bold NotoSansSC
+# LinghangKai NotoSerifSC-Regular ZhuqueFangsong; default all)
 #
 # Cuts:
-#   role fonts (标题 Noto Serif SC Bold, 黑体 Noto Sans SC, 楷体 LXGW WenKai):
+#   role fonts (标题 Noto Serif SC Bold, 正文 Zhuque Fangsong, 黑体 Noto Sans SC, 楷体 LXGW WenKai):
 #       GB 2312 (6763 hanzi + symbols) + ASCII + CJK punctuation + rare name characters
 #   fallback (正文/表格 and coverage, Noto Serif SC Regular):
 #       every BMP hanzi: CJK Unified Ideographs U+4E00–9FFF, Ext A U+3400–4DBF,
@@ -22,16 +28,27 @@
 # Files are gzip-compressed (-n: no timestamp, so bytes are reproducible).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+zhuque=${ZHUQUE:-$here/../../../shared/fonts/ZhuqueFangsong-Regular.ttf}
+zhuque_sha=680fab5d4ff5fef9461886f32cefe74832d2570af2517072ab60f0ec62d6e31c
+want=" ${*:-NotoSerifSC-Bold NotoSansSC LinghangKai NotoSerifSC-Regular ZhuqueFangsong} "
+wants() { case "$want" in *" $1 "*) return 0 ;; esac; return 1; }
 work=${TMPDIR:-/tmp}/linghang-fonts.$$
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-npm pack --silent @expo-google-fonts/noto-serif-sc@0.4.3 @expo-google-fonts/noto-sans-sc@0.4.3 >/dev/null
-tar xzf expo-google-fonts-noto-serif-sc-0.4.3.tgz --one-top-level=serif
-tar xzf expo-google-fonts-noto-sans-sc-0.4.3.tgz --one-top-level=sans
-apt-get download fonts-lxgw-wenkai=1.250+repack-1 >/dev/null
-dpkg-deb -x fonts-lxgw-wenkai_1.250+repack-1_all.deb wenkai
+if wants NotoSerifSC-Bold || wants NotoSansSC || wants NotoSerifSC-Regular; then
+	npm pack --silent @expo-google-fonts/noto-serif-sc@0.4.3 @expo-google-fonts/noto-sans-sc@0.4.3 >/dev/null
+	tar xzf expo-google-fonts-noto-serif-sc-0.4.3.tgz --one-top-level=serif
+	tar xzf expo-google-fonts-noto-sans-sc-0.4.3.tgz --one-top-level=sans
+fi
+if wants LinghangKai; then
+	apt-get download fonts-lxgw-wenkai=1.250+repack-1 >/dev/null
+	dpkg-deb -x fonts-lxgw-wenkai_1.250+repack-1_all.deb wenkai
+fi
+if wants ZhuqueFangsong; then
+	echo "$zhuque_sha  $zhuque" | sha256sum -c --quiet - || { echo "build.sh: $zhuque is not Zhuque Fangsong 0.211" >&2; exit 1; }
+fi
 
 # Character lists: GB 2312 from Python's codec, rare name characters from
 # rare-names.txt, punctuation and symbols from the ranges below.
@@ -91,8 +108,11 @@ name.setName("领航楷体", 1, 3, 1, 0x804)
 f.save(path)
 PY
 }
-cut serif/package/700Bold/NotoSerifSC_700Bold.ttf NotoSerifSC-Bold.ttf role.txt
-cut sans/package/400Regular/NotoSansSC_400Regular.ttf NotoSansSC-Regular.ttf role.txt
-cut wenkai/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf LinghangKai-Regular.ttf role.txt "Linghang Kai"
-cut serif/package/400Regular/NotoSerifSC_400Regular.ttf NotoSerifSC-Regular.ttf fallback.txt
+! wants NotoSerifSC-Bold || cut serif/package/700Bold/NotoSerifSC_700Bold.ttf NotoSerifSC-Bold.ttf role.txt
+! wants NotoSansSC || cut sans/package/400Regular/NotoSansSC_400Regular.ttf NotoSansSC-Regular.ttf role.txt
+! wants LinghangKai || cut wenkai/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf LinghangKai-Regular.ttf role.txt "Linghang Kai"
+! wants NotoSerifSC-Regular || cut serif/package/400Regular/NotoSerifSC_400Regular.ttf NotoSerifSC-Regular.ttf fallback.txt
+# 正文 仿宋: Zhuque Fangsong, same cut as the other role fonts; what it lacks
+# (about 300 GB 2312 symbols, rare hanzi) comes from the fallback.
+! wants ZhuqueFangsong || cut "$zhuque" ZhuqueFangsong-Regular.ttf role.txt
 ls -l "$here"/*.ttf.gz

@@ -616,6 +616,7 @@ type Fpdf struct {
 	importedTplObjs  map[string]string          // imported template names and IDs (hashed) (gofpdi)
 	importedTplIDs   map[string]int             // imported template ids hash to object id int (gofpdi)
 	buffer           fmtBuffer                  // buffer holding in-memory PDF
+	nInfo            int                        // Info dictionary object number (linghang patch)
 	pages            []*bytes.Buffer            // slice[page] of page content; 1-based
 	state            int                        // current document state
 	compress         bool                       // compression flag

@@ -27,6 +27,7 @@ package fpdf
 
 import (
 	"bytes"
+	"crypto/md5"
 	"crypto/sha1"
 	"encoding/json"
 	"fmt"
@@ -5053,10 +5054,22 @@ func (f *Fpdf) putinfo() {
 	if len(f.creator) > 0 {
 		f.outf("/Creator %s", f.textstring(f.creator))
 	}
+	// linghang patch: dates carry their time zone (PDF 32000-1 §7.9.4),
+	// so that they name the same instant as the XMP dates PDF/A requires.
 	creation := timeOrNow(f.creationDate)
-	f.outf("/CreationDate %s", f.textstring("D:"+creation.Format("20060102150405")))
+	f.outf("/CreationDate %s", f.textstring(pdfDate(creation)))
 	mod := timeOrNow(f.modDate)
-	f.outf("/ModDate %s", f.textstring("D:"+mod.Format("20060102150405")))
+	f.outf("/ModDate %s", f.textstring(pdfDate(mod)))
+}
+
+// pdfDate formats t as D:YYYYMMDDHHmmSS+HH'mm' (linghang patch).
+func pdfDate(t time.Time) string {
+	_, off := t.Zone()
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("D:%s%c%02d'%02d'", t.Format("20060102150405"), sign, off/3600, off%3600/60)
 }
 
 func (f *Fpdf) putcatalog() {
@@ -5105,6 +5118,11 @@ func (f *Fpdf) putcatalog() {
 	// Name dictionary :
 	//	-> Javascript
 	//	-> Embedded files
+	// linghang patch: no name dictionary when there is nothing to name
+	// (an empty /EmbeddedFiles tree is noise to archival validators).
+	if f.javascript == nil && len(f.attachments) == 0 {
+		return
+	}
 	f.out("/Names <<")
 	// JavaScript
 	if f.javascript != nil {
@@ -5123,11 +5141,17 @@ func (f *Fpdf) putheader() {
 func (f *Fpdf) puttrailer() {
 	f.outf("/Size %d", f.n+1)
 	f.outf("/Root %d 0 R", f.n)
-	f.outf("/Info %d 0 R", f.n-1)
+	f.outf("/Info %d 0 R", f.nInfo)
 	if f.protect.encrypted {
 		f.outf("/Encrypt %d 0 R", f.protect.objNum)
 		f.out("/ID [()()]")
+		return
 	}
+	// linghang patch: every file gets an identifier (PDF 32000-1 §14.4,
+	// required by PDF/A), derived from its own bytes so that the same
+	// document always has the same ID.
+	sum := md5.Sum(f.buffer.Bytes())
+	f.outf("/ID [<%x> <%x>]", sum, sum)
 }
 
 func (f *Fpdf) putxmp() {
@@ -5251,6 +5275,7 @@ func (f *Fpdf) enddoc() {
 	f.putxmp()
 	// 	Info
 	f.newobj()
+	f.nInfo = f.n // linghang patch: output intent streams follow; /Info is not n-1
 	f.out("<<")
 	f.putinfo()
 	f.out(">>")
