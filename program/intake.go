@@ -45,6 +45,9 @@ type ImportOptions struct {
 	Partial bool
 	// Now is the day ages are computed on; zero means time.Now().
 	Now time.Time
+	// Limits bounds the file, its inflated parts, rows, columns and
+	// photos; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Report describes what an Import read and decided.
@@ -99,12 +102,13 @@ func readIntake(r io.Reader, name string, opts ImportOptions) ([]byte, error) {
 	if opts.Programme == nil {
 		return nil, errors.New("导入学员：未指定年度计划")
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxIntakeBytes+1))
+	l := opts.Limits.orDefault()
+	data, err := io.ReadAll(io.LimitReader(r, l.FileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("读取 %s: %w", name, err)
 	}
-	if len(data) > MaxIntakeBytes {
-		return nil, fmt.Errorf("%s 超过 %d MB，无法导入", name, MaxIntakeBytes>>20)
+	if int64(len(data)) > l.FileBytes {
+		return nil, &LimitError{File: name, What: "文件大小", Limit: l.FileBytes, Got: int64(len(data)), Env: "LINGHANG_IMPORT_MAX_FILE_MB"}
 	}
 	return data, nil
 }
@@ -327,14 +331,15 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 	if err != nil {
 		return nil, nil, err
 	}
+	lim := opts.Limits.orDefault()
 	var t *sheetTable
 	switch format {
 	case FormatXLSX:
-		t, err = readXLSX(ctx, data, name, opts.Sheet)
+		t, err = readXLSX(ctx, data, name, opts.Sheet, lim)
 	case FormatCSV:
-		t, err = readCSV(data, name)
+		t, err = readCSV(data, name, lim)
 	case FormatJSON:
-		t, err = readJSON(data, name)
+		t, err = readJSON(data, name, lim)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -359,6 +364,9 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 		if photos != nil {
 			photos.byIDOff = true
 		}
+	}
+	if photos != nil {
+		photos.maxBytes = lim.PhotoBytes
 	}
 
 	apps := make([]*Applicant, len(t.records))
@@ -633,6 +641,7 @@ type photoFolder struct {
 	dir     string
 	byBase  map[string][]string // lower-case base name → file names
 	byIDOff bool                // only names from the 照片 column, no lookup by ID
+	maxBytes int64              // one photo file
 }
 
 func openPhotoFolder(dir string) (*photoFolder, error) {
@@ -678,7 +687,7 @@ func (pf *photoFolder) read(name string) ([]byte, string) {
 			path = filepath.Join(pf.dir, names[0])
 		}
 	}
-	b, err := readLimited(path)
+	b, err := readLimited(path, pf.maxBytes)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Sprintf("照片文件“%s”在照片文件夹 %s 中不存在", name, pf.dir)
 	}
@@ -693,7 +702,7 @@ func (pf *photoFolder) byID(id string) ([]byte, string) {
 	for _, n := range pf.byBase[strings.ToLower(id)] {
 		switch strings.ToLower(filepath.Ext(n)) {
 		case ".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".gif", ".tif", ".tiff":
-			b, err := readLimited(filepath.Join(pf.dir, n))
+			b, err := readLimited(filepath.Join(pf.dir, n), pf.maxBytes)
 			if err == nil {
 				return b, n
 			}
@@ -702,18 +711,21 @@ func (pf *photoFolder) byID(id string) ([]byte, string) {
 	return nil, ""
 }
 
-func readLimited(path string) ([]byte, error) {
+func readLimited(path string, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = maxPhotoBytes
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxPhotoBytes+1))
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > maxPhotoBytes {
-		return nil, fmt.Errorf("文件超过%d MB", maxPhotoBytes>>20)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("文件超过%d MB（上限可用环境变量 LINGHANG_IMPORT_MAX_PHOTO_MB 调整）", limit>>20)
 	}
 	return b, nil
 }

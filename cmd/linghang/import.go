@@ -29,6 +29,11 @@ const importAbout = `读取学员报名数据（XLSX、CSV 或 JSON），规范�
 照片：--photos 文件夹中按身份证号命名的 JPEG/PNG（如 11010519800101002X.jpg），
       或“照片”列中写明的文件名；自动按 EXIF 方向摆正，统一存为 JPEG。
 
+上限（超出即拒绝，报出文件与上限；可用环境变量调整）：文件 256 MB（LINGHANG_IMPORT_MAX_FILE_MB），
+      解压后总计 512 MB（LINGHANG_IMPORT_MAX_INFLATED_MB）、单个部件 64 MB（LINGHANG_IMPORT_MAX_PART_MB）、
+      部件 50000 个（LINGHANG_IMPORT_MAX_PARTS），数据 50000 行（LINGHANG_IMPORT_MAX_ROWS）、
+      256 列（LINGHANG_IMPORT_MAX_COLS），照片每张 30 MB（LINGHANG_IMPORT_MAX_PHOTO_MB）。
+
 退出状态：
   0  全部导入（--check 时：全部合格）
   2  有不合格的行，未导入任何数据（--check 时：有不合格的行）
@@ -62,9 +67,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	lim, err := program.LimitsFromEnv(e.getenv)
+	if err != nil {
+		return err
+	}
 	opts := program.ImportOptions{
 		Format: program.Format(strings.ToLower(strings.TrimSpace(*format))), Sheet: *sheet,
-		PhotosDir: *photos, Programme: prog, Partial: *partial || *check,
+		PhotosDir: *photos, Programme: prog, Partial: *partial || *check, Limits: lim,
 	}
 	set, rep, err := program.ImportFile(ctx, pos[0], opts)
 	if rep != nil {
