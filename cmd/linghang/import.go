@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"linghang/program"
+	"linghang/storage"
 	"linghang/storage/archive"
 )
 
@@ -34,9 +35,13 @@ const importAbout = `读取学员报名数据（XLSX、CSV 或 JSON），规范�
       部件 50000 个（LINGHANG_IMPORT_MAX_PARTS），数据 50000 行（LINGHANG_IMPORT_MAX_ROWS）、
       256 列（LINGHANG_IMPORT_MAX_COLS），照片每张 30 MB（LINGHANG_IMPORT_MAX_PHOTO_MB）。
 
+与当前学员数据比较：导入前列出新增、删除、修改（按身份证号）的学员。默认不允许删除：
+  --merge    本文件是一个推荐单位的名单：加入当前数据，只替换本单位已有的同一身份证号，不删除任何人；
+  --replace  以本文件整体替换当前数据（文件中没有的学员被删除，旧数据仍保留为历史版本）。
+
 退出状态：
   0  全部导入（--check 时：全部合格）
-  2  有不合格的行，未导入任何数据（--check 时：有不合格的行）
+  2  有不合格的行，未导入任何数据（--check 时：有不合格的行）；或导入会删除学员而未加 --replace
   3  --partial：只导入了合格的行，不合格的行见上表
   1  其他错误（文件无法读取、缺少必需的列、归档存储不可用等）`
 
@@ -51,8 +56,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	store := fs.String("store", "", "归档存储：本地目录或 s3://存储桶/前缀（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
 	format := fs.String("format", "", "文件格式 xlsx|csv|json（默认按扩展名和内容判断）")
 	reportFile := fs.String("report", "", "把不合格清单另存为 CSV 文件（可用 Excel 打开，发回填报单位修改）")
+	replace := fs.Bool("replace", false, "以本文件整体替换当前学员数据（允许删除文件中没有的学员）")
+	merge := fs.Bool("merge", false, "合并：本文件（一个推荐单位）的学员加入当前学员数据，只替换本单位的同一身份证号，不删除任何人")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "用法: linghang import 文件 [--photos 文件夹] [--sheet 工作表] [--partial] [--check] [--programme 文件] [--store 存储] [--report 清单.csv]\n\n%s\n\n参数:\n", importAbout)
+		fmt.Fprintf(e.stderr, "用法: linghang import 文件 [--photos 文件夹] [--sheet 工作表] [--partial] [--check] [--programme 文件] [--store 存储] [--report 清单.csv] [--merge|--replace]\n\n%s\n\n参数:\n", importAbout)
 		fs.PrintDefaults()
 	}
 	pos, help, err := parseWithArgs(fs, args)
@@ -62,6 +69,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		fs.Usage()
 		return errors.New("请指定一个要导入的文件")
+	}
+	if *replace && *merge {
+		return errors.New("--replace 与 --merge 只能选一个")
 	}
 	prog, err := loadProgramme(*progFile)
 	if err != nil {
@@ -102,9 +112,30 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		// Never replace the current data with an empty set.
 		return &exitStatus{code: 2, err: fmt.Errorf("%s：没有合格的行，未导入任何数据", rep.File)}
 	}
-	a, _, err := openArchive(ctx, e, *store)
+	a, st, err := openArchive(ctx, e, *store)
 	if err != nil {
 		return err
+	}
+	cur, err := currentSetIfAny(ctx, a, st, set.Year)
+	if err != nil {
+		return err
+	}
+	if *merge {
+		if set, err = program.Merge(prog, cur, set); err != nil {
+			return &exitStatus{code: 2, err: err}
+		}
+	}
+	d := program.Diff(cur, set)
+	if cur != nil {
+		d.WriteTable(e.stdout, 50)
+	}
+	if len(d.Removed) > 0 && !*replace {
+		return &exitStatus{code: 2, err: fmt.Errorf("%s：导入会从当前学员数据中删除 %d 人（见上表），未导入任何数据；"+
+			"本文件只是一个推荐单位的名单请加 --merge，确要以本文件整体替换请加 --replace", rep.File, len(d.Removed))}
+	}
+	if cur != nil && d.Empty() {
+		fmt.Fprintf(e.stdout, "与当前学员数据相同，未产生新版本。\n")
+		return partialStatus(rep)
 	}
 	_, entry, err := saveApplicants(ctx, a, set)
 	if err != nil {
@@ -118,11 +149,38 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if entry.Unchanged {
 		how += "（与上次导入内容相同，未产生新版本）"
 	}
-	fmt.Fprintf(e.stdout, "已导入 %d 名学员（%d 张照片），存为%d年当前学员数据：%s，%s。\n", rep.Imported, rep.Photos, set.Year, entry.Key, how)
+	total := ""
+	if *merge {
+		total = fmt.Sprintf("（合并后共 %d 名）", len(set.Applicants))
+	}
+	fmt.Fprintf(e.stdout, "已导入 %d 名学员（%d 张照片）%s，存为%d年当前学员数据：%s，%s。\n", rep.Imported, rep.Photos, total, set.Year, entry.Key, how)
+	return partialStatus(rep)
+}
+
+// partialStatus is exit status 3 when --partial left rows out.
+func partialStatus(rep *program.Report) error {
 	if rep.Rejected > 0 {
 		return &exitStatus{code: 3, err: fmt.Errorf("%s：%d 行不合格未导入（--partial），其余 %d 行已导入", rep.File, rep.Rejected, rep.Imported)}
 	}
 	return nil
+}
+
+// currentSetIfAny is the year's current applicant set with its photos,
+// or nil when nothing has been imported for the year yet.
+func currentSetIfAny(ctx context.Context, a *archive.Archive, st storage.Store, year int) (*program.ApplicantSet, error) {
+	key, err := archive.DocKey(applicantsDoc(year))
+	if err != nil {
+		return nil, err
+	}
+	rc, _, err := a.Open(ctx, key, 0)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("读取%d年当前学员数据：%w", year, err)
+	}
+	rc.Close()
+	return currentApplicants(ctx, a, st, year)
 }
 
 // writeImportReport prints what was read, the problems as a table a
