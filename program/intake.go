@@ -48,6 +48,11 @@ type ImportOptions struct {
 	// Limits bounds the file, its inflated parts, rows, columns and
 	// photos; zero fields take DefaultLimits.
 	Limits Limits
+	// Covers, if set, reports whether the configured fonts can typeset a
+	// character (render/typeset's Fonts.Covers). Fields of an accepted
+	// applicant holding other characters are reported as warnings
+	// (TypesetProblems): that person's documents cannot be rendered.
+	Covers func(rune) bool
 }
 
 // Report describes what an Import read and decided.
@@ -65,6 +70,9 @@ type Report struct {
 	Photos    int       // applicants with a photo
 	Errors    ErrorList // every problem, sorted by row
 	Warnings  ErrorList // accepted, but worth a look (no photo, ID stored as a number but intact)
+	// Unprintable counts the accepted applicants with a character the
+	// fonts lack (ImportOptions.Covers): their documents will not render.
+	Unprintable int
 }
 
 // Import reads applicants from r (XLSX, CSV or JSON), normalises and
@@ -481,6 +489,28 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 	}
 	set.sort()
 	rep.Imported = len(set.Applicants)
+	if opts.Covers != nil {
+		memo := map[rune]bool{}
+		covers := func(r rune) bool {
+			ok, seen := memo[r]
+			if !seen {
+				ok = opts.Covers(r)
+				memo[r] = ok
+			}
+			return ok
+		}
+		for i := range set.Applicants {
+			probs := TypesetProblems(&set.Applicants[i], covers)
+			if len(probs) > 0 {
+				rep.Unprintable++
+			}
+			for _, fe := range probs {
+				fe.File, fe.Col = name, t.colOf(fe.Column)
+				rep.Warnings = append(rep.Warnings, fe)
+			}
+		}
+		rep.Warnings.Sort()
+	}
 	if len(all) > 0 && !opts.Partial {
 		rep.Imported, rep.Photos = 0, 0
 		return nil, rep, &ValidationError{File: name, Errors: all}

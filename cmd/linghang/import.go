@@ -56,6 +56,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	store := fs.String("store", "", "归档存储：本地目录或 s3://存储桶/前缀（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
 	format := fs.String("format", "", "文件格式 xlsx|csv|json（默认按扩展名和内容判断）")
 	reportFile := fs.String("report", "", "把不合格清单另存为 CSV 文件（可用 Excel 打开，发回填报单位修改）")
+	fontsDir := fs.String("fonts", "", "字体目录（默认 $LINGHANG_FONTS，再默认系统与内置字体）：检查每个字符都能排版")
 	replace := fs.Bool("replace", false, "以本文件整体替换当前学员数据（允许删除文件中没有的学员）")
 	merge := fs.Bool("merge", false, "合并：本文件（一个推荐单位）的学员加入当前学员数据，只替换本单位的同一身份证号，不删除任何人")
 	fs.Usage = func() {
@@ -81,9 +82,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	fonts, err := loadFonts(e, *fontsDir)
+	if err != nil {
+		return err
+	}
 	opts := program.ImportOptions{
 		Format: program.Format(strings.ToLower(strings.TrimSpace(*format))), Sheet: *sheet,
-		PhotosDir: *photos, Programme: prog, Partial: *partial || *check, Limits: lim,
+		PhotosDir: *photos, Programme: prog, Partial: *partial || *check, Limits: lim, Covers: fonts.Covers,
 	}
 	set, rep, err := program.ImportFile(ctx, pos[0], opts)
 	if rep != nil {
@@ -208,6 +213,10 @@ func writeImportReport(w io.Writer, rep *program.Report, set *program.ApplicantS
 	if len(rep.Warnings) > 0 {
 		fmt.Fprintf(w, "\n提示（不影响导入，%d 处）：\n", len(rep.Warnings))
 		rep.Warnings.WriteTable(w)
+	}
+	if rep.Unprintable > 0 {
+		fmt.Fprintf(w, "\n注意：%d 名学员的资料含有字体无法排版的字符（见上表“无法用已配置的字体排版”），他们的文档不会生成；"+
+			"请改用常用字后重新导入，或用 --fonts 提供含此字的字体。\n", rep.Unprintable)
 	}
 	if set != nil && len(set.Applicants) > 0 {
 		count := map[int]int{}

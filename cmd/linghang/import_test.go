@@ -335,3 +335,28 @@ func TestImportCommandDiff(t *testing.T) {
 		})
 	}
 }
+
+// TestImportCommandReportsUntypesettable: 𠮷 (U+20BB7), which no
+// configured font has, is reported at upload with its row, column and
+// code point; the person is still imported, the others untouched.
+func TestImportCommandReportsUntypesettable(t *testing.T) {
+	store := importEnv(t)
+	t.Setenv("LINGHANG_FONTS", "")
+	dir := t.TempDir()
+	odd := person(1, "江苏班")
+	odd[1] = "𠮷田"
+	path := writeImportCSV(t, dir, "fonts.csv", person(0, "江苏班"), odd)
+	out, _, err := runCLI(t, "import", path, "--store", store)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"fonts.csv  3   B 姓名  𠮷田  字符“𠮷”（U+20BB7）无法用已配置的字体排版：该学员的文档不会生成",
+		"注意：1 名学员的资料含有字体无法排版的字符",
+		"已导入 2 名学员",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
