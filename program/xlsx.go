@@ -53,9 +53,11 @@ func readXLSX(ctx context.Context, data []byte, name, sheet string, lim Limits) 
 			return nil, fmt.Errorf("%s 中没有名为“%s”的工作表（现有：%s）", name, sheet, strings.Join(sheets, "、"))
 		}
 	}
+	var hidden []string
 	for _, s := range candidates {
 		if sheet == "" {
 			if visible, err := f.GetSheetVisible(s); err == nil && !visible {
+				hidden = append(hidden, s)
 				continue
 			}
 		}
@@ -77,6 +79,13 @@ func readXLSX(ctx context.Context, data []byte, name, sheet string, lim Limits) 
 	}
 	if sheet != "" {
 		return nil, &FieldError{File: name, Reason: fmt.Sprintf("工作表“%s”的前30行中找不到表头（应含“姓名”“身份证号”“选择班次”等报名表栏目）", sheet)}
+	}
+	// A header on a hidden sheet only: say where the data is rather than
+	// read what someone chose to hide.
+	for _, s := range hidden {
+		if rows, err := sheetRows(f, name, s, lim); err == nil && findHeader(rows) >= 0 {
+			return nil, &FieldError{File: name, Reason: fmt.Sprintf("找不到表头：可见的工作表中都没有报名表栏目，报名数据在隐藏的工作表“%s”中；请在Excel中取消隐藏该表，或用 --sheet %s 指定", s, s)}
+		}
 	}
 	return nil, &FieldError{File: name, Reason: "找不到表头：各工作表前30行中都没有报名表栏目（姓名、身份证号、选择班次等）"}
 }
