@@ -100,4 +100,3 @@ func TestSampleXLSXNeutralisesFormulas(t *testing.T) {
 		}
 	}
 }
-

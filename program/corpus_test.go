@@ -279,7 +279,9 @@ func corpusCases() []corpusCase {
 		}, want: "导入 2 人"},
 		{file: "formula-text.csv", gen: oneBad("姓名", `=HYPERLINK("http://evil.example","张三")`),
 			want: "导入 1 人；不合格：" + f + " 第3行 「姓名」（值：=HYPERLINK(\"http://evil.example\",\"张三\")）"},
-		{file: "old-excel.xls", gen: func(testing.TB) []byte { return append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...) },
+		{file: "old-excel.xls", gen: func(testing.TB) []byte {
+			return append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...)
+		},
 			want: "错误：old-excel.xls 是旧版Excel（.xls）或已加密的工作簿，请在Excel中另存为.xlsx（不加密码）后再导入"},
 		{file: "truncated.xlsx", gen: func(t testing.TB) []byte { b := xlsxFile(t, corpusRows(2, nil)[1:], nil, nil); return b[:len(b)/2] },
 			want: "错误：truncated.xlsx 不是有效的压缩包（.xlsx/.docx/.zip 都是压缩包），文件已损坏或不完整：zip: not a valid zip file"},

@@ -668,10 +668,10 @@ func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder) (*
 // photoFolder indexes a folder of photos once, by base name without
 // extension, case-insensitively.
 type photoFolder struct {
-	dir     string
-	byBase  map[string][]string // lower-case base name → file names
-	byIDOff bool                // only names from the 照片 column, no lookup by ID
-	maxBytes int64              // one photo file
+	dir      string
+	byBase   map[string][]string // lower-case base name → file names
+	byIDOff  bool                // only names from the 照片 column, no lookup by ID
+	maxBytes int64               // one photo file
 }
 
 func openPhotoFolder(dir string) (*photoFolder, error) {
