@@ -644,7 +644,7 @@ func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder) (*
 	case folder != nil && !folder.byIDOff && a.ID != "":
 		b, fname := folder.byID(a.ID)
 		if b == nil {
-			return nil, &FieldError{Row: rec.row, Column: ColPhoto, Reason: fmt.Sprintf("照片文件夹中没有 %s.jpg/.png，该学员暂无照片", a.ID)}
+			return nil, &FieldError{Row: rec.row, Column: ColPhoto, Reason: fmt.Sprintf("照片文件夹中没有以其身份证号命名的照片（%s.jpg/.png），该学员暂无照片", MaskValue(ColID, a.ID))}
 		}
 		data, source = b, fname
 	default:

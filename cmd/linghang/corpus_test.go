@@ -39,6 +39,7 @@ func TestImportCorpusKeepsCurrentSet(t *testing.T) {
 			if err == nil {
 				t.Fatalf("import succeeded:\n%s", out)
 			}
+			checkNoPersonalData(t, "import", out+err.Error())
 			if got := fmt.Sprint(storedIDs(t, store)); got != want {
 				t.Fatalf("current set changed to %s, want %s\n%s", got, want, out)
 			}

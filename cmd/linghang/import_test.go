@@ -153,6 +153,7 @@ func TestImportCommandExitStatus(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			store := importEnv(t)
 			out, _, err := runCLI(t, append([]string{"import", "--store", store}, c.args...)...)
+			checkNoPersonalData(t, "import", out+fmt.Sprint(err)) // stderr holds the usage, with its example file name
 			switch {
 			case c.code < 0 && err != nil:
 				t.Fatalf("err %v, want none\n%s", err, out)
@@ -318,6 +319,7 @@ func TestImportCommandDiff(t *testing.T) {
 				t.Fatalf("base import: %v\n%s", err, out)
 			}
 			out, _, err := runCLI(t, append([]string{"import", "--store", store}, c.args...)...)
+			checkNoPersonalData(t, "import", out+fmt.Sprint(err)) // stderr holds the usage, with its example file name
 			switch {
 			case c.code < 0 && err != nil:
 				t.Fatalf("err %v, want none\n%s", err, out)
