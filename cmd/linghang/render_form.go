@@ -131,7 +131,11 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("生成报名表被中断（已完成 %d 份）: %w", res.written, err)
 	}
-	fmt.Fprintf(e.stdout, "已生成 %d 份报名表、%d 份班次合订本，位于 %s\n", res.written, res.bound, *out)
+	if res.written+res.bound > 0 {
+		fmt.Fprintf(e.stdout, "已生成 %d 份报名表、%d 份班次合订本，位于 %s\n", res.written, res.bound, *out)
+	} else {
+		fmt.Fprintln(e.stdout, "未生成任何报名表。")
+	}
 	failed := append(rejected, res.failed...)
 	if len(failed) == 0 {
 		return nil
@@ -139,6 +143,9 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "\n以下 %d 名学员的报名表未能生成：\n", len(failed))
 	for _, f := range failed {
 		fmt.Fprintf(e.stderr, "  %s\n", f)
+	}
+	if res.written == 0 {
+		return &exitStatus{code: 2, err: fmt.Errorf("%d 名学员的报名表都未能生成（见上）", len(failed))}
 	}
 	return &exitStatus{code: 2, err: fmt.Errorf("%d 名学员的报名表未能生成（见上），其余 %d 份已生成", len(failed), res.written)}
 }
@@ -196,7 +203,13 @@ func writeForms(ctx context.Context, fonts *typeset.Fonts, p *program.Programme,
 	for i := range apps {
 		a := &apps[i]
 		if errs[i] != nil {
-			res.failed = append(res.failed, fmt.Sprintf("第%d期 %s（身份证号尾号%s，第%d行）：%v", a.Cohort, a.Name, formIDTail(a.ID), a.Row, errs[i]))
+			// The row of the intake file when the set came from one; a
+			// set from the archive has no rows, the ID tail identifies.
+			where := ""
+			if a.Row > 0 {
+				where = fmt.Sprintf("，第%d行", a.Row)
+			}
+			res.failed = append(res.failed, fmt.Sprintf("第%d期 %s（身份证号尾号%s%s）：%v", a.Cohort, a.Name, formIDTail(a.ID), where, errs[i]))
 			continue
 		}
 		res.written++
