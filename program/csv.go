@@ -56,7 +56,7 @@ func decodeText(data []byte) (string, string, error) {
 // semicolon) is the one under which a header row is found; title lines
 // above the header are skipped. Rows are numbered as a spreadsheet shows
 // them (a quoted cell spanning lines is one row).
-func readCSV(data []byte, name string) (*sheetTable, error) {
+func readCSV(data []byte, name string, lim Limits) (*sheetTable, error) {
 	text, enc, err := decodeText(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s：%w", name, err)
@@ -70,16 +70,25 @@ func readCSV(data []byte, name string) (*sheetTable, error) {
 		if !strings.ContainsRune(text, delim) {
 			continue
 		}
-		head, _ := parseCSV(text, delim, 30)
+		head, _ := parseCSV(text, delim, 30, -1)
 		h := findHeader(head)
 		if h < 0 {
 			continue
 		}
 		if _, _, _, n := mapHeader(head[h]); n > bestMatch {
 			bestMatch, bestH = n, h
-			best, err = parseCSV(text, delim, -1)
+			// Stop reading at the first filled row past the limit.
+			best, err = parseCSV(text, delim, -1, lim.Rows+h+2)
 			if err != nil {
 				return nil, fmt.Errorf("%s（%s）：%w", name, enc, err)
+			}
+			if filled := countFilled(best[h+1:]); filled > lim.Rows {
+				return nil, &LimitError{File: name, What: "数据行数", Limit: int64(lim.Rows), Env: "LINGHANG_IMPORT_MAX_ROWS"}
+			}
+			for i, rec := range best {
+				if n := filledCols(rec); n > lim.Cols {
+					return nil, &LimitError{File: name, What: fmt.Sprintf("第%d行的列数", i+1), Limit: int64(lim.Cols), Got: int64(n), Env: "LINGHANG_IMPORT_MAX_COLS"}
+				}
 			}
 		}
 	}
@@ -100,8 +109,29 @@ func readCSV(data []byte, name string) (*sheetTable, error) {
 	return t, nil
 }
 
-// parseCSV splits text into records; limit < 0 reads all.
-func parseCSV(text string, delim rune, limit int) ([][]string, error) {
+// countFilled counts the records with at least one non-blank field.
+func countFilled(recs [][]string) int {
+	n := 0
+	for _, r := range recs {
+		if filledCols(r) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// filledCols is the number of fields up to the last non-blank one.
+func filledCols(rec []string) int {
+	n := len(rec)
+	for n > 0 && trim(rec[n-1]) == "" {
+		n--
+	}
+	return n
+}
+
+// parseCSV splits text into records; limit < 0 reads all; maxFilled >= 0
+// stops after that many records with content.
+func parseCSV(text string, delim rune, limit, maxFilled int) ([][]string, error) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
@@ -131,6 +161,11 @@ func parseCSV(text string, delim rune, limit int) ([][]string, error) {
 			prevEnd += strings.Count(f, "\n")
 		}
 		out = append(out, rec)
+		if filledCols(rec) > 0 {
+			if maxFilled--; maxFilled == -1 {
+				break
+			}
+		}
 	}
 	return out, nil
 }

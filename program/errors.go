@@ -175,7 +175,9 @@ func (l ErrorList) WriteTable(w io.Writer) error {
 // WriteCSV writes the errors as CSV with the columns of WriteTable and
 // the same masking, preceded by a UTF-8 byte-order mark so that Excel on
 // Chinese Windows opens it without mojibake. It is the list to send back
-// to whoever filled in the file.
+// to whoever filled in the file. Values that a spreadsheet would run as
+// a formula (=HYPERLINK(…) typed into a name) are written with a leading
+// apostrophe (SafeCSV).
 func (l ErrorList) WriteCSV(w io.Writer) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
@@ -191,7 +193,7 @@ func (l ErrorList) WriteCSV(w io.Writer) error {
 		if e.Col > 0 {
 			col = ColumnLetter(e.Col)
 		}
-		cw.Write([]string{e.File, row, col, e.Column, MaskValue(e.Column, e.Value), e.Reason})
+		cw.Write(SafeCSVRecord([]string{e.File, row, col, e.Column, MaskValue(e.Column, e.Value), e.Reason}))
 	}
 	cw.Flush()
 	return cw.Error()

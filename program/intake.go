@@ -45,6 +45,14 @@ type ImportOptions struct {
 	Partial bool
 	// Now is the day ages are computed on; zero means time.Now().
 	Now time.Time
+	// Limits bounds the file, its inflated parts, rows, columns and
+	// photos; zero fields take DefaultLimits.
+	Limits Limits
+	// Covers, if set, reports whether the configured fonts can typeset a
+	// character (render/typeset's Fonts.Covers). Fields of an accepted
+	// applicant holding other characters are reported as warnings
+	// (TypesetProblems): that person's documents cannot be rendered.
+	Covers func(rune) bool
 }
 
 // Report describes what an Import read and decided.
@@ -62,6 +70,9 @@ type Report struct {
 	Photos    int       // applicants with a photo
 	Errors    ErrorList // every problem, sorted by row
 	Warnings  ErrorList // accepted, but worth a look (no photo, ID stored as a number but intact)
+	// Unprintable counts the accepted applicants with a character the
+	// fonts lack (ImportOptions.Covers): their documents will not render.
+	Unprintable int
 }
 
 // Import reads applicants from r (XLSX, CSV or JSON), normalises and
@@ -99,12 +110,13 @@ func readIntake(r io.Reader, name string, opts ImportOptions) ([]byte, error) {
 	if opts.Programme == nil {
 		return nil, errors.New("导入学员：未指定年度计划")
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxIntakeBytes+1))
+	l := opts.Limits.orDefault()
+	data, err := io.ReadAll(io.LimitReader(r, l.FileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("读取 %s: %w", name, err)
 	}
-	if len(data) > MaxIntakeBytes {
-		return nil, fmt.Errorf("%s 超过 %d MB，无法导入", name, MaxIntakeBytes>>20)
+	if int64(len(data)) > l.FileBytes {
+		return nil, &LimitError{File: name, What: "文件大小", Limit: l.FileBytes, Got: int64(len(data)), Env: "LINGHANG_IMPORT_MAX_FILE_MB"}
 	}
 	return data, nil
 }
@@ -327,14 +339,15 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 	if err != nil {
 		return nil, nil, err
 	}
+	lim := opts.Limits.orDefault()
 	var t *sheetTable
 	switch format {
 	case FormatXLSX:
-		t, err = readXLSX(ctx, data, name, opts.Sheet)
+		t, err = readXLSX(ctx, data, name, opts.Sheet, lim)
 	case FormatCSV:
-		t, err = readCSV(data, name)
+		t, err = readCSV(data, name, lim)
 	case FormatJSON:
-		t, err = readJSON(data, name)
+		t, err = readJSON(data, name, lim)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -359,6 +372,9 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 		if photos != nil {
 			photos.byIDOff = true
 		}
+	}
+	if photos != nil {
+		photos.maxBytes = lim.PhotoBytes
 	}
 
 	apps := make([]*Applicant, len(t.records))
@@ -473,6 +489,28 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 	}
 	set.sort()
 	rep.Imported = len(set.Applicants)
+	if opts.Covers != nil {
+		memo := map[rune]bool{}
+		covers := func(r rune) bool {
+			ok, seen := memo[r]
+			if !seen {
+				ok = opts.Covers(r)
+				memo[r] = ok
+			}
+			return ok
+		}
+		for i := range set.Applicants {
+			probs := TypesetProblems(&set.Applicants[i], covers)
+			if len(probs) > 0 {
+				rep.Unprintable++
+			}
+			for _, fe := range probs {
+				fe.File, fe.Col = name, t.colOf(fe.Column)
+				rep.Warnings = append(rep.Warnings, fe)
+			}
+		}
+		rep.Warnings.Sort()
+	}
 	if len(all) > 0 && !opts.Partial {
 		rep.Imported, rep.Photos = 0, 0
 		return nil, rep, &ValidationError{File: name, Errors: all}
@@ -606,7 +644,7 @@ func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder) (*
 	case folder != nil && !folder.byIDOff && a.ID != "":
 		b, fname := folder.byID(a.ID)
 		if b == nil {
-			return nil, &FieldError{Row: rec.row, Column: ColPhoto, Reason: fmt.Sprintf("照片文件夹中没有 %s.jpg/.png，该学员暂无照片", a.ID)}
+			return nil, &FieldError{Row: rec.row, Column: ColPhoto, Reason: fmt.Sprintf("照片文件夹中没有以其身份证号命名的照片（%s.jpg/.png），该学员暂无照片", MaskValue(ColID, a.ID))}
 		}
 		data, source = b, fname
 	default:
@@ -630,9 +668,10 @@ func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder) (*
 // photoFolder indexes a folder of photos once, by base name without
 // extension, case-insensitively.
 type photoFolder struct {
-	dir     string
-	byBase  map[string][]string // lower-case base name → file names
-	byIDOff bool                // only names from the 照片 column, no lookup by ID
+	dir      string
+	byBase   map[string][]string // lower-case base name → file names
+	byIDOff  bool                // only names from the 照片 column, no lookup by ID
+	maxBytes int64               // one photo file
 }
 
 func openPhotoFolder(dir string) (*photoFolder, error) {
@@ -678,7 +717,7 @@ func (pf *photoFolder) read(name string) ([]byte, string) {
 			path = filepath.Join(pf.dir, names[0])
 		}
 	}
-	b, err := readLimited(path)
+	b, err := readLimited(path, pf.maxBytes)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Sprintf("照片文件“%s”在照片文件夹 %s 中不存在", name, pf.dir)
 	}
@@ -693,7 +732,7 @@ func (pf *photoFolder) byID(id string) ([]byte, string) {
 	for _, n := range pf.byBase[strings.ToLower(id)] {
 		switch strings.ToLower(filepath.Ext(n)) {
 		case ".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".gif", ".tif", ".tiff":
-			b, err := readLimited(filepath.Join(pf.dir, n))
+			b, err := readLimited(filepath.Join(pf.dir, n), pf.maxBytes)
 			if err == nil {
 				return b, n
 			}
@@ -702,18 +741,21 @@ func (pf *photoFolder) byID(id string) ([]byte, string) {
 	return nil, ""
 }
 
-func readLimited(path string) ([]byte, error) {
+func readLimited(path string, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = maxPhotoBytes
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxPhotoBytes+1))
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > maxPhotoBytes {
-		return nil, fmt.Errorf("文件超过%d MB", maxPhotoBytes>>20)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("文件超过%d MB（上限可用环境变量 LINGHANG_IMPORT_MAX_PHOTO_MB 调整）", limit>>20)
 	}
 	return b, nil
 }

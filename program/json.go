@@ -22,7 +22,7 @@ var jsonKeys = map[string]formField{
 // "applicants" member is that array (an ApplicantSet file). Records are
 // numbered from 1 in FieldError.Row. Numbers are accepted for cohort; an
 // id_number given as a number is flagged like an Excel number cell.
-func readJSON(data []byte, name string) (*sheetTable, error) {
+func readJSON(data []byte, name string, lim Limits) (*sheetTable, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	var list []json.RawMessage
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
@@ -39,6 +39,9 @@ func readJSON(data []byte, name string) (*sheetTable, error) {
 		list = wrap.Applicants
 	} else if err := json.Unmarshal(data, &list); err != nil {
 		return nil, jsonError(name, data, err)
+	}
+	if len(list) > lim.Rows {
+		return nil, &LimitError{File: name, What: "记录数", Limit: int64(lim.Rows), Got: int64(len(list)), Env: "LINGHANG_IMPORT_MAX_ROWS"}
 	}
 	t := &sheetTable{format: FormatJSON}
 	ignored := map[string]bool{}

@@ -789,6 +789,21 @@ func SampleXLSX(w io.Writer, p *Programme, apps []Applicant) error {
 	if len(apps) > 0 {
 		f.SetCellStyle(sheet, "A3", fmt.Sprintf("%s%d", last, len(apps)+2), cellStyle)
 	}
+	// Text that a spreadsheet would run as a formula stays text.
+	quoted := -1
+	for i := range apps {
+		a := &apps[i]
+		for j, v := range []string{a.Recommender, a.Name, a.Gender, a.Ethnicity, a.Political, a.ID, a.Mobile, a.OfficePhone, a.Email, a.Field, a.Employer, "", a.Bio} {
+			if !FormulaLike(v) {
+				continue
+			}
+			if quoted < 0 {
+				quoted = QuotePrefixStyle(f, cellStyle)
+			}
+			cell, _ := excelize.CoordinatesToCellName(j+2, i+3)
+			f.SetCellStyle(sheet, cell, cell, quoted)
+		}
+	}
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("sample workbook panes: %w", err)
 	}

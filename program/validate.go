@@ -224,6 +224,8 @@ func checkName(s string) string {
 		case unicode.IsLetter(r), unicode.Is(unicode.Mn, r), r == '·', r == ' ', r == '-', r == '\'':
 		case unicode.IsControl(r):
 			return "" // reported once for every field as a control character
+		case unicode.Is(unicode.Cf, r):
+			return fmt.Sprintf("姓名中含有看不见的格式字符 U+%04X（常由网页或PDF复制带入，如方向标记、零宽字符），请删除后重新输入姓名", r)
 		default:
 			return fmt.Sprintf("姓名中含有符号“%c”，请填写身份证上的姓名", r)
 		}

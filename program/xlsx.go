@@ -17,14 +17,21 @@ import (
 // several applicants) give their value to every row; pictures placed on a
 // row (in its 照片 cell by preference) become that row's photo; ID cells
 // holding numbers are flagged.
-func readXLSX(ctx context.Context, data []byte, name, sheet string) (t *sheetTable, err error) {
+func readXLSX(ctx context.Context, data []byte, name, sheet string, lim Limits) (t *sheetTable, err error) {
 	// A malformed workbook must not take the process down with it.
 	defer func() {
 		if r := recover(); r != nil {
 			t, err = nil, fmt.Errorf("%s 的内容已损坏，无法作为.xlsx读取（%v）", name, r)
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err := CheckZip(data, name, lim); err != nil {
+		return nil, err
+	}
+	// The same bounds for excelize, which inflates parts larger than
+	// UnzipXMLSizeLimit to temporary files instead of memory.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit: lim.InflatedBytes, UnzipXMLSizeLimit: min(lim.InflatedBytes, 16<<20),
+	})
 	if err != nil {
 		if errors.Is(err, excelize.ErrWorkbookFileFormat) || errors.Is(err, excelize.ErrWorkbookPassword) {
 			return nil, fmt.Errorf("%s 无法作为.xlsx打开（可能已加密或不是Excel文件）：%w", name, err)
@@ -46,27 +53,39 @@ func readXLSX(ctx context.Context, data []byte, name, sheet string) (t *sheetTab
 			return nil, fmt.Errorf("%s 中没有名为“%s”的工作表（现有：%s）", name, sheet, strings.Join(sheets, "、"))
 		}
 	}
+	var hidden []string
 	for _, s := range candidates {
 		if sheet == "" {
 			if visible, err := f.GetSheetVisible(s); err == nil && !visible {
+				hidden = append(hidden, s)
 				continue
 			}
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		rows, err := f.GetRows(s)
+		rows, err := sheetRows(f, name, s, lim)
 		if err != nil {
-			return nil, fmt.Errorf("读取 %s 工作表“%s”：%w", name, s, err)
+			return nil, err
 		}
 		h := findHeader(rows)
 		if h < 0 {
 			continue
 		}
+		if n := countFilled(rows[h+1:]); n > lim.Rows {
+			return nil, &LimitError{File: name, Part: fmt.Sprintf("工作表“%s”", s), What: "数据行数", Limit: int64(lim.Rows), Env: "LINGHANG_IMPORT_MAX_ROWS"}
+		}
 		return xlsxTable(f, name, s, rows, h)
 	}
 	if sheet != "" {
 		return nil, &FieldError{File: name, Reason: fmt.Sprintf("工作表“%s”的前30行中找不到表头（应含“姓名”“身份证号”“选择班次”等报名表栏目）", sheet)}
+	}
+	// A header on a hidden sheet only: say where the data is rather than
+	// read what someone chose to hide.
+	for _, s := range hidden {
+		if rows, err := sheetRows(f, name, s, lim); err == nil && findHeader(rows) >= 0 {
+			return nil, &FieldError{File: name, Reason: fmt.Sprintf("找不到表头：可见的工作表中都没有报名表栏目，报名数据在隐藏的工作表“%s”中；请在Excel中取消隐藏该表，或用 --sheet %s 指定", s, s)}
+		}
 	}
 	return nil, &FieldError{File: name, Reason: "找不到表头：各工作表前30行中都没有报名表栏目（姓名、身份证号、选择班次等）"}
 }
@@ -103,6 +122,47 @@ func xlsxTable(f *excelize.File, name, sheet string, rows [][]string, h int) (*s
 		t.records = append(t.records, rec)
 	}
 	return t, nil
+}
+
+// sheetRows is excelize's GetRows with the row and column limits: it
+// stops at the first row past them instead of reading a million rows
+// into memory. Trailing empty cells and rows are dropped; empty rows
+// between filled ones are kept so that indices stay row numbers.
+func sheetRows(f *excelize.File, name, sheet string, lim Limits) ([][]string, error) {
+	it, err := f.Rows(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("读取 %s 工作表“%s”：%w", name, sheet, err)
+	}
+	defer it.Close()
+	var out [][]string
+	cur, filled := 0, 0
+	for it.Next() {
+		cur++
+		row, err := it.Columns()
+		if err != nil {
+			return nil, fmt.Errorf("读取 %s 工作表“%s”第%d行：%w", name, sheet, cur, err)
+		}
+		n := len(row)
+		for n > 0 && row[n-1] == "" {
+			n--
+		}
+		if n == 0 {
+			continue
+		}
+		part := fmt.Sprintf("工作表“%s”", sheet)
+		if n > lim.Cols {
+			return nil, &LimitError{File: name, Part: part, What: fmt.Sprintf("第%d行的列数", cur), Limit: int64(lim.Cols), Got: int64(n), Env: "LINGHANG_IMPORT_MAX_COLS"}
+		}
+		// The header and the title rows above it come on top of the data rows.
+		if filled++; filled > lim.Rows+30 {
+			return nil, &LimitError{File: name, Part: part, What: "数据行数", Limit: int64(lim.Rows), Env: "LINGHANG_IMPORT_MAX_ROWS"}
+		}
+		for len(out) < cur-1 {
+			out = append(out, nil)
+		}
+		out = append(out, row[:n])
+	}
+	return out, nil
 }
 
 // numberDigits turns the stored value of a numeric cell into the digits

@@ -290,12 +290,6 @@ func lines(s string, w float64) int {
 	return max(1, int(math.Ceil(displayWidth(s)/math.Max(w-1.5, 1))))
 }
 
-// formulaLike reports whether a spreadsheet would read s as a formula or
-// command when typed in: it starts with = + - @, a tab or a CR.
-func formulaLike(s string) bool {
-	return s != "" && strings.ContainsRune("=+-@\t\r＝", []rune(s)[0])
-}
-
 // Excel row heights in points for 11 pt 宋体.
 // xlsxPrintScale is the print scale (percent) that fits columns of
 // widths (Excel character units) to the width of an A4 landscape page,
@@ -393,22 +387,8 @@ func newRosterStyles(f *excelize.File) (rosterStyles, error) {
 	if err != nil {
 		return s, err
 	}
-	s.textQ, s.wrapQ, s.mQ = quotePrefixed(f, s.text), quotePrefixed(f, s.wrap), quotePrefixed(f, s.mid)
+	s.textQ, s.wrapQ, s.mQ = program.QuotePrefixStyle(f, s.text), program.QuotePrefixStyle(f, s.wrap), program.QuotePrefixStyle(f, s.mid)
 	return s, nil
-}
-
-// quotePrefixed adds a copy of cell style id with quotePrefix="1" and
-// returns its id. excelize's Style has no such field (and NewStyle would
-// deduplicate an identical style), so the cell format is copied in the
-// style sheet excelize holds.
-func quotePrefixed(f *excelize.File, id int) int {
-	xfs := f.Styles.CellXfs
-	xf := xfs.Xf[id]
-	on := true
-	xf.QuotePrefix = &on
-	xfs.Xf = append(xfs.Xf, xf)
-	xfs.Count = len(xfs.Xf)
-	return len(xfs.Xf) - 1
 }
 
 func writeRosterXLSX(f *excelize.File, p *program.Programme, sheets []rosterSheet) error {
@@ -562,7 +542,7 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 			case c.wrap:
 				style = st.wrap
 			}
-			if formulaLike(v) {
+			if program.FormulaLike(v) {
 				switch style {
 				case st.text:
 					style = st.textQ

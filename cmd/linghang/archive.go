@@ -121,6 +121,16 @@ func (af archiveFlags) findAndPrint(ctx context.Context, e *env, q archive.Query
 	if err != nil {
 		return err
 	}
+	// The index is all Find reads: a lost or stale one would make an
+	// incomplete answer (or 没有符合条件的文档) look like the truth.
+	if cerr := a.CheckIndex(ctx); cerr != nil {
+		if len(es) > 0 {
+			if err := printEntries(e.stdout, es, asJSON); err != nil {
+				return err
+			}
+		}
+		return cerr
+	}
 	return printEntries(e.stdout, es, asJSON)
 }
 

@@ -191,3 +191,32 @@ func TestArchiveVerifyCommandFindsTampering(t *testing.T) {
 		t.Errorf("verify after reindex: %v, want both damaged versions still reported\n%s", err, out)
 	}
 }
+
+// TestArchiveListsWithLostIndex: with the index deleted, ls and find
+// printed 没有符合条件的文档 and exited 0. They now say the index is
+// missing, name the repair command and fail; after it, all is well.
+func TestArchiveListsWithLostIndex(t *testing.T) {
+	store, spool := archiveFixture(t)
+	if err := os.Remove(filepath.Join(store, "_index", "2022.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"archive", "ls", "--store", store, "--spool", spool},
+		{"archive", "find", "--name", "张三", "--store", store, "--spool", spool},
+	} {
+		out, _, err := runCLI(t, args...)
+		if err == nil || exitCode(err) == 0 || !strings.Contains(err.Error(), "2022 年度的索引不存在") || !strings.Contains(err.Error(), "linghang archive reindex") {
+			t.Errorf("%s: err = %v, want the missing index and the repair command", args[1], err)
+		}
+		if strings.Contains(out, "没有符合条件的文档") {
+			t.Errorf("%s claims there is nothing:\n%s", args[1], out)
+		}
+	}
+	if out, _, err := runCLI(t, "archive", "reindex", "--store", store, "--spool", spool); err != nil {
+		t.Fatalf("reindex: %v\n%s", err, out)
+	}
+	out, _, err := runCLI(t, "archive", "find", "--name", "张三", "--store", store, "--spool", spool)
+	if err != nil || !strings.Contains(out, "报名表 张三") {
+		t.Errorf("after reindex: %v\n%s", err, out)
+	}
+}

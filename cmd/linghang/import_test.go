@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -88,9 +89,14 @@ func TestImportCommandStoresVersionsAndLoadsBack(t *testing.T) {
 	if err != nil || !strings.Contains(out, "未产生新版本") {
 		t.Errorf("re-import: %v\n%s", err, out)
 	}
-	// A second batch replaces the current data; the first stays a version.
+	// A second batch would remove two people: refused without --replace.
 	second := writeImportCSV(t, dir, "第二批.csv", person(0, "江苏班"))
 	out, _, err = runCLI(t, "import", second, "--photos", photos, "--store", store)
+	if exitCode(err) != 2 || !strings.Contains(out, "删除 2 人：") || !strings.Contains(err.Error(), "加 --replace") {
+		t.Fatalf("second import without --replace: %v (exit %d)\n%s", err, exitCode(err), out)
+	}
+	// With --replace it replaces the current data; the first stays a version.
+	out, _, err = runCLI(t, "import", second, "--photos", photos, "--store", store, "--replace")
 	if err != nil || !strings.Contains(out, "第 2 版") {
 		t.Fatalf("second import: %v\n%s", err, out)
 	}
@@ -147,6 +153,7 @@ func TestImportCommandExitStatus(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			store := importEnv(t)
 			out, _, err := runCLI(t, append([]string{"import", "--store", store}, c.args...)...)
+			checkNoPersonalData(t, "import", out+fmt.Sprint(err)) // stderr holds the usage, with its example file name
 			switch {
 			case c.code < 0 && err != nil:
 				t.Fatalf("err %v, want none\n%s", err, out)
@@ -240,5 +247,118 @@ func TestLoadApplicantsRejectsBadFile(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "C 性别") || !strings.Contains(stderr.String(), "身份证号第17位表示“男”") {
 		t.Errorf("stderr lacks the table:\n%s", stderr.String())
+	}
+}
+
+// storedIDs returns the IDs of the current set in the store, nil if none.
+func storedIDs(t *testing.T, store string) []string {
+	t.Helper()
+	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: os.Getenv}
+	prog, _ := program.Default()
+	set, err := loadApplicants(context.Background(), e, prog, "", "", store)
+	if err != nil {
+		if strings.Contains(err.Error(), "归档中还没有") {
+			return nil
+		}
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range set.Applicants {
+		out = append(out, a.ID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestImportCommandDiff: import shows what it changes against the
+// current set, refuses to remove people unless --replace, and --merge
+// adds a recommending unit's file. The case from the issue: --partial of
+// a file with few good rows must not silently replace the whole set.
+func TestImportCommandDiff(t *testing.T) {
+	dir := t.TempDir()
+	unit := func(i int, name, cohort string) []string {
+		r := person(i, cohort)
+		r[0] = name
+		return r
+	}
+	base := []([]string){unit(0, "江苏省科协", "江苏班"), unit(1, "江苏省科协", "江苏班"), unit(2, "中国电子学会", "北京班"), unit(3, "中国电子学会", "北京班")}
+	changed := unit(1, "江苏省科协", "江苏班")
+	changed[6] = "13900000000"
+	bad := unit(5, "江苏省科协", "河南班、北京班")
+	files := map[string]string{
+		"base":    writeImportCSV(t, dir, "base.csv", base...),
+		"jiangsu": writeImportCSV(t, dir, "jiangsu.csv", unit(0, "江苏省科协", "江苏班"), changed, unit(4, "江苏省科协", "江苏班")),
+		"partial": writeImportCSV(t, dir, "partial.csv", unit(0, "江苏省科协", "江苏班"), unit(1, "江苏省科协", "江苏班"), bad),
+		"foreign": writeImportCSV(t, dir, "foreign.csv", unit(2, "江苏省科协", "北京班")),
+		"two":     writeImportCSV(t, dir, "two.csv", unit(4, "江苏省科协", "江苏班"), unit(5, "中国电子学会", "北京班")),
+	}
+	id := func(i int) string { return person(i, "")[5] }
+	all := []string{id(0), id(1), id(2), id(3)}
+	sort.Strings(all)
+	withFour := append([]string{id(4)}, all...)
+	sort.Strings(withFour)
+	cases := []struct {
+		name     string
+		args     []string
+		code     int // -1: success
+		contains []string
+		stored   []string
+	}{
+		{"partial would remove", []string{files["partial"], "--partial"}, 2, []string{"删除 2 人：", "导入会从当前学员数据中删除 2 人"}, all},
+		{"replace removes", []string{files["jiangsu"], "--replace"}, -1, []string{"新增 1 人：", "删除 2 人：", "修改 1 人：", "（手机）"}, []string{id(0), id(1), id(4)}},
+		{"merge adds and replaces own", []string{files["jiangsu"], "--merge"}, -1, []string{"新增 1 人：", "修改 1 人：", "新增 1 人，删除 0 人，修改 1 人，不变 3 人", "合并后共 5 名"}, withFour},
+		{"merge two units", []string{files["two"], "--merge"}, 2, []string{}, all},
+		{"merge another unit's ID", []string{files["foreign"], "--merge"}, 2, []string{}, all},
+		{"same again", []string{files["base"]}, -1, []string{"与当前学员数据相同，未产生新版本"}, all},
+		{"both flags", []string{files["base"], "--merge", "--replace"}, 1, []string{}, all},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			store := importEnv(t)
+			if out, _, err := runCLI(t, "import", files["base"], "--store", store); err != nil {
+				t.Fatalf("base import: %v\n%s", err, out)
+			}
+			out, _, err := runCLI(t, append([]string{"import", "--store", store}, c.args...)...)
+			checkNoPersonalData(t, "import", out+fmt.Sprint(err)) // stderr holds the usage, with its example file name
+			switch {
+			case c.code < 0 && err != nil:
+				t.Fatalf("err %v, want none\n%s", err, out)
+			case c.code >= 0 && (err == nil || exitCode(err) != c.code):
+				t.Fatalf("err %v (exit %d), want exit %d\n%s", err, exitCode(err), c.code, out)
+			}
+			for _, want := range c.contains {
+				if !strings.Contains(out+fmt.Sprint(err), want) {
+					t.Errorf("output lacks %q:\n%s\n%v", want, out, err)
+				}
+			}
+			if got := storedIDs(t, store); fmt.Sprint(got) != fmt.Sprint(c.stored) {
+				t.Errorf("stored %v, want %v", got, c.stored)
+			}
+		})
+	}
+}
+
+// TestImportCommandReportsUntypesettable: 𠮷 (U+20BB7), which no
+// configured font has, is reported at upload with its row, column and
+// code point; the person is still imported, the others untouched.
+func TestImportCommandReportsUntypesettable(t *testing.T) {
+	store := importEnv(t)
+	t.Setenv("LINGHANG_FONTS", "")
+	dir := t.TempDir()
+	odd := person(1, "江苏班")
+	odd[1] = "𠮷田"
+	path := writeImportCSV(t, dir, "fonts.csv", person(0, "江苏班"), odd)
+	out, _, err := runCLI(t, "import", path, "--store", store)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"fonts.csv  3   B 姓名  𠮷田  字符“𠮷”（U+20BB7）无法用已配置的字体排版：该学员的文档不会生成",
+		"注意：1 名学员的资料含有字体无法排版的字符",
+		"已导入 2 名学员",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }

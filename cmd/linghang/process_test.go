@@ -104,8 +104,10 @@ func TestTwoProcessesAtOnce(t *testing.T) {
 	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != 3 {
 		t.Errorf("%d document batches, want 3 (one per job):\n%s", n, runs)
 	}
-	if n := strings.Count(runs, "import-"); n != 1 {
-		t.Errorf("%d import batches, want 1:\n%s", n, runs)
+	// Racing imports of the same data may share the writing of the photos
+	// (each batch records the versions it made), never make two versions.
+	if n := strings.Count(runs, "import-"); n < 1 || n > 2 {
+		t.Errorf("%d import batches, want 1 or 2:\n%s", n, runs)
 	}
 	if v, _, err := runCLI(t, "archive", "verify", "--store", store); err != nil {
 		t.Errorf("verify: %v\n%s", err, v)

@@ -131,7 +131,11 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	var failed []string
 	for _, a := range apps {
 		if err, bad := failedIDs[a.ID]; bad {
-			failed = append(failed, fmt.Sprintf("第%d期 %s（身份证号尾号%s，第%d行）：%v", a.Cohort, a.Name, formIDTail(a.ID), a.Row, err))
+			where := "" // applicants read back from the archive have no source row
+			if a.Row > 0 {
+				where = fmt.Sprintf("，第%d行", a.Row)
+			}
+			failed = append(failed, fmt.Sprintf("第%d期 %s（身份证号尾号%s%s）：%v", a.Cohort, a.Name, formIDTail(a.ID), where, err))
 			continue
 		}
 		good = append(good, a)
@@ -144,7 +148,11 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	for _, f := range bres.Failures {
 		failed = append(failed, fmt.Sprintf("第%d期合订本：%v", f.Doc.Cohort, f.Err))
 	}
-	fmt.Fprintf(e.stdout, "已生成 %d 份报名表、%d 份班次合订本，位于 %s\n", res.Done, bres.Done, *out)
+	if res.Done+bres.Done > 0 {
+		fmt.Fprintf(e.stdout, "已生成 %d 份报名表、%d 份班次合订本，位于 %s\n", res.Done, bres.Done, *out)
+	} else {
+		fmt.Fprintln(e.stdout, "未生成任何报名表。")
+	}
 	failed = append(rejected, failed...)
 	if len(failed) == 0 {
 		return nil
@@ -152,6 +160,9 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "\n以下 %d 名学员的报名表未能生成：\n", len(failed))
 	for _, f := range failed {
 		fmt.Fprintf(e.stderr, "  %s\n", f)
+	}
+	if res.Done == 0 {
+		return &exitStatus{code: 2, err: fmt.Errorf("%d 名学员的报名表都未能生成（见上）", len(failed))}
 	}
 	return &exitStatus{code: 2, err: fmt.Errorf("%d 名学员的报名表未能生成（见上），其余 %d 份已生成", len(failed), res.Done)}
 }

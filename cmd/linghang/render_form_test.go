@@ -113,3 +113,28 @@ func TestRenderFormBlankCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderFormsFromArchiveNamesNoFakeRow: a set from the archive has no
+// rows; a failure said 第0行, and when nothing was written the summary
+// still claimed 已生成 0 份…位于 a folder that was never made.
+func TestRenderFormsFromArchiveNamesNoFakeRow(t *testing.T) {
+	store := importEnv(t)
+	t.Setenv("LINGHANG_FONTS", "")
+	odd := person(0, "江苏班")
+	odd[1] = "𠮷田"
+	csv := writeImportCSV(t, t.TempDir(), "one.csv", odd)
+	if out, _, err := runCLI(t, "import", csv, "--store", store); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	out := filepath.Join(t.TempDir(), "forms")
+	stdout, stderr, err := runCLI(t, "render", "forms", "--store", store, "-o", out)
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "1 名学员的报名表都未能生成") {
+		t.Fatalf("err = %v (exit %d)\n%s", err, exitCode(err), stderr)
+	}
+	if strings.Contains(stderr, "第0行") || !strings.Contains(stderr, "𠮷田（身份证号尾号") || !strings.Contains(stderr, "U+20BB7") {
+		t.Errorf("failure line:\n%s", stderr)
+	}
+	if strings.Contains(stdout, "已生成") || !strings.Contains(stdout, "未生成任何报名表") {
+		t.Errorf("stdout claims output: %q", stdout)
+	}
+}

@@ -147,6 +147,28 @@ func (fs *Fonts) fontFor(r rune, role Role) *Font {
 	return nil
 }
 
+// Covers reports whether r can be typeset in every role, as shape draws
+// it: characters that are dropped (zero-width, soft hyphen) or drawn as a
+// space (tab, no-break space) and newlines are covered; other control
+// characters never are; anything else needs a font, of the role or a
+// fallback. Intake uses it to report a character at upload instead of at
+// print time (program.ImportOptions.Covers).
+func (fs *Fonts) Covers(r rune) bool {
+	switch r {
+	case '\r', '\n', '\t', '\u00a0', '\u200b', '\u200c', '\u200d', '\ufeff', '\u00ad':
+		return true
+	}
+	if r < 0x20 || r == 0x7F {
+		return false
+	}
+	for role := Role(0); role < numRoles; role++ {
+		if fs.fontFor(r, role) == nil {
+			return false
+		}
+	}
+	return true
+}
+
 var (
 	cacheMu  sync.Mutex
 	setCache = map[string]*Fonts{}
