@@ -121,7 +121,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cur, err := currentSetIfAny(ctx, a, st, set.Year)
+	cur, err := currentSetIfAny(ctx, a, st, set.Year, *merge)
 	if err != nil {
 		return err
 	}
@@ -170,22 +170,35 @@ func partialStatus(rep *program.Report) error {
 	return nil
 }
 
-// currentSetIfAny is the year's current applicant set with its photos,
-// or nil when nothing has been imported for the year yet.
-func currentSetIfAny(ctx context.Context, a *archive.Archive, st storage.Store, year int) (*program.ApplicantSet, error) {
+// currentSetIfAny is the year's current applicant set, or nil when
+// nothing has been imported for the year yet. The photos are loaded only
+// when asked for (a merge stores the set again, photos included); the
+// diff needs only their names.
+func currentSetIfAny(ctx context.Context, a *archive.Archive, st storage.Store, year int, photos bool) (*program.ApplicantSet, error) {
 	key, err := archive.DocKey(applicantsDoc(year))
 	if err != nil {
 		return nil, err
 	}
-	rc, _, err := a.Open(ctx, key, 0)
+	rc, entry, err := a.Open(ctx, key, 0)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("读取%d年当前学员数据：%w", year, err)
 	}
-	rc.Close()
-	return currentApplicants(ctx, a, st, year)
+	if photos {
+		rc.Close()
+		return currentApplicants(ctx, a, st, year)
+	}
+	defer rc.Close()
+	set, err := program.DecodeApplicantSet(rc) // reading to the end checks the SHA-256
+	if err != nil {
+		return nil, fmt.Errorf("%s：%w", entry.Object, err)
+	}
+	if _, err := io.Copy(io.Discard, rc); err != nil {
+		return nil, fmt.Errorf("读取 %s：%w", entry.Object, err)
+	}
+	return set, nil
 }
 
 // writeImportReport prints what was read, the problems as a table a
