@@ -229,6 +229,8 @@ func corpusCases() []corpusCase {
 			b := csvOf(t, corpusRows(2, nil))
 			return bytes.Replace(b, []byte("中国电子学会"), []byte("\"中国电子学会"), 1)
 		}, want: "导入 0 人；不合格：报名.csv 第2行 「姓名」：必填项未填写"}, // the quote swallows the rest: reported, never guessed
+		{file: "cohort-only-punctuation.csv", gen: oneBad("选择班次", "，"), // found by FuzzImportCSV: an index panic
+			want: "导入 1 人；不合格：" + f + " 第3行 「选择班次」（值：，）：班次“，”中没有班次名称，请填写以下之一："},
 		// Excel-mangled IDs.
 		{file: "id-scientific.csv", gen: oneBad("身份证号", "1.10105E+17"),
 			want: "导入 1 人；不合格：" + f + " 第3行 「身份证号」（值：1.10105E+17）：身份证号被Excel存成了数字（显示为1.10105E+17），后几位已丢失无法恢复；请将该列设为文本后重新填写"},
