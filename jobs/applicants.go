@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"linghang/program"
 	"linghang/storage"
@@ -23,6 +26,9 @@ import (
 // its photos by content (program.PhotoName), so an old version of the set
 // still finds its photos.
 const applicantsFilename = "学员数据.json"
+
+// PhotoWriters bounds the photos written to the store at once.
+const PhotoWriters = 8
 
 func applicantsDoc(year int) archive.Doc {
 	return archive.Doc{Year: year, Kind: archive.Data, Title: fmt.Sprintf("%d年学员数据", year), Filename: applicantsFilename, MIME: "application/json"}
@@ -101,17 +107,53 @@ func AttachArchivedPhotos(ctx context.Context, a *archive.Archive, st storage.St
 	for _, en := range entries {
 		objects[strings.TrimPrefix(en.Key, prefix)] = en.Object
 	}
-	err = set.AttachPhotos(func(name string) ([]byte, error) {
-		obj, ok := objects[name]
-		if !ok {
-			return nil, fmt.Errorf("归档中没有该照片：%w", storage.ErrNotFound)
+	// Fetch the photos the set names in parallel, then attach them.
+	var mu sync.Mutex
+	got := map[string][]byte{}
+	missing := map[string]error{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(PhotoWriters)
+	want := map[string]bool{}
+	for _, ap := range set.Applicants {
+		if ap.Photo == "" || want[ap.Photo] {
+			continue
 		}
-		rc, _, err := st.Get(ctx, obj)
-		if err != nil {
+		want[ap.Photo] = true
+		name := ap.Photo
+		g.Go(func() error {
+			obj, ok := objects[name]
+			if !ok {
+				mu.Lock()
+				missing[name] = fmt.Errorf("归档中没有该照片：%w", storage.ErrNotFound)
+				mu.Unlock()
+				return nil
+			}
+			rc, _, err := st.Get(gctx, obj)
+			if err != nil {
+				return fmt.Errorf("读取照片 %s：%w", obj, err)
+			}
+			defer rc.Close()
+			b, err := io.ReadAll(rc)
+			if err != nil {
+				return fmt.Errorf("读取照片 %s：%w", obj, err)
+			}
+			mu.Lock()
+			got[name] = b
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("%d年学员数据（%s）的照片：%w", year, key, err)
+	}
+	err = set.AttachPhotos(func(name string) ([]byte, error) {
+		if b, ok := got[name]; ok {
+			return b, nil
+		}
+		if err := missing[name]; err != nil {
 			return nil, err
 		}
-		defer rc.Close()
-		return io.ReadAll(rc)
+		return nil, fmt.Errorf("归档中没有该照片：%w", storage.ErrNotFound)
 	})
 	if err != nil {
 		return fmt.Errorf("%d年学员数据（%s）的照片：%w", year, key, err)
@@ -139,16 +181,26 @@ func SaveApplicants(ctx context.Context, a *archive.Archive, set *program.Applic
 		}
 		return nil, archive.Entry{}, err
 	}
+	// Photos go in with bounded parallel writes: each is durable (synced)
+	// before its version is recorded, and the store's latency overlaps.
 	seen := map[string]bool{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(PhotoWriters)
 	for i := range set.Applicants {
 		ap := &set.Applicants[i]
 		if ap.Photo == "" || seen[ap.Photo] {
 			continue
 		}
 		seen[ap.Photo] = true
-		if _, err := b.Add(ctx, photoDoc(set.Year, ap)); err != nil {
-			return fail(fmt.Errorf("归档%s的照片：%w", ap.Name, err))
-		}
+		g.Go(func() error {
+			if _, err := b.Add(gctx, photoDoc(set.Year, ap)); err != nil {
+				return fmt.Errorf("归档%s的照片：%w", ap.Name, err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return fail(err)
 	}
 	// The stored set does not carry the wall-clock import time (the
 	// version's archive time stands for it), so two imports of the same
