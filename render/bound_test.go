@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
 )
 
 // A bound copy of a 1-page and a 2-page form: cover, blank back, contents
@@ -106,4 +105,3 @@ func utf16Literal(s string) string {
 	}
 	return string(rs)
 }
-

@@ -12,11 +12,11 @@ type Face int
 // The face styles. FaceUnknown is a face whose names say nothing of its
 // style (a user font named after a brand).
 const (
-	FaceUnknown Face = iota
-	FaceSong         // 宋体 / 明体 / serif
-	FaceFangsong     // 仿宋
-	FaceHei          // 黑体 / sans
-	FaceKai          // 楷体
+	FaceUnknown  Face = iota
+	FaceSong          // 宋体 / 明体 / serif
+	FaceFangsong      // 仿宋
+	FaceHei           // 黑体 / sans
+	FaceKai           // 楷体
 )
 
 // String returns the Chinese name of the face style.
