@@ -90,6 +90,9 @@ type Cohort struct {
 	Contacts  []Contact `yaml:"contacts" json:"contacts"`
 	WomenOnly bool      `yaml:"women_only,omitempty" json:"women_only,omitempty"`
 	Capacity  int       `yaml:"capacity,omitempty" json:"capacity,omitempty"` // 0 = unlimited
+	// Tentative marks Start/End as placeholders (the notice gives only
+	// 6月底 and the like): documents print the dates as 暂定.
+	Tentative bool `yaml:"tentative"`
 }
 
 // Title is the heading used in 附件1 and on documents: "第1期 河南省科协党校班".

@@ -141,11 +141,7 @@ func (b *bound) cover(n int) {
 			b.center(y, "承办单位："+strings.Join(b.c.Hosts, "、"), body)
 			y += 11
 		}
-		if b.c.Time != "" || !b.c.Start.IsZero() {
-			when := b.c.Time
-			if !b.c.Start.IsZero() {
-				when = fmt.Sprintf("%s—%s", b.c.Start.Chinese(), b.c.End.Chinese())
-			}
+		if when := cohortWhen(b.c); when != "" {
 			b.center(y, "时间："+when, body)
 			y += 11
 		}

@@ -126,6 +126,9 @@ func signinDoc(p *program.Programme, n int, as []program.Applicant, opts SigninO
 				when += " " + s
 			}
 			sub := when
+			if c.Tentative {
+				sub += "（日期暂定）"
+			}
 			if c.Location != "" {
 				sub += "　　地点：" + c.Location
 			}
