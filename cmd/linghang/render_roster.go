@@ -12,6 +12,7 @@ import (
 
 	"linghang/program"
 	"linghang/render"
+	"linghang/render/typeset"
 )
 
 const rosterAbout = `生成学员名单：XLSX（每期一个工作表，另有“全部”）或 PDF（A4 横向，每页重复表头）。
@@ -25,6 +26,9 @@ type listFlags struct {
 	cohort                                    int
 	order                                     string
 	pdfa                                      *bool
+	// fonts is set by load: the fonts by role, resolved once (with the
+	// style warning printed once).
+	fonts *typeset.Fonts
 }
 
 func (l *listFlags) register(fs *flag.FlagSet) {
@@ -60,6 +64,9 @@ func (l *listFlags) load(ctx context.Context, e *env) (*program.Programme, []pro
 	if err != nil {
 		return nil, nil, 0, err
 	}
+	if l.fonts, err = loadFonts(e, ""); err != nil {
+		return nil, nil, 0, err
+	}
 	return prog, set.Applicants, order, nil
 }
 
@@ -93,7 +100,7 @@ func renderRoster(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID, PlainPDF: !*l.pdfa}
+	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID, PlainPDF: !*l.pdfa, Fonts: l.fonts}
 	write := func(w io.Writer) error { return render.RosterXLSX(w, prog, as, opts) }
 	if kind == "pdf" {
 		write = func(w io.Writer) error { return render.RosterPDF(w, prog, as, opts) }

@@ -43,7 +43,7 @@ func renderSignin(ctx context.Context, e *env, args []string) error {
 	if rows == 0 {
 		rows = -1 // none; 0 would mean the default
 	}
-	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: rows, PlainPDF: !*l.pdfa}
+	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: rows, PlainPDF: !*l.pdfa, Fonts: l.fonts}
 	if err := saveRendered(e, l.out, func(w io.Writer) error { return render.Signin(w, prog, l.cohort, as, opts) }); err != nil {
 		return err
 	}
