@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"linghang/program"
+	"linghang/render/typeset"
 )
 
 // A bound copy of a 1-page and a 2-page form: cover, blank back, contents
@@ -16,12 +19,7 @@ import (
 // and an outline entry per applicant.
 func TestBoundCopyDuplex(t *testing.T) {
 	p := formProgramme(t)
-	apps := formSample(t, p, 2)
-	for i := range apps {
-		apps[i].Cohort = 3
-	}
-	apps[0].Bio = strings.Repeat("主持国家重点研发计划课题，在高性能计算与人工智能交叉领域取得系列成果。\n", 30) // two pages
-	apps[1].Bio = "主持国家自然科学基金项目。"
+	apps := boundApplicants(t, p)
 	var buf bytes.Buffer
 	if err := CohortForms(&buf, formFonts(t), p, 3, apps); err != nil {
 		t.Fatal(err)
@@ -104,4 +102,64 @@ func utf16Literal(s string) string {
 		rs = append(rs, rune(b[i])<<8|rune(b[i+1]))
 	}
 	return string(rs)
+}
+
+// boundApplicants are two applicants of cohort 3: the first with a
+// biography that needs a second page, the second with a short one.
+func boundApplicants(t testing.TB, p *program.Programme) []program.Applicant {
+	apps := formSample(t, p, 2)
+	for i := range apps {
+		apps[i].Cohort = 3
+	}
+	apps[0].Bio = strings.Repeat("主持国家重点研发计划课题，在高性能计算与人工智能交叉领域取得系列成果。\n", 30) // two pages
+	apps[1].Bio = "主持国家自然科学基金项目。"
+	return apps
+}
+
+// tightBio is a 个人简介 two lines too long for its cell at 小四 with 1.5
+// leading (see TestFormLongBiography).
+func tightBio() string {
+	s := []rune(strings.Repeat("主持国家重点研发计划课题，在高性能计算与人工智能交叉领域取得系列成果，获省部级科技奖励多项。", 13))
+	return string(s[:560])
+}
+
+// Pixel check of the bound copy printed duplex: the backs left blank have
+// no ink at all; page numbers sit at the outer corner (right on a front
+// page, left on a back page).
+func TestBoundCopyPixels(t *testing.T) {
+	p := formProgramme(t)
+	var buf bytes.Buffer
+	if err := CohortForms(&buf, formFonts(t), p, 3, boundApplicants(t, p)); err != nil {
+		t.Fatal(err)
+	}
+	const dpi = 72
+	right := typeset.Rect{X: 150, Y: 285, W: 45, H: 9}
+	left := typeset.Rect{X: 15, Y: 285, W: 45, H: 9}
+	tests := []struct {
+		page        int
+		blank       bool
+		left, right bool // ink of a page number in that corner
+	}{
+		{1, false, false, false}, // cover: no number
+		{2, true, false, false},
+		{3, false, false, true},
+		{4, true, false, false},
+		{5, false, false, true},
+		{6, false, true, false},
+		{7, false, false, true},
+		{8, true, false, false},
+	}
+	for _, tt := range tests {
+		img := formRaster(t, buf.Bytes(), tt.page, dpi)
+		all := formInk(img, typeset.Rect{X: 0, Y: 0, W: 210, H: 297}, dpi)
+		if tt.blank != (all == 0) {
+			t.Errorf("page %d: ink %.4f, blank %v", tt.page, all, tt.blank)
+		}
+		if got := formInk(img, left, dpi) > 0; got != tt.left {
+			t.Errorf("page %d: ink at the bottom left %v, want %v", tt.page, got, tt.left)
+		}
+		if got := formInk(img, right, dpi) > 0; got != tt.right {
+			t.Errorf("page %d: ink at the bottom right %v, want %v", tt.page, got, tt.right)
+		}
+	}
 }
