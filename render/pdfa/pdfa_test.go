@@ -2,6 +2,7 @@ package pdfa_test
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,9 @@ func TestPDFACheckFindsViolations(t *testing.T) {
 		}, "6.6.2.3.1"},
 		{"no output intent", func(b []byte) []byte { return bytes.Replace(b, []byte("/OutputIntents"), []byte("/OutputIntentz"), 1) }, "6.2.2"},
 		{"font not embedded", func(b []byte) []byte { return bytes.Replace(b, []byte("/FontFile2"), []byte("/FontFileX"), 1) }, "6.2.11.4.1"},
+		{"width differs from the font program", func(b []byte) []byte {
+			return regexp.MustCompile(`\d+ \]\n/CIDToGIDMap`).ReplaceAll(b, []byte("777 ]\n/CIDToGIDMap"))
+		}, "6.2.11.5"},
 		{"JavaScript", func(b []byte) []byte { return bytes.Replace(b, []byte("/Lang"), []byte("/JavaScript 1 0 R /Lang"), 1) }, "6.6.1"},
 	}
 	if _, err := pdfa.Check(good); err != nil {
