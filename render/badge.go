@@ -634,6 +634,7 @@ func drawUnit(d *typeset.Document, t TextBox, x, y float64, unit string) error {
 	}
 	for _, s := range try {
 		// Measure first so that a failed try leaves nothing drawn.
+		s = breakableUnit(s) // 副系主任 stays whole; no character alone on a line
 		size, ok, err := fitsAt(d.Fonts(), t, st, s)
 		if err != nil {
 			return err
@@ -677,14 +678,32 @@ func drawPhoto(d *typeset.Document, r typeset.Rect, photo []byte) error {
 	return d.Image(typeset.Rect{X: r.X + (r.W-w)/2, Y: r.Y + (r.H-h)/2, W: w, H: h}, photo)
 }
 
+// cohortWhen is a cohort's time as printed: its dates
+// (2022年6月26日—6月30日), or, when the programme marks them as
+// placeholders, the time as the notice words it with 暂定
+// (2022年6月底，为期5天（具体日期暂定）), never a made-up date.
+func cohortWhen(c *program.Cohort) string {
+	switch {
+	case c.Tentative && c.Time != "":
+		year := ""
+		if !c.Start.IsZero() && !strings.Contains(c.Time, "年") {
+			year = fmt.Sprintf("%d年", c.Start.Year())
+		}
+		return year + c.Time + "（具体日期暂定）"
+	case c.Tentative:
+		return "暂定"
+	case !c.Start.IsZero() && !c.End.IsZero():
+		return fmt.Sprintf("%d年%d月%d日—%d月%d日", c.Start.Year(), int(c.Start.Month()), c.Start.Day(), int(c.End.Month()), c.End.Day())
+	}
+	return c.Time
+}
+
 // backText is the text on a badge's back: the cohort's time, place and
 // contacts.
 func backText(c *program.Cohort) string {
 	var b strings.Builder
-	if !c.Start.IsZero() && !c.End.IsZero() {
-		fmt.Fprintf(&b, "时间：%d年%d月%d日—%d月%d日\n", c.Start.Year(), int(c.Start.Month()), c.Start.Day(), int(c.End.Month()), c.End.Day())
-	} else if c.Time != "" {
-		fmt.Fprintf(&b, "时间：%s\n", c.Time)
+	if when := cohortWhen(c); when != "" {
+		fmt.Fprintf(&b, "时间：%s\n", when)
 	}
 	if c.Location != "" {
 		fmt.Fprintf(&b, "地点：%s\n", c.Location)

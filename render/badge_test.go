@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -425,4 +426,115 @@ func BenchmarkBadges(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(badges)*b.N)/b.Elapsed().Seconds(), "badges/s")
+}
+
+// Units break only between words (never 副系主/任) and never leave one
+// character alone on a line, on both layouts.
+func TestBadgeUnitBreaksBetweenWords(t *testing.T) {
+	fonts := testFonts(t)
+	p, c, _, _ := cohortBadges(t, 0)
+	units := []string{
+		"山西大学电气工程学院副系主任、研究员",
+		"国网能源研究院有限公司总工程师、教授级高级工程师",
+		"中国科学院深圳先进技术研究院生物医学与健康工程研究所副所长",
+		"兰州大学土木工程学院教授",
+		"西安交通大学机械工程学院副院长、教授、博士生导师",
+		"中南大学信息与通信工程学院研究员",
+	}
+	for _, name := range Layouts() {
+		l, err := LoadLayout(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, unit := range units {
+			d := typeset.New(fonts, "胸卡", typeset.Page{W: l.Page.W, H: l.Page.H}, typeset.Info{})
+			if err := drawBadges(d, p, c, []Badge{{Name: "张三", Unit: unit, Photo: testPhoto(t), Token: "LHABCDEFGHIJKLMNOPA"}}, &l); err != nil {
+				t.Fatal(err)
+			}
+			var lines []string
+			lastY := -1.0
+			for _, op := range d.Ops() {
+				if op.Field != "工作单位" || op.Page != 1 {
+					continue
+				}
+				if math.Abs(op.Box.Y-lastY) > 0.5 {
+					lines = append(lines, "")
+					lastY = op.Box.Y
+				}
+				lines[len(lines)-1] += op.Text
+			}
+			if strings.Join(lines, "") != unit {
+				t.Errorf("%s: unit drawn as %q", name, lines)
+				continue
+			}
+			bounds := map[int]bool{}
+			at := 0
+			for _, w := range unitWords(unit) {
+				at += len([]rune(w))
+				bounds[at] = true
+			}
+			at = 0
+			for i, ln := range lines {
+				at += len([]rune(ln))
+				if len([]rune(ln)) == 1 {
+					t.Errorf("%s: %q leaves %q alone on a line", name, unit, ln)
+				}
+				if i < len(lines)-1 && !bounds[at] {
+					t.Errorf("%s: %q breaks inside a word: %q", name, unit, lines)
+				}
+			}
+		}
+	}
+}
+
+func TestCohortWhen(t *testing.T) {
+	start, end := program.NewDate(2022, 6, 26), program.NewDate(2022, 6, 30)
+	tests := []struct {
+		name string
+		c    program.Cohort
+		want string
+	}{
+		{"real dates", program.Cohort{Time: "6月底，为期5天", Start: start, End: end}, "2022年6月26日—6月30日"},
+		{"placeholder dates", program.Cohort{Time: "6月底，为期5天", Start: start, End: end, Tentative: true}, "2022年6月底，为期5天（具体日期暂定）"},
+		{"placeholder, year written", program.Cohort{Time: "2022年下半年", Start: start, End: end, Tentative: true}, "2022年下半年（具体日期暂定）"},
+		{"placeholder, no wording", program.Cohort{Start: start, End: end, Tentative: true}, "暂定"},
+		{"wording only", program.Cohort{Time: "9月中旬"}, "9月中旬"},
+	}
+	for _, tt := range tests {
+		if got := cohortWhen(&tt.c); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// The bundled 2022 programme's dates are placeholders: a badge's back
+// says 暂定 and never prints the made-up 6月26日—6月30日.
+func TestBadgeBackPlaceholderDate(t *testing.T) {
+	needTools(t, "pdftotext")
+	p, c, _, badges := cohortBadges(t, 2)
+	if !c.Tentative {
+		t.Fatal("the bundled 2022 cohort 3 should be marked tentative")
+	}
+	l, err := LoadLayout("a6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Fonts = testFonts(t)
+	var buf bytes.Buffer
+	if err := Badges(&buf, p, c, badges, l); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "b.pdf")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := squash(poppler(t, "pdftotext", path, "-"))
+	if !strings.Contains(text, "时间：2022年6月底，为期5天（具体日期暂定）") || strings.Contains(text, "6月26日") {
+		t.Errorf("back of the badge: %q", text)
+	}
+	real := *c
+	real.Tentative = false
+	if got := backText(&real); !strings.Contains(got, "2022年6月26日—6月30日") {
+		t.Errorf("real dates print as %q", got)
+	}
 }

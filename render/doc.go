@@ -6,14 +6,17 @@
 //	NoticePDF, NoticeDOCX   the official notice: GB/T 9704 letter format (信函格式)
 //	                        with 附件1 (cohorts) and 附件2 (the form); editable DOCX
 //	Form, FormPage          the 报名表, blank (nil applicant) or filled, with photo
-//	CohortForms             a cohort's filled forms bound in one PDF
+//	CohortForms             a cohort's bound copy (合订本) for duplex printing: cover,
+//	                        contents, outline, page numbers, blank backs
 //	Badges                  name badges on sheets laid out by a Layout (templates/layouts)
 //	RosterXLSX, RosterPDF   学员名单: one sheet or section per cohort plus 全部
-//	Signin                  签到表: a sheet per day or half-day of a cohort
+//	Signin                  签到表: a sheet per day or half-day of a cohort, with
+//	                        walk-in rows and 应到/实到
 //
 // Every PDF is set through render/typeset (CJK fonts by role, glyph
 // fallback, Chinese line breaking, the GB/T 9704 grid); text can be
-// extracted, fonts are embedded as subsets, and the same data gives the
-// same bytes. XLSX and DOCX packages are written in a canonical part
+// extracted, fonts are embedded as subsets, every PDF is PDF/A-2b unless
+// the caller asks for a plain one (checked by render/pdfa), and the same
+// data gives the same bytes. XLSX and DOCX packages are written in a canonical part
 // order with a fixed date for the same reason.
 package render

@@ -21,6 +21,8 @@ const (
 	formWidth  = 170.0 // table width
 	formTop    = 20.0  // top of the title, standalone form
 	formBottom = 282.0 // lowest baseline area of the notes
+	// formFooterY is the baseline of 第n页 共N页 on a form of several pages.
+	formFooterY = 289.5
 
 	formRowH     = 13.0 // the four rows beside the photo
 	formEmployer = 15.0 // 工作单位及职务、职称
@@ -45,6 +47,7 @@ const (
 	// 个人简介 of 600 characters continues on a 个人简介（续） page rather
 	// than being squeezed into small type.
 	formBioMin    = 11.5
+	formBioLead   = 1.25 // tightest leading, × type size
 	formNoteSize  = typeset.Size5
 	formTitleSize = typeset.Size2 // 二号 22 pt
 
@@ -90,28 +93,6 @@ func Form(w io.Writer, fonts *typeset.Fonts, p *program.Programme, a *program.Ap
 	d := typeset.New(fonts, formDocName(a), typeset.A4, info)
 	if err := FormPage(d, p, a); err != nil {
 		return err
-	}
-	return d.Write(w)
-}
-
-// CohortForms writes the forms of apps, in the order given (the roster
-// order), into one PDF: the bound copy a host unit prints.
-func CohortForms(w io.Writer, fonts *typeset.Fonts, p *program.Programme, cohort int, apps []program.Applicant, opts ...FormOption) error {
-	if p == nil || fonts == nil {
-		return errors.New("报名表合订本：未提供年度计划或字体")
-	}
-	name := fmt.Sprintf("第%d期报名表合订本", cohort)
-	info := formInfo(p, nil)
-	info.Plain = formConfigOf(opts).plain
-	if c, ok := p.Cohort(cohort); ok {
-		name = c.Title() + " 报名表合订本"
-		info.Title = formTitle(p) + "（" + c.Title() + "）"
-	}
-	d := typeset.New(fonts, name, typeset.A4, info)
-	for i := range apps {
-		if err := FormPage(d, p, &apps[i]); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
 	}
 	return d.Write(w)
 }
@@ -245,6 +226,7 @@ func formPage(d *typeset.Document, p *program.Programme, a *program.Applicant, l
 	y := formTop
 	bottom := formBottom
 	d.AddPage()
+	first := d.PageCount()
 	if label != "" {
 		// As an attachment of the notice the form keeps to the GB/T 9704
 		// text block, under the 附件 mark set in 黑体 三号 on its first
@@ -288,7 +270,26 @@ func formPage(d *typeset.Document, p *program.Programme, a *program.Applicant, l
 	if f.err == nil {
 		f.err = f.continuation(rest, size, mid)
 	}
+	if f.err == nil && d.PageCount() > first {
+		f.pageNumbers(first, d.PageCount())
+	}
 	return f.wrap(f.err)
+}
+
+// pageNumbers marks each page of a form that runs over several pages
+// with the applicant's name and 第n页 共N页, so that loose pages find
+// their way back.
+func (f *formDraw) pageNumbers(first, last int) {
+	st := typeset.Style{Role: typeset.Table, Size: formNoteSize, Align: typeset.Center, Field: "报名表页码"}
+	name := ""
+	if f.a != nil {
+		name = f.a.Name + "　报名表　"
+	}
+	for n := first; n <= last; n++ {
+		f.d.SetPage(n)
+		f.check(f.d.Text(f.left+f.width/2, formFooterY, fmt.Sprintf("%s第%d页 共%d页", name, n-first+1, last-first+1), st))
+	}
+	f.d.SetPage(last)
 }
 
 // wrap names the applicant in an error; a GlyphError names the document
@@ -615,7 +616,10 @@ func (f *formDraw) bioRow(y, bottom float64) (rest string, size float64, midPara
 		return "", 0, false
 	}
 	st := typeset.Style{Role: typeset.Body, Size: formBioSize, Align: typeset.Justify, Indent: 2, Field: program.ColBio}
-	fit, err := f.d.Fit(r, bio, st, formBioMin)
+	// Two or three lines too many are absorbed by closing up the leading
+	// to 1.25 and then the type down to formBioMin, before a
+	// continuation page is used.
+	fit, err := f.d.Tighten(r, bio, st, formBioLead, formBioMin)
 	f.check(err)
 	mid := len(fit.Lines) > 0 && !fit.Lines[len(fit.Lines)-1].End
 	return fit.Rest, fit.Size, mid

@@ -387,13 +387,16 @@ func TestFormLongBiography(t *testing.T) {
 		name  string
 		bio   string
 		pages int
+		tight bool // set closer than 小四 at 1.5 leading
 	}{
-		{"200 characters", para(200, 1000), 1},
-		{"400 characters, one paragraph: fits", para(400, 1000), 1},
-		{"600 characters, one paragraph: continues", para(600, 1000), 2},
-		{"600 characters in ten paragraphs", para(600, 60), 2},
-		{"1000 characters", para(1000, 1000), 2},
-		{"1000 characters in 25 paragraphs", para(1000, 40), 2},
+		{"200 characters", para(200, 1000), 1, false},
+		{"400 characters, one paragraph: fits", para(400, 1000), 1, false},
+		// Two lines over the cell at 小四, 1.5 leading: closing up the
+		// leading absorbs them, no continuation page.
+		{"560 characters, two lines too long: tightened", para(560, 1000), 1, true},
+		{"600 characters in ten paragraphs", para(600, 60), 2, false},
+		{"1000 characters", para(1000, 1000), 2, false},
+		{"1000 characters in 25 paragraphs", para(1000, 40), 2, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -425,6 +428,30 @@ func TestFormLongBiography(t *testing.T) {
 			if tt.pages > 1 {
 				if !strings.Contains(formSqueeze(pages[1]), "个人简介（续）") || !strings.Contains(formSqueeze(pages[1]), a.ID) {
 					t.Errorf("page 2 lacks the 个人简介（续） heading or the applicant: %q", pages[1][:min(200, len(pages[1]))])
+				}
+				// Each page numbered, with the applicant's name.
+				for i, pg := range pages {
+					want := formSqueeze(fmt.Sprintf("%s　报名表　第%d页 共%d页", a.Name, i+1, len(pages)))
+					if !strings.Contains(formSqueeze(pg), want) {
+						t.Errorf("page %d lacks %q", i+1, want)
+					}
+				}
+			} else if strings.Contains(pages[0], "共1页") {
+				t.Errorf("a one-page form carries a page number")
+			}
+			// The leading: 1.5 × 小四 unless tightened; a continued
+			// biography keeps the comfortable setting.
+			var ys []float64
+			for _, op := range d.Ops() {
+				if op.Kind == typeset.OpText && op.Field == program.ColBio && op.Page == 1 && (len(ys) == 0 || op.Box.Y > ys[len(ys)-1]+0.5) {
+					ys = append(ys, op.Box.Y)
+				}
+			}
+			if len(ys) > 2 {
+				pitch := (ys[len(ys)-1] - ys[0]) / float64(len(ys)-1)
+				comfortable := 1.5 * typeset.PtToMM(formBioSize)
+				if tight := pitch < comfortable-0.05; tight != tt.tight {
+					t.Errorf("line pitch %.2f mm (comfortable %.2f): tightened %v, want %v", pitch, comfortable, tight, tt.tight)
 				}
 			}
 			// Sizes never below the floor.

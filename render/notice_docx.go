@@ -31,8 +31,8 @@ const (
 )
 
 // NoticeDOCX writes the notice of p as an editable Word document built
-// from templates/notice-docx: letter head with 发文机关 and 文号 in the
-// first-page header, red rules, body from the programme, signature and date,
+// from templates/notice-docx: the 版头 (发文机关标志, red double rule, 文号)
+// at the top of the body, body from the programme, signature and date,
 // 附件1 (the cohorts) and 附件2 (the blank form) on new pages, page numbers
 // “— 1 —” on odd and even pages.
 func NoticeDOCX(w io.Writer, p *program.Programme) error {
@@ -56,11 +56,6 @@ func NoticeDOCX(w io.Writer, p *program.Programme) error {
 	}
 	defer r.Close()
 	d := r.Editable()
-	for _, kv := range [][2]string{{"{{发文机关}}", p.IssuingBody}, {"{{文号}}", p.DocNumber}} {
-		if err := d.ReplaceHeader(kv[0], kv[1]); err != nil {
-			return fmt.Errorf("render notice DOCX: header %s: %w", kv[0], err)
-		}
-	}
 	if !strings.Contains(d.GetContent(), bodyPlaceholder) {
 		return fmt.Errorf("render notice DOCX: template word/document.xml lacks the paragraph %s", bodyPlaceholder)
 	}
@@ -172,8 +167,15 @@ func noticeBodyXML(p *program.Programme) string {
 			break // 附件2 is the form, drawn below
 		}
 		switch para.Kind {
-		case program.ParaIssuingBody, program.ParaDocNumber:
-			// in the first-page header
+		case program.ParaIssuingBody:
+			// 版头 in the body, where it is edited like any text: the
+			// 发文机关标志, the red double rule below it, then the 文号.
+			// No frame: Word pushes text below a frame, LibreOffice lets it
+			// run under, so the 标志 starts at the top of the text block.
+			b.para("IssuingBody", "", run(para.Text))
+			b.para("RuleTop", "")
+		case program.ParaDocNumber:
+			b.para("DocNumber", "", run(para.Text))
 		case program.ParaTitle:
 			b.para("Title", spaceBefore(2), run(titleBreaks(para.Text, p.TitleLines, docxTitleChars, emWidth)...))
 		case program.ParaAddressees:

@@ -138,9 +138,22 @@ func TestNoticeDOCXText(t *testing.T) {
 				}
 			}
 
-			// The letter head is in the first-page header.
-			if got, want := strings.Join(nonEmpty(wordParagraphs(t, "header1", pkg["word/header1.xml"])), "|"), p.IssuingBody+"|"+p.DocNumber; got != want {
-				t.Errorf("first-page header %q, want %q", got, want)
+			// The letter head is in the body, not in a header.
+			for _, h := range []string{"header1", "header2"} {
+				if got := nonEmpty(wordParagraphs(t, h, pkg["word/"+h+".xml"])); len(got) != 0 {
+					t.Errorf("%s holds %q; the 版头 belongs in the body", h, got)
+				}
+			}
+			doc := string(pkg["word/document.xml"])
+			head := []string{`<w:pStyle w:val="IssuingBody"/>`, `<w:pStyle w:val="RuleTop"/>`, `<w:pStyle w:val="DocNumber"/>`, `<w:pStyle w:val="Title"/>`}
+			at := 0
+			for _, h := range head {
+				i := strings.Index(doc[at:], h)
+				if i < 0 {
+					t.Errorf("document.xml: %s missing or out of order", h)
+					break
+				}
+				at += i
 			}
 
 			// The body: every paragraph of the notice and 附件1 in order.
@@ -148,9 +161,6 @@ func TestNoticeDOCXText(t *testing.T) {
 			for _, para := range p.NoticeParagraphs() {
 				if para.Annex == 2 {
 					break
-				}
-				if para.Kind == program.ParaIssuingBody || para.Kind == program.ParaDocNumber {
-					continue
 				}
 				want = append(want, para.String())
 			}
@@ -279,8 +289,14 @@ func TestNoticeDOCXLayout(t *testing.T) {
 		{"Heading2", `w:eastAsia="楷体_GB2312"`},
 		{"AnnexLabel", `w:eastAsia="黑体"`},
 		{"AnnexLabel", `<w:pageBreakBefore/>`},
-		{"RuleTop", `w:val="thickThinSmallGap"`},
-		{"RuleBottom", `w:val="thinThickSmallGap"`},
+		// Double rules as two single borders, so that every program draws
+		// them in the same order: 上粗下细 at the head, 上细下粗 at the foot.
+		{"RuleTop", `<w:top w:val="single" w:sz="18"`},
+		{"RuleTop", `<w:bottom w:val="single" w:sz="6"`},
+		{"RuleBottom", `<w:top w:val="single" w:sz="6"`},
+		{"RuleBottom", `<w:bottom w:val="single" w:sz="18"`},
+		// Page numbers: no inherited two-character first-line indent.
+		{"PageNumber", `<w:ind w:firstLineChars="0" w:firstLine="0"/>`},
 	}
 	for _, tt := range styleTests {
 		i := strings.Index(styles, `w:styleId="`+tt.style+`"`)
@@ -299,10 +315,21 @@ func TestNoticeDOCXLayout(t *testing.T) {
 			t.Errorf("document defaults lack %s", want)
 		}
 	}
-	for _, f := range []string{"word/footer2.xml", "word/footer3.xml"} {
-		s := string(pkg[f])
+	for _, f := range []struct{ part, ind string }{
+		{"word/footer2.xml", `<w:ind w:right="280" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/>`}, // odd: right, one 4号 character in
+		{"word/footer3.xml", `<w:ind w:left="280" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>`},   // even: left, one character in
+	} {
+		s := string(pkg[f.part])
 		if !strings.Contains(s, " PAGE ") || !strings.Contains(s, "— ") || !strings.Contains(s, " —") {
-			t.Errorf("%s: no “— PAGE —” field", f)
+			t.Errorf("%s: no “— PAGE —” field", f.part)
+		}
+		if !strings.Contains(s, f.ind) {
+			t.Errorf("%s: page number not placed one character from the edge (%s)", f.part, f.ind)
+		}
+	}
+	for _, bad := range []string{"thickThin", "thinThick"} {
+		if strings.Contains(styles, bad) {
+			t.Errorf("styles use a compound %s border: its order differs between Word and LibreOffice", bad)
 		}
 	}
 	if s := string(pkg["word/footer1.xml"]); strings.Contains(s, "PAGE") {
@@ -341,8 +368,8 @@ func TestNoticeDOCXErrors(t *testing.T) {
 	q.Title = "关于<测试>&“引号”的通知"
 	pkg := unzipDOCX(t, renderDOCX(t, &q))
 	got := nonEmpty(wordParagraphs(t, "document", pkg["word/document.xml"]))
-	if got[0] != q.Title {
-		t.Errorf("title %q, want %q", got[0], q.Title)
+	if len(got) < 3 || got[2] != q.Title { // after 发文机关标志 and 文号
+		t.Errorf("paragraphs %q, want the title %q third", got[:min(3, len(got))], q.Title)
 	}
 }
 

@@ -585,6 +585,9 @@ type pdfSection struct {
 	// blankTo adds empty rows until the last page is full (sign-in sheets
 	// leave room for late arrivals), but at most this many; 0 adds none.
 	blankTo int
+	// tally is a line set under the table on the section's last page
+	// (应到 … 实到 … on sign-in sheets); room for it is kept on every page.
+	tally string
 }
 
 // pdfTable lays out sections as ruled tables: the title, subtitle and
@@ -657,6 +660,9 @@ func paginate(hs []float64, avail float64) [][2]int {
 	return append(pages, [2]int{start, len(hs)})
 }
 
+// tallyHeight is the room kept under a table for its tally line.
+const tallyHeight = 10.0
+
 // draw adds the pages of every section to d.
 func (t *pdfTable) draw(d *typeset.Document, sections []pdfSection) error {
 	fonts := d.Fonts()
@@ -665,6 +671,9 @@ func (t *pdfTable) draw(d *typeset.Document, sections []pdfSection) error {
 		top := t.top + t.headerHeight(s) + t.headRow
 		y0 := top
 		avail := t.page.H - t.bot - top
+		if s.tally != "" {
+			avail -= tallyHeight
+		}
 		hs, err := t.rowHeights(fonts, s, avail)
 		if err != nil {
 			return fmt.Errorf("%s：%w", s.title, err)
@@ -696,6 +705,17 @@ func (t *pdfTable) draw(d *typeset.Document, sections []pdfSection) error {
 				y += hs[i]
 			}
 			t.ruleColumns(d, s, y0-t.headRow, y)
+			if s.tally != "" && pi == len(pages)-1 {
+				st := t.subStyle
+				st.Align, st.VAlign, st.Field = typeset.Left, typeset.Middle, "应到实到"
+				fit, err := d.Fit(typeset.Rect{X: t.left, Y: y + 2, W: t.width(), H: tallyHeight - 2}, s.tally, st, typeset.SizeSmall5)
+				if err != nil {
+					return err
+				}
+				if fit.Overflow() {
+					return fmt.Errorf("%s：“%s”一行放不下", s.title, s.tally)
+				}
+			}
 			foot := fmt.Sprintf("第 %d 页 共 %d 页", pi+1, len(pages))
 			if s.footer != "" {
 				foot = s.footer + "　　" + foot

@@ -655,6 +655,21 @@ func TestListsGolden(t *testing.T) {
 		{"badges-3.golden", func(w io.Writer) error {
 			return Badges(w, p, c, ApplicantBadges(mine, []byte("golden key, not a secret at all."), p.Year), layout)
 		}},
+		// All cohorts with the longest real IDs, mobiles, e-mails, units.
+		{"roster-all-real.golden", func(w io.Writer) error {
+			return RosterPDF(w, p, realApplicants(), RosterOptions{WithID: true, Created: created})
+		}},
+		// A 1-page and a 2-page form in one bound copy.
+		{"bound-copy.golden", func(w io.Writer) error {
+			apps := boundApplicants(t, p)
+			return CohortForms(w, formFonts(t), p, 3, apps)
+		}},
+		// A 个人简介 two lines too long for its cell: tightened, one page.
+		{"form-bio-tight.golden", func(w io.Writer) error {
+			a := formSample(t, p, 1)[0]
+			a.Bio = tightBio()
+			return Form(w, formFonts(t), p, &a)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

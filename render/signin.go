@@ -17,7 +17,9 @@ type SigninOptions struct {
 	// Order sorts the names; the zero value is 姓氏笔画, as on the roster.
 	Order program.Order
 	// Blank adds up to this many empty rows on each session's last page
-	// for late arrivals (as many as fit); 0 adds none.
+	// for walk-ins (as many as fit); 0 means SigninBlankRows, a negative
+	// number adds none. Every caller (render signin, run, demo, the
+	// scheduler) gets the same sheet from the zero value.
 	Blank int
 	// Fonts sets the type; nil means typeset.Default().
 	Fonts *typeset.Fonts
@@ -26,6 +28,9 @@ type SigninOptions struct {
 	// PlainPDF writes a plain PDF instead of PDF/A-2b.
 	PlainPDF bool
 }
+
+// SigninBlankRows is the default number of blank rows for walk-ins.
+const SigninBlankRows = 5
 
 var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
@@ -53,19 +58,31 @@ func signinTable() *pdfTable {
 // roster's order. Long lists continue on further pages with the heading
 // and header row repeated.
 func Signin(w io.Writer, p *program.Programme, n int, as []program.Applicant, opts SigninOptions) error {
+	doc, err := signinDoc(p, n, as, opts)
+	if err != nil {
+		return err
+	}
+	if err := doc.Write(w); err != nil {
+		return fmt.Errorf("render sign-in sheets for cohort %d: %w", n, err)
+	}
+	return nil
+}
+
+// signinDoc lays out the sign-in sheets of cohort n.
+func signinDoc(p *program.Programme, n int, as []program.Applicant, opts SigninOptions) (*typeset.Document, error) {
 	c, ok := p.Cohort(n)
 	if !ok {
-		return fmt.Errorf("render sign-in sheets: 第%d期不在%d年计划中", n, p.Year)
+		return nil, fmt.Errorf("render sign-in sheets: 第%d期不在%d年计划中", n, p.Year)
 	}
 	days := c.Days()
 	if c.Start.IsZero() || c.End.IsZero() || len(days) == 0 {
-		return fmt.Errorf("render sign-in sheets: %s 没有具体的起止日期（计划文件中的 start/end），无法生成签到表", c.Title())
+		return nil, fmt.Errorf("render sign-in sheets: %s 没有具体的起止日期（计划文件中的 start/end），无法生成签到表", c.Title())
 	}
 	fonts := opts.Fonts
 	if fonts == nil {
 		var err error
 		if fonts, err = typeset.Default(); err != nil {
-			return fmt.Errorf("render sign-in sheets for cohort %d: %w", n, err)
+			return nil, fmt.Errorf("render sign-in sheets for cohort %d: %w", n, err)
 		}
 	}
 	var mine []program.Applicant
@@ -89,6 +106,13 @@ func Signin(w io.Writer, p *program.Programme, n int, as []program.Applicant, op
 		{header: "工作单位", width: wd - 14 - 30 - 62},
 		{header: "签名", width: 62},
 	}
+	blank := opts.Blank
+	switch {
+	case blank == 0:
+		blank = SigninBlankRows
+	case blank < 0:
+		blank = 0
+	}
 	sessions := []string{""}
 	if opts.HalfDay {
 		sessions = []string{"上午", "下午"}
@@ -102,12 +126,16 @@ func Signin(w io.Writer, p *program.Programme, n int, as []program.Applicant, op
 				when += " " + s
 			}
 			sub := when
+			if c.Tentative {
+				sub += "（日期暂定）"
+			}
 			if c.Location != "" {
 				sub += "　　地点：" + c.Location
 			}
 			sections = append(sections, pdfSection{
 				title: title, subtitle: sub, footer: when,
-				cols: cols, rows: slices.Clone(rows), blankTo: opts.Blank,
+				cols: cols, rows: slices.Clone(rows), blankTo: blank,
+				tally: fmt.Sprintf("应到 %d 人　　　实到 ＿＿＿＿ 人　　　请假 ＿＿＿＿ 人　　　核对人 ＿＿＿＿＿＿", len(mine)),
 			})
 		}
 	}
@@ -115,10 +143,7 @@ func Signin(w io.Writer, p *program.Programme, n int, as []program.Applicant, op
 		Title: title, Author: p.IssuingBody, Subject: "签到表", Created: createdOr(opts.Created, p), Plain: opts.PlainPDF,
 	})
 	if err := t.draw(doc, sections); err != nil {
-		return fmt.Errorf("render sign-in sheets for cohort %d: %w", n, err)
+		return nil, fmt.Errorf("render sign-in sheets for cohort %d: %w", n, err)
 	}
-	if err := doc.Write(w); err != nil {
-		return fmt.Errorf("render sign-in sheets for cohort %d: %w", n, err)
-	}
-	return nil
+	return doc, nil
 }

@@ -2,11 +2,13 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"linghang/program"
+	"linghang/render/typeset"
 )
 
 func TestChineseDate(t *testing.T) {
@@ -144,5 +146,59 @@ func TestSigninErrors(t *testing.T) {
 	c.Start = program.Date{}
 	if err := Signin(&buf, p, 2, nil, SigninOptions{}); err == nil || !strings.Contains(err.Error(), "起止日期") {
 		t.Errorf("no dates: error %v", err)
+	}
+}
+
+// One renderer for every path: the zero options (what run, demo and the
+// scheduler pass) give the blank walk-in rows and the 应到/实到 line on
+// each session's last page; Blank < 0 gives no blank rows.
+func TestSigninWalkInRowsAndTally(t *testing.T) {
+	p := testProgramme(t)
+	var few []program.Applicant
+	for _, a := range testApplicants() {
+		a.Cohort = 1
+		few = append(few, a)
+	}
+	tests := []struct {
+		name  string
+		opts  SigninOptions
+		blank int
+	}{
+		{"zero options", SigninOptions{}, SigninBlankRows},
+		{"three", SigninOptions{Blank: 3}, 3},
+		{"none", SigninOptions{Blank: -1}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Fonts = testFonts(t)
+			var buf bytes.Buffer
+			if err := Signin(&buf, p, 1, few, tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			pages := pdfPages(t, buf.Bytes())
+			for i, pg := range pages {
+				flat := squash(pg)
+				for _, want := range []string{fmt.Sprintf("应到%d人", len(few)), "实到＿＿＿＿人"} {
+					if !strings.Contains(flat, want) {
+						t.Errorf("page %d lacks %q", i+1, want)
+					}
+				}
+			}
+			// Rows on the first sheet: full-width rules, less the two of the
+			// header row.
+			d, err := signinDoc(p, 1, few, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rules := 0
+			for _, op := range d.Ops() {
+				if op.Page == 1 && op.Kind == typeset.OpLine && op.Box.H == 0 && op.Box.W > 100 {
+					rules++
+				}
+			}
+			if got := rules - 2; got != len(few)+tt.blank {
+				t.Errorf("%d rows, want %d names + %d blank", got, len(few), tt.blank)
+			}
+		})
 	}
 }

@@ -5,9 +5,10 @@ import "embed"
 // NoticeDOCX holds the parts of the editable notice (render.NoticeDOCX):
 // a WordprocessingML package unpacked into notice-docx/ so that every part
 // is reviewable text. word/styles.xml sets the GB/T 9704 fonts, sizes and
-// the 22 × 28 grid; word/header1.xml is the letter head of the first page
-// with {{发文机关}} and {{文号}}; word/footer*.xml the bottom rule of the
-// first page and the odd/even page numbers; word/document.xml the page
+// the 22 × 28 grid and the red double rules as pairs of single borders;
+// the 版头 is written into the body by the renderer; word/header*.xml are
+// empty; word/footer*.xml the bottom rule of the first page and the
+// odd/even page numbers; word/document.xml the page
 // set-up with the {{正文}} paragraph the renderer replaces.
 //
 //go:embed all:notice-docx

@@ -71,9 +71,7 @@ func renderBadges(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if layout.Fonts, err = loadFonts(e, l.fonts); err != nil {
-		return err
-	}
+	layout.Fonts = l.fonts
 	var cohorts []*program.Cohort
 	if l.cohort != 0 {
 		c, _ := prog.Cohort(l.cohort)

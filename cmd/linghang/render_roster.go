@@ -12,6 +12,7 @@ import (
 
 	"linghang/program"
 	"linghang/render"
+	"linghang/render/typeset"
 )
 
 const rosterAbout = `生成学员名单：XLSX（每期一个工作表，另有“全部”）或 PDF（A4 横向，每页重复表头）。
@@ -21,10 +22,13 @@ const rosterAbout = `生成学员名单：XLSX（每期一个工作表，另有�
 // listFlags are the flags shared by the roster, badge and sign-in
 // commands.
 type listFlags struct {
-	applicants, photos, programme, store, out, fonts string
-	cohort                                           int
-	order                                            string
-	pdfa                                             *bool
+	applicants, photos, programme, store, out, fontsDir string
+	cohort                                              int
+	order                                               string
+	pdfa                                                *bool
+	// fonts is set by load: the fonts by role, resolved once (with the
+	// style warning printed once).
+	fonts *typeset.Fonts
 }
 
 func (l *listFlags) register(fs *flag.FlagSet) {
@@ -34,9 +38,9 @@ func (l *listFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&l.store, "store", "", "归档存储（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
 	fs.StringVar(&l.out, "o", "", "输出文件（- 表示标准输出）")
 	fs.IntVar(&l.cohort, "cohort", 0, "班次（期数 1–10）")
-	fs.StringVar(&l.fonts, "fonts", "", "字体目录（默认 $LINGHANG_FONTS，再找系统字体，最后用内置字体）")
 	fs.StringVar(&l.order, "order", "strokes", "排序：strokes（姓氏笔画）| pinyin（拼音）| none（原顺序）")
 	l.pdfa = pdfaFlag(fs)
+	fs.StringVar(&l.fontsDir, "fonts", "", "字体目录（默认 $LINGHANG_FONTS，再找系统字体，最后用内置字体）")
 }
 
 // load reads the programme and the applicants the flags name.
@@ -59,6 +63,9 @@ func (l *listFlags) load(ctx context.Context, e *env) (*program.Programme, []pro
 	}
 	set, err := loadApplicants(ctx, e, prog, l.applicants, l.photos, l.store)
 	if err != nil {
+		return nil, nil, 0, err
+	}
+	if l.fonts, err = loadFonts(e, l.fontsDir); err != nil {
 		return nil, nil, 0, err
 	}
 	return prog, set.Applicants, order, nil
@@ -94,11 +101,7 @@ func renderRoster(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fonts, err := loadFonts(e, l.fonts)
-	if err != nil {
-		return err
-	}
-	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID, Fonts: fonts, PlainPDF: !*l.pdfa}
+	opts := render.RosterOptions{Cohort: l.cohort, Order: order, WithID: *withID, FullID: *fullID, PlainPDF: !*l.pdfa, Fonts: l.fonts}
 	write := func(w io.Writer) error { return render.RosterXLSX(w, prog, as, opts) }
 	if kind == "pdf" {
 		write = func(w io.Writer) error { return render.RosterPDF(w, prog, as, opts) }

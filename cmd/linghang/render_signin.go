@@ -20,7 +20,7 @@ func renderSignin(ctx context.Context, e *env, args []string) error {
 	var l listFlags
 	l.register(fs)
 	half := fs.Bool("half-day", false, "每半天一页（上午、下午）")
-	blank := fs.Int("blank", 5, "每场最后一页补充的空白行数（供临时增加的学员签到），0 为不补")
+	blank := fs.Int("blank", render.SigninBlankRows, "每场最后一页补充的空白行数（供临时增加的学员签到），0 为不补")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "用法: linghang render signin [--applicants 文件] --cohort N [--half-day] -o 签到表.pdf\n\n%s\n\n参数:\n", signinAbout)
 		fs.PrintDefaults()
@@ -39,11 +39,11 @@ func renderSignin(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fonts, err := loadFonts(e, l.fonts)
-	if err != nil {
-		return err
+	rows := *blank
+	if rows == 0 {
+		rows = -1 // none; 0 would mean the default
 	}
-	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: *blank, Fonts: fonts, PlainPDF: !*l.pdfa}
+	opts := render.SigninOptions{HalfDay: *half, Order: order, Blank: rows, PlainPDF: !*l.pdfa, Fonts: l.fonts}
 	if err := saveRendered(e, l.out, func(w io.Writer) error { return render.Signin(w, prog, l.cohort, as, opts) }); err != nil {
 		return err
 	}

@@ -143,6 +143,7 @@ func (c *checker) run() {
 		return
 	}
 	c.checkFonts()
+	c.checkWidths()
 	c.checkOutputIntent(root)
 	c.checkMetadata(root)
 	if info, ok := c.ref(trailer, "Info"); ok {

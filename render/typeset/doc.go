@@ -4,10 +4,12 @@
 // Fonts are chosen by Role (标题, 正文, 一级标题, 二级标题, 表格) as
 // GB/T 9704 prescribes: Load looks for the prescribed families in a font
 // directory the user gives, then among installed fonts, then falls back to
-// free fonts embedded in the binary (Noto Serif SC, Noto Sans SC, LXGW
-// WenKai). Each font file is parsed once per process. Embedded skips
-// installed fonts, for output that is the same on every machine (tests and
-// golden files).
+// free fonts embedded in the binary, each of its role's style (Zhuque
+// Fangsong for 正文, Noto Serif SC, Noto Sans SC, LXGW WenKai). Each font
+// file is parsed once per process. Embedded skips installed fonts, for
+// output that is the same on every machine (tests and golden files).
+// Fonts.StyleWarnings reports a role set in a face of another style than
+// it prescribes (宋体 for 仿宋), for commands to print.
 //
 // A Document records drawing operations in a display list (Ops). Text is
 // measured with the parsed metrics, every character is checked against the
@@ -35,4 +37,16 @@
 // fpdf's own MultiCell and SplitText drop Chinese characters at line
 // breaks and panic on runes above U+FFFF; this package never calls them
 // and never hands fpdf a character it has not checked.
+//
+// A WORD JOINER (U+2060, JoinWords) forbids a break between two
+// characters (副系主任 stays on one line). Tighten absorbs a small overflow
+// by closing up the leading, then the type, before a caller continues on
+// another page. SetPage draws on an earlier page (第1页 共2页 once the
+// count is known); Bookmark adds PDF outline entries.
+//
+// Write produces PDF/A-2b (ISO 19005-2) unless Info.Plain is set: XMP
+// metadata equal to the Info dictionary (题名, 责任者, 文号 as
+// dc:identifier, dates with their zone, pdfaid 2/B), an sRGB output
+// intent (SRGBProfile, built in code), a file identifier; render/pdfa
+// checks these clauses.
 package typeset

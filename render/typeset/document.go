@@ -10,6 +10,7 @@ import (
 	_ "image/png"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,6 +65,7 @@ type Document struct {
 	page  Page
 	ops   []Op
 	pages []Page
+	cur   int // page drawn on; 0 means the last
 	err   error
 }
 
@@ -76,6 +78,9 @@ const (
 	OpLine
 	OpRect
 	OpImage
+	// OpBookmark is an entry of the PDF outline (bookmarks), Text at
+	// level Size, pointing at Box.Y on its page.
+	OpBookmark
 )
 
 // Op is one drawing operation of the display list.
@@ -118,7 +123,26 @@ func (d *Document) Fonts() *Fonts { return d.fonts }
 func (d *Document) AddPage() { d.AddPageSize(d.page) }
 
 // AddPageSize starts a new page of size p.
-func (d *Document) AddPageSize(p Page) { d.pages = append(d.pages, p) }
+func (d *Document) AddPageSize(p Page) { d.pages = append(d.pages, p); d.cur = 0 }
+
+// SetPage makes later drawing go to page n (1-based) until the next
+// AddPage, e.g. to write "第1页 共2页" once the page count is known.
+func (d *Document) SetPage(n int) {
+	if n < 1 || n > len(d.pages) {
+		d.fail(fmt.Errorf("文档《%s》：没有第%d页", d.name, n))
+		return
+	}
+	d.cur = n
+	if n == len(d.pages) {
+		d.cur = 0
+	}
+}
+
+// Bookmark adds an entry to the PDF outline at level (0 for the top)
+// pointing at y mm on the current page.
+func (d *Document) Bookmark(title string, level int, y float64) {
+	d.add(Op{Kind: OpBookmark, Text: title, Size: float64(level), Box: Rect{Y: y}})
+}
 
 // PageCount is the number of pages so far.
 func (d *Document) PageCount() int { return len(d.pages) }
@@ -153,6 +177,9 @@ func (d *Document) add(op Op) {
 		d.AddPage()
 	}
 	op.Page = len(d.pages)
+	if d.cur > 0 {
+		op.Page = d.cur
+	}
 	d.ops = append(d.ops, op)
 }
 
@@ -364,6 +391,45 @@ func (d *Document) Fit(r Rect, s string, st Style, minSize float64) (Fit, error)
 	}
 }
 
+// Tighten sets s in r like Paragraph but absorbs a small overflow: it
+// first closes up the leading step by step down to minLead times the type
+// size, then shrinks the type in half points down to minSize at that
+// leading. When even that does not fit, the text is set as st, untouched,
+// and Rest holds what is left, to continue on another page at the
+// comfortable setting.
+func (d *Document) Tighten(r Rect, s string, st Style, minLead, minSize float64) (Fit, error) {
+	gs, err := d.fonts.shape(s, st)
+	if err != nil {
+		return Fit{}, d.fail(err)
+	}
+	size := st.size()
+	fits := func(t Style, gs []glyph) ([]Line, bool) {
+		lines := breakGlyphs(gs, t, r.W)
+		n, _ := fitCount(r, len(lines), t)
+		return lines, n == len(lines)
+	}
+	if lines, ok := fits(st, gs); ok {
+		return d.place(r, lines, st), nil
+	}
+	em := PtToMM(size)
+	for f := st.leading()/em - 0.05; f >= minLead-1e-9; f -= 0.05 {
+		t := st
+		t.Leading = f * em
+		if lines, ok := fits(t, gs); ok {
+			return d.place(r, lines, t), nil
+		}
+	}
+	for sz := size - 0.5; sz >= minSize-1e-9; sz -= 0.5 {
+		t := st
+		t.Size, t.Leading = sz, minLead*PtToMM(sz)
+		scaled := rescale(gs, sz/size)
+		if lines, ok := fits(t, scaled); ok {
+			return d.place(r, lines, t), nil
+		}
+	}
+	return d.place(r, breakGlyphs(gs, st, r.W), st), nil
+}
+
 func rescale(gs []glyph, k float64) []glyph {
 	out := make([]glyph, len(gs))
 	for i, g := range gs {
@@ -541,12 +607,17 @@ func (d *Document) Write(w io.Writer) (err error) {
 
 	images := map[string]string{}
 	k := 72 / 25.4
+	ops := d.ops
+	if !sort.SliceIsSorted(ops, func(a, b int) bool { return ops[a].Page < ops[b].Page }) {
+		ops = slices.Clone(ops)
+		sort.SliceStable(ops, func(a, b int) bool { return ops[a].Page < ops[b].Page })
+	}
 	next := 0 // ops are recorded in page order: one pass over them
 	for i, p := range d.pages {
 		page := i + 1
 		pdf.AddPageFormat("P", fpdf.SizeType{Wd: p.W, Ht: p.H})
-		for ; next < len(d.ops) && d.ops[next].Page == page; next++ {
-			op := d.ops[next]
+		for ; next < len(ops) && ops[next].Page == page; next++ {
+			op := ops[next]
 			switch op.Kind {
 			case OpText:
 				if r, _ := utf8.DecodeRuneInString(op.Text); r > 0xFFFF {
@@ -598,6 +669,8 @@ func (d *Document) Write(w io.Writer) (err error) {
 					pdf.Rect(op.Box.X, op.Box.Y, op.Box.W, op.Box.H, "D")
 					pdf.SetDashPattern(nil, 0)
 				}
+			case OpBookmark:
+				pdf.Bookmark(op.Text, int(op.Size), op.Box.Y)
 			case OpImage:
 				sum := sha256.Sum256(op.image)
 				name, ok := images[string(sum[:])]

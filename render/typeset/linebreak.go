@@ -49,6 +49,29 @@ type glyph struct {
 	// squeezed marks a punctuation mark whose blank half was removed
 	// (标点挤压); the next glyph starts a new run.
 	squeezed bool
+	// join forbids a line break after this glyph: the text had a WORD
+	// JOINER (U+2060) here, e.g. inside 副系主任.
+	join bool
+}
+
+// WordJoiner (U+2060) between two characters forbids a line break
+// between them; it draws nothing and is not extracted. Callers that know
+// the words of a text (a unit's name, a title) join their characters.
+const WordJoiner = '\u2060'
+
+// JoinWords returns s with a WordJoiner between the characters of each
+// word, so lines break only between words.
+func JoinWords(words []string) string {
+	var b strings.Builder
+	for _, w := range words {
+		for i, r := range []rune(w) {
+			if i > 0 {
+				b.WriteRune(WordJoiner)
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // atom is a piece of text lines never break inside.
@@ -90,6 +113,11 @@ func (fs *Fonts) shape(s string, st Style) ([]glyph, error) {
 		switch r {
 		case '\r', '\u200b', '\u200c', '\u200d', '\ufeff', '\u00ad':
 			continue // invisible: carries nothing to draw
+		case WordJoiner:
+			if n := len(out); n > 0 {
+				out[n-1].join = true
+			}
+			continue
 		case '\t':
 			r = ' '
 		case '\u00a0':
@@ -155,6 +183,9 @@ func atoms(gs []glyph) []atom {
 				j++
 			}
 		case isCJK(r):
+			for j < len(gs) && gs[j-1].join && gs[j].r != ' ' && gs[j].r != '\n' {
+				j++ // joined characters: one word
+			}
 		default: // a Latin word, number or URL
 			for j < len(gs) && gs[j].r != ' ' && !isCJK(gs[j].r) {
 				j++
@@ -175,6 +206,8 @@ func atoms(gs []glyph) []atom {
 		last := cur.g[len(cur.g)-1].r
 		first := next.g[0].r
 		switch {
+		case cur.g[len(cur.g)-1].join:
+			out[k].glue = true
 		case cur.space:
 		case next.space:
 			// "30 mm": a number, a space and a unit stay together.

@@ -1,6 +1,7 @@
 package typeset
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -214,6 +215,39 @@ func TestPunctuationCompression(t *testing.T) {
 		}
 		if got := strings.TrimSpace(poppler(t, "pdftotext", args...)); got != s {
 			t.Errorf("pdftotext %s = %q, want %q", mode, got, s)
+		}
+	}
+}
+
+// A WORD JOINER keeps a word on one line and is neither drawn nor
+// measured.
+func TestWordJoiner(t *testing.T) {
+	fs := mustFonts(t)
+	st := Style{Role: Table, Size: 10}
+	plain := "山西大学电气工程学院副系主任"
+	joined := JoinWords([]string{"山西", "大学", "电气", "工程", "学院", "副系主任"})
+	pw, err := fs.Measure(plain, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jw, _ := fs.Measure(joined, st); math.Abs(jw-pw) > 1e-9 {
+		t.Errorf("joined text measures %.2f mm, plain %.2f", jw, pw)
+	}
+	for _, chars := range []float64{5, 6, 7, 9, 11, 12} {
+		width := chars * st.em()
+		lines, err := fs.Break(joined, st, width)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all string
+		for _, l := range lines {
+			all += l.Text
+			if strings.HasSuffix(l.Text, "副系主") || strings.HasSuffix(l.Text, "副系") || strings.HasSuffix(l.Text, "电") || strings.HasSuffix(l.Text, "山") {
+				t.Errorf("%v em: line %q ends inside a word", chars, l.Text)
+			}
+		}
+		if all != plain {
+			t.Errorf("%v em: text %q, want %q (the joiner is not text)", chars, all, plain)
 		}
 	}
 }

@@ -12,11 +12,11 @@ type Face int
 // The face styles. FaceUnknown is a face whose names say nothing of its
 // style (a user font named after a brand).
 const (
-	FaceUnknown Face = iota
-	FaceSong         // 宋体 / 明体 / serif
-	FaceFangsong     // 仿宋
-	FaceHei          // 黑体 / sans
-	FaceKai          // 楷体
+	FaceUnknown  Face = iota
+	FaceSong          // 宋体 / 明体 / serif
+	FaceFangsong      // 仿宋
+	FaceHei           // 黑体 / sans
+	FaceKai           // 楷体
 )
 
 // String returns the Chinese name of the face style.
@@ -63,11 +63,17 @@ var officeFiles = [numRoles]string{
 // Face returns the face's style class, read from its names: 仿宋 before
 // 宋 (仿宋 contains 宋), then 楷, 黑, 宋 and their Latin names.
 func (f *Font) Face() Face {
+	// A Chinese name (仿宋_GB2312) says more than a Latin one (FangSong).
 	var zh, en Face
 	for _, n := range append([]string{f.Family, f.FullName}, f.Names...) {
-		if z := faceOf(n); z != FaceUnknown && zh == FaceUnknown && hasHan(n) {
-			zh = z
-		} else if z != FaceUnknown && en == FaceUnknown {
+		z := faceOf(n)
+		switch {
+		case z == FaceUnknown:
+		case hasHan(n):
+			if zh == FaceUnknown {
+				zh = z
+			}
+		case en == FaceUnknown:
 			en = z
 		}
 	}
