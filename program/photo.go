@@ -96,6 +96,16 @@ func NormalizePhoto(data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("照片文件（%s）已损坏或不完整，无法解码", kind)
 	}
+	// A JPEG that is already upright, within the box's pixel budget, in
+	// YCbCr or grey and carries no metadata segment (EXIF, XMP, GPS) is
+	// kept byte for byte: it decoded whole, so it is sound, and
+	// re-encoding would only lose quality and time.
+	if kind == "JPEG" && orientation <= 1 && cfg.Width <= PhotoMaxWidth && cfg.Height <= PhotoMaxHeight && jpegWithoutMetadata(data) {
+		switch src.(type) {
+		case *image.YCbCr, *image.Gray:
+			return data, nil
+		}
+	}
 	img := uprightRGBA(src, orientation, PhotoMaxWidth, PhotoMaxHeight)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: PhotoQuality}); err != nil {
@@ -161,6 +171,37 @@ func Upright(img image.Image, o int) *image.RGBA {
 // jpegOrientation reads the EXIF Orientation tag (0x0112) from a JPEG's
 // APP1 segment; 1 (upright) when absent or unreadable. Every offset is
 // bounds-checked: a malformed segment yields 1, never a panic.
+// jpegWithoutMetadata reports whether the JPEG's segments before the scan
+// are only tables and frame headers (and a JFIF APP0): no EXIF, XMP, ICC,
+// Adobe or comment segment that a stored photo should not carry.
+func jpegWithoutMetadata(b []byte) bool {
+	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
+		return false
+	}
+	for i := 2; i+4 <= len(b); {
+		if b[i] != 0xFF {
+			return false
+		}
+		m := b[i+1]
+		switch {
+		case m == 0xFF:
+			i++
+			continue
+		case m == 0xDA: // start of scan: everything before it was clean
+			return true
+		case m == 0xE0: // JFIF
+		case m >= 0xE1 && m <= 0xEF, m == 0xFE: // APPn, COM
+			return false
+		}
+		n := int(b[i+2])<<8 | int(b[i+3])
+		if n < 2 || i+2+n > len(b) {
+			return false
+		}
+		i += 2 + n
+	}
+	return false
+}
+
 func jpegOrientation(b []byte) int {
 	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
 		return 1
