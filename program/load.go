@@ -377,6 +377,7 @@ func (c *progChecker) cohorts(p *Programme) {
 		if co.Capacity < 0 {
 			c.add(path+".capacity", strconv.Itoa(co.Capacity), "名额不能为负数（0 表示不限）")
 		}
+		c.logistics(path, co)
 	}
 }
 

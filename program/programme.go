@@ -94,6 +94,15 @@ type Cohort struct {
 	// notice's month-level timing (6月底): documents print them as 暂定 and
 	// the calendar does not fire triggers on them.
 	Tentative bool `yaml:"tentative,omitempty" json:"tentative,omitempty"`
+
+	// Arrival, Schedule and Guests are the host unit's arrangements, for
+	// the 报到通知, 日程 and 桌签 (see logistics.go).
+	Arrival  Arrival  `yaml:"arrival,omitempty" json:"arrival,omitempty"`
+	Schedule Schedule `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	Guests   []Guest  `yaml:"guests,omitempty" json:"guests,omitempty"`
+	// DirectoryPhones prints mobile phones in the cohort's 通讯录 (only
+	// with the applicants' consent; off by default).
+	DirectoryPhones bool `yaml:"directory_phones,omitempty" json:"directory_phones,omitempty"`
 }
 
 // Title is the heading used in 附件1 and on documents: "第1期 河南省科协党校班".
