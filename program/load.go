@@ -440,6 +440,12 @@ func scalarLine(n *yaml.Node, v string) int {
 // 第01期, 第一期, 1期 or 1, in half- or full-width characters, with or
 // without surrounding spaces or a leading check box (□☑).
 func (p *Programme) CohortByRef(ref string) (*Cohort, bool) {
+	// The intake template's choices mark the women-only cohort.
+	ref = strings.TrimSpace(ref)
+	if mark := []rune(width.Fold.String(WomenOnlyMark)); strings.HasSuffix(width.Fold.String(ref), string(mark)) {
+		r := []rune(ref)
+		ref = strings.TrimSpace(string(r[:len(r)-len(mark)]))
+	}
 	// Fast path: the label or name exactly as printed (the usual case).
 	if s := strings.TrimSpace(ref); s != "" {
 		for i := range p.Cohorts {

@@ -100,3 +100,22 @@ func TestCohortDatesForPrint(t *testing.T) {
 		t.Errorf("DateText = %q", got)
 	}
 }
+
+func TestCohortChoiceResolves(t *testing.T) {
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Cohorts {
+		for _, ref := range []string{c.Choice(), " " + c.Choice() + " ", strings.ReplaceAll(c.Choice(), "（", "(")} {
+			ref = strings.ReplaceAll(ref, "）", ")")
+			got, ok := p.CohortByRef(ref)
+			if !ok || got.Number != c.Number {
+				t.Errorf("CohortByRef(%q) = %v, %v; want cohort %d", ref, got, ok, c.Number)
+			}
+		}
+	}
+	if got := p.Cohorts[9].Choice(); got != "中国女科技工作者协会班（仅限女性）" {
+		t.Errorf("women-only choice = %q", got)
+	}
+}

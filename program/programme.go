@@ -108,6 +108,18 @@ type Cohort struct {
 // Title is the heading used in 附件1 and on documents: "第1期 河南省科协党校班".
 func (c Cohort) Title() string { return fmt.Sprintf("第%d期 %s", c.Number, c.Name) }
 
+// WomenOnlyMark follows a women-only cohort's label in choice lists.
+const WomenOnlyMark = "（仅限女性）"
+
+// Choice is how the cohort is offered in a choice list (the intake
+// template's 选择班次): its form label, marked when it is women-only.
+func (c Cohort) Choice() string {
+	if c.WomenOnly {
+		return c.Label + WomenOnlyMark
+	}
+	return c.Label
+}
+
 // Days lists the cohort's days from Start to End inclusive.
 func (c Cohort) Days() []time.Time {
 	var out []time.Time
