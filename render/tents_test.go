@@ -122,4 +122,3 @@ func TestTentTooLong(t *testing.T) {
 		t.Errorf("err = %v, want 放不下", err)
 	}
 }
-
