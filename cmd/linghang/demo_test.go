@@ -30,7 +30,7 @@ func TestDemoArchivesEverything(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo: %v\n%s\n%s", err, stdout, stderr)
 	}
-	for _, want := range []string{"合格 24 行，不合格 2 行", "身份证号被Excel存成了数字", "仅限女性", "报名开始：已生成 3 份文档", "报名截止：已生成", "归档位置：本地目录"} {
+	for _, want := range []string{"合格 24 行，不合格 2 行", "身份证号被Excel存成了数字", "仅限女性", "报名开始：已生成 4 份文档", "报名截止：已生成", "归档位置：本地目录"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}
