@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nguyenthenguyen/docx"
+
 	"linghang/program"
 )
 
@@ -120,6 +122,15 @@ func TestCheckinNoticeDOCX(t *testing.T) {
 	if n := strings.Count(string(pkg["word/document.xml"]), "<w:sectPr>"); n != 2 {
 		t.Errorf("%d sections, want one per letter (2)", n)
 	}
+	// The docx library reopens it (it ignores its own write errors).
+	r, err := docx.ReadDocxFromMemory(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatalf("docx library cannot reopen: %v", err)
+	}
+	if c := r.Editable().GetContent(); !strings.Contains(c, as[1].Name+"同志：") {
+		t.Error("reopened document lacks the second letter")
+	}
+	r.Close()
 	hdr := strings.Join(wordParagraphs(t, "word/header1.xml", pkg["word/header1.xml"]), "|")
 	if !strings.Contains(hdr, "江苏省科协") {
 		t.Errorf("first-page header = %q", hdr)
