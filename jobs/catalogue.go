@@ -57,6 +57,9 @@ type Entry struct {
 	Doc func(in *Inputs, s Subject) archive.Doc
 	// Render writes the document.
 	Render func(w io.Writer, in *Inputs, s Subject) error
+	// Want, when set, leaves out the subjects it rejects (a certificate
+	// for an applicant whose attendance falls short).
+	Want func(in *Inputs, s Subject) bool
 }
 
 func (e *Entry) needs(i Input) bool {
@@ -98,6 +101,9 @@ type Inputs struct {
 	// Certify makes a certificate's verification token (program.CertificateToken
 	// with the check-in key); nil: certificates without QR code.
 	Certify CertifyFunc
+	// Attendance by cohort, from sign-in records; nil or a missing cohort:
+	// not known, certificates go to all with the check reported not applied.
+	Attendance map[int]*program.Attendance
 	// KeyID identifies the check-in key (a hash of it), for input hashes.
 	KeyID string
 	// Version of linghang: a new renderer may change the output.
@@ -355,8 +361,11 @@ func DefaultCatalogue() Catalogue {
 		{
 			Name: "certificates", Title: "结业证书（全期合订）", Kind: archive.Certificate, Scope: PerCohortDoc,
 			Jobs: []string{JobSummaryTemplate}, Needs: []Input{InProgramme, InFonts, InApplicants, InCheckinKey},
+			Want: func(in *Inputs, s Subject) bool { return len(eligibility(in, s).Issue) > 0 },
 			Doc: func(in *Inputs, s Subject) archive.Doc {
-				return archive.Doc{Title: s.Cohort.Title() + " 结业证书", Names: names(s.Applicants), Date: s.Cohort.End.Time, Filename: "结业证书.pdf", MIME: mimePDF}
+				e := eligibility(in, s)
+				title := s.Cohort.Title() + " 结业证书（" + e.Reason + "）"
+				return archive.Doc{Title: title, Names: names(e.Issue), Date: s.Cohort.End.Time, Filename: "结业证书.pdf", MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
 				return render.Certificates(w, in.Programme, s.Cohort.Number, certificates(in, s), cohortOptions(in))
@@ -365,6 +374,14 @@ func DefaultCatalogue() Catalogue {
 		{
 			Name: "certificate", Title: "结业证书（每人一份）", Kind: archive.Certificate, Scope: PerApplicantDoc,
 			Jobs: []string{JobSummaryTemplate}, Needs: []Input{InProgramme, InFonts, InApplicants, InCheckinKey},
+			Want: func(in *Inputs, s Subject) bool {
+				for _, a := range eligibility(in, s).Issue {
+					if a.ID == s.Applicant.ID {
+						return true
+					}
+				}
+				return false
+			},
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				a := s.Applicant
 				return archive.Doc{Title: fmt.Sprintf("结业证书 %s（%s）", a.Name, s.Cohort.Title()), Author: strings.Join(s.Cohort.Hosts, "、"),
@@ -461,6 +478,9 @@ func (c Catalogue) Plan(in *Inputs, sel Selection) ([]Planned, error) {
 	}
 	var out []Planned
 	add := func(e *Entry, s Subject) error {
+		if e.Want != nil && !e.Want(in, s) {
+			return nil
+		}
 		d := e.Doc(in, s)
 		d.Year, d.Kind = p.Year, e.Kind
 		if s.Cohort != nil {

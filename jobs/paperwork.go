@@ -25,7 +25,12 @@ func certificates(in *Inputs, s Subject) []render.Certificate {
 			return in.Certify(in.Programme.Year, s.Cohort.Number, n, a)
 		}
 	}
-	return render.CohortCertificates(in.Programme, s.Cohort.Number, s.Applicants, in.Order, token)
+	return render.CohortCertificates(in.Programme, s.Cohort.Number, eligibility(in, s).Issue, in.Order, token)
+}
+
+// eligibility is who of the subject's cohort gets a certificate.
+func eligibility(in *Inputs, s Subject) program.Eligibility {
+	return in.Programme.CertificateEligibility(s.Applicants, in.Attendance[s.Cohort.Number])
 }
 
 // personFile names a per-person document like the forms: 报到通知-张三-002X.pdf,

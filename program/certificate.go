@@ -72,3 +72,42 @@ func ResolveCertificate(key []byte, year int, as []Applicant, order Order, tok s
 	}
 	return nil, ErrTokenUnknown
 }
+
+// Attendance is what a cohort's sign-in records say: of Sessions
+// sessions, how many each applicant (by ID) attended.
+type Attendance struct {
+	Sessions int
+	Attended map[string]int
+}
+
+// Eligibility is who gets a 结业证书.
+type Eligibility struct {
+	Issue    []Applicant // in the order given
+	Withhold []Applicant // attendance below the threshold
+	// Applied says the attendance threshold was checked; false when the
+	// programme sets none or the attendance is not known, and then every
+	// applicant gets a certificate.
+	Applied bool
+	Reason  string // why the check was not applied, or the threshold used
+}
+
+// CertificateEligibility applies the programme's attendance threshold
+// (min_attendance, percent of sessions) to the cohort's applicants when
+// their attendance is known (att not nil).
+func (p *Programme) CertificateEligibility(as []Applicant, att *Attendance) Eligibility {
+	switch {
+	case p.MinAttendance <= 0:
+		return Eligibility{Issue: as, Reason: "年度计划未规定出勤要求"}
+	case att == nil || att.Sessions <= 0:
+		return Eligibility{Issue: as, Reason: "未核对出勤（尚无签到数据）"}
+	}
+	e := Eligibility{Applied: true, Reason: fmt.Sprintf("出勤不少于%d%%", p.MinAttendance)}
+	for _, a := range as {
+		if att.Attended[a.ID]*100 >= p.MinAttendance*att.Sessions {
+			e.Issue = append(e.Issue, a)
+		} else {
+			e.Withhold = append(e.Withhold, a)
+		}
+	}
+	return e
+}

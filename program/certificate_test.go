@@ -2,6 +2,8 @@ package program
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -67,5 +69,44 @@ func TestCertificateTokenResolves(t *testing.T) {
 	}
 	if _, err := ResolveCertificate(key, 2022, as, ByStrokes, tok[:len(tok)-1]+"Q"); !errors.Is(err, ErrTokenMalformed) && !errors.Is(err, ErrTokenUnknown) {
 		t.Errorf("bad check: %v", err)
+	}
+}
+
+func TestCertificateEligibility(t *testing.T) {
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := Sample(p, 5, 2)
+	att := &Attendance{Sessions: 10, Attended: map[string]int{as[0].ID: 10, as[1].ID: 8, as[2].ID: 7, as[3].ID: 0}}
+	tests := []struct {
+		name          string
+		min           int
+		att           *Attendance
+		issue, reason string
+		applied       bool
+	}{
+		{"threshold applied", 80, att, "0,1", "出勤不少于80%", true},
+		{"no attendance yet", 80, nil, "0,1,2,3,4", "未核对出勤（尚无签到数据）", false},
+		{"no requirement", 0, att, "0,1,2,3,4", "年度计划未规定出勤要求", false},
+	}
+	for _, tt := range tests {
+		p.MinAttendance = tt.min
+		e := p.CertificateEligibility(as, tt.att)
+		var got []string
+		for _, a := range e.Issue {
+			for i := range as {
+				if as[i].ID == a.ID {
+					got = append(got, fmt.Sprint(i))
+				}
+			}
+		}
+		if strings.Join(got, ",") != tt.issue || e.Reason != tt.reason || e.Applied != tt.applied || len(e.Issue)+len(e.Withhold) != len(as) {
+			t.Errorf("%s: issue %v withhold %d, %q applied %v", tt.name, got, len(e.Withhold), e.Reason, e.Applied)
+		}
+	}
+	p.MinAttendance = 120
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "min_attendance") {
+		t.Errorf("min_attendance 120: %v", err)
 	}
 }

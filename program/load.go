@@ -261,6 +261,9 @@ func (p *Programme) validate(root *yaml.Node) error {
 		c.add("date", p.Date.String(), "成文日期应在 %d 年或上一年", p.Year)
 	}
 	c.cohorts(p)
+	if p.MinAttendance < 0 || p.MinAttendance > 100 {
+		c.add("min_attendance", strconv.Itoa(p.MinAttendance), "结业所需出勤比例应在0至100（%%）之间")
+	}
 	c.required("form.title", p.Form.Title, "报名表标题")
 	if p.Form.BioMaxRunes <= 0 {
 		c.add("form.bio_max_runes", strconv.Itoa(p.Form.BioMaxRunes), "个人简介字数上限应大于0")

@@ -36,6 +36,10 @@ type Programme struct {
 	Cohorts []Cohort `yaml:"cohorts" json:"cohorts"`
 	Form    FormDef  `yaml:"form" json:"form"`
 
+	// MinAttendance is the share of sessions (percent) an applicant must
+	// attend to receive a 结业证书; 0: no requirement.
+	MinAttendance int `yaml:"min_attendance,omitempty" json:"min_attendance,omitempty"`
+
 	// Source names the file the programme was loaded from (for messages).
 	Source string `yaml:"-" json:"-"`
 }
