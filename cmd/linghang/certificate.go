@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 
+	"linghang/jobs"
 	"linghang/program"
+	"linghang/storage/archive"
+	"linghang/web"
 )
 
 // runCertificate verifies 结业证书: `linghang certificate verify CODE…`
@@ -76,4 +79,34 @@ func runCertificate(ctx context.Context, e *env, args []string) error {
 		return &exitStatus{code: 2, err: fmt.Errorf("%d 个核验码无效（见上表）", failed)}
 	}
 	return nil
+}
+
+// certificateVerifier resolves certificate codes for the web page against
+// the year's current applicants in the archive.
+func certificateVerifier(e *env, a *archive.Archive, l *loaded) (web.CertificateVerifier, error) {
+	key, err := checkinKey(e)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, code string) (web.VerifiedCertificate, error) {
+		set, err := jobs.LoadApplicantSet(ctx, a, l.prog.Year)
+		if errors.Is(err, jobs.ErrNoApplicants) {
+			return web.VerifiedCertificate{}, web.ErrCertificateUnknown
+		}
+		if err != nil {
+			return web.VerifiedCertificate{}, err
+		}
+		c, err := program.ResolveCertificate(key, l.prog.Year, set.Applicants, l.order, code)
+		if errors.Is(err, program.ErrTokenMalformed) || errors.Is(err, program.ErrTokenUnknown) {
+			return web.VerifiedCertificate{}, web.ErrCertificateUnknown
+		}
+		if err != nil {
+			return web.VerifiedCertificate{}, err
+		}
+		v := web.VerifiedCertificate{Number: c.Number, Name: c.Applicant.Name, Cohort: fmt.Sprintf("第%d期", c.Cohort)}
+		if co, ok := l.prog.Cohort(c.Cohort); ok {
+			v.Cohort = co.Title()
+		}
+		return v, nil
+	}, nil
 }

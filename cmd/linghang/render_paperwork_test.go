@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,7 +12,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"linghang/jobs"
 	"linghang/program"
+	"linghang/web"
 )
 
 // TestIntakeTemplateCommandRoundTrip: the template the command writes,
@@ -115,5 +119,50 @@ func TestCertificateVerifyCommand(t *testing.T) {
 	out, _, err = runCLI(t, "certificate", "verify", badge, "--applicants", file)
 	if err == nil || exitCode(err) != 2 {
 		t.Errorf("a badge token verified as a certificate: %v\n%s", err, out)
+	}
+}
+
+// TestCertificateVerifierOnArchive: the web page's verifier resolves a
+// certificate code against the applicants imported into the archive.
+func TestCertificateVerifierOnArchive(t *testing.T) {
+	const hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	t.Setenv("LINGHANG_TOKEN_KEY", hexKey)
+	key, _ := program.ParseTokenKey(hexKey)
+	store := importEnv(t)
+	dir := t.TempDir()
+	rows := [][]string{person(0, "江苏班"), person(1, "江苏班"), person(2, "河南班")}
+	if out, _, err := runCLI(t, "import", writeImportCSV(t, dir, "学员.csv", rows...), "--store", store); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: os.Getenv}
+	cfg := settings{store: store, order: "strokes"}
+	l, err := cfg.load(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := cfg.openArchive(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify, err := certificateVerifier(e, a, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := jobs.LoadApplicantSet(context.Background(), a, 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cohort3 := set.InCohort(3)
+	who := cohort3[1]
+	num := program.CertificateNumbers(2022, 3, cohort3, program.ByStrokes)[who.ID]
+	got, err := verify(context.Background(), program.CertificateToken(key, 2022, 3, num, &who))
+	if err != nil || got.Name != who.Name || got.Number != num || got.Cohort != "第3期 江苏省科协党校班" {
+		t.Errorf("verify = %+v, %v; want %s %s", got, err, who.Name, num)
+	}
+	if _, err := verify(context.Background(), program.CheckinToken(key, 2022, 3, &who)); !errors.Is(err, web.ErrCertificateUnknown) {
+		t.Errorf("badge token: %v", err)
+	}
+	if _, err := verify(context.Background(), "not a code"); !errors.Is(err, web.ErrCertificateUnknown) {
+		t.Errorf("garbage: %v", err)
 	}
 }
