@@ -13,13 +13,14 @@ import (
 	"linghang/program"
 )
 
-// The intake template's hidden marker: a very hidden sheet whose A1 holds
-// IntakeTemplateMarker and B1 the template's version, A2 the year and A3
-// the cohort (0: every cohort).
+// The intake template's hidden marker (program.IntakeMarkerSheet): a very
+// hidden sheet whose A1 holds IntakeTemplateMarker, B1 the template's
+// version, A2 the year and A3 the cohort (0: every cohort); import reports
+// it and warns when the year is not the programme's.
 const (
-	IntakeTemplateMarker  = "linghang-intake-template"
-	IntakeTemplateVersion = 1
-	intakeMarkerSheet     = "linghang"
+	IntakeTemplateMarker  = program.IntakeMarker
+	IntakeTemplateVersion = program.IntakeVersion
+	intakeMarkerSheet     = program.IntakeMarkerSheet
 	intakeChoiceSheet     = "选项"
 	intakeSheet           = "报名汇总表"
 	intakeHeaderRow       = 3

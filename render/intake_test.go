@@ -206,6 +206,9 @@ func TestIntakeTemplateRoundTripsThroughImport(t *testing.T) {
 	if rep.Sheet != "报名汇总表" || rep.HeaderRow != intakeHeaderRow || len(rep.Ignored) != 1 || rep.Ignored[0] != "序号" {
 		t.Errorf("report: sheet %q header row %d ignored %v", rep.Sheet, rep.HeaderRow, rep.Ignored)
 	}
+	if rep.Template == nil || rep.Template.Version != IntakeTemplateVersion || rep.Template.Year != 2022 || len(rep.Warnings) != 0 {
+		t.Errorf("template marker %+v, warnings %v", rep.Template, rep.Warnings)
+	}
 	if len(set.Applicants) != len(as) {
 		t.Fatalf("imported %d applicants, want %d (the 200 prepared rows with only 序号 must be skipped)", len(set.Applicants), len(as))
 	}
@@ -239,5 +242,20 @@ func TestIntakeTemplateRejectsMangledID(t *testing.T) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, "第5行") || !strings.Contains(msg, "身份证号") {
 		t.Errorf("error does not name row 5 and 身份证号:\n%s", msg)
+	}
+}
+
+func TestIntakeTemplateOfAnotherYearWarns(t *testing.T) {
+	p := formProgramme(t)
+	as := program.Sample(p, 2, 1)
+	data := fillIntake(t, intakeTemplate(t, p, IntakeOptions{}), as, func(f *excelize.File) {
+		f.SetCellInt("linghang", "A2", 2021)
+	})
+	_, rep, err := program.Import(context.Background(), bytes.NewReader(data), "旧模板.xlsx", program.ImportOptions{Programme: p, Now: time.Date(2022, 4, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Error(), "这是2021年的报名汇总表模板") {
+		t.Errorf("warnings = %v", rep.Warnings)
 	}
 }

@@ -45,7 +45,7 @@ func TestIntakeTemplateCommandRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "已导入 2 名学员") || !strings.Contains(out, "表头在第3行") {
+	if !strings.Contains(out, "已导入 2 名学员") || !strings.Contains(out, "表头在第3行，2022年报名汇总表模板（第1版，第3期）") {
 		t.Errorf("import output:\n%s", out)
 	}
 	// The second ID typed into the cell as a number.
