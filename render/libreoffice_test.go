@@ -80,3 +80,19 @@ func TestCheckinDOCXThroughLibreOffice(t *testing.T) {
 		t.Errorf("letter head on %d first pages, want %d", n, len(as))
 	}
 }
+
+// TestDirectoryXLSXThroughLibreOffice: Calc reads the 通讯录 workbook.
+func TestDirectoryXLSXThroughLibreOffice(t *testing.T) {
+	p := formProgramme(t)
+	as := cohortApplicants(t, p, 6, 4)
+	var buf bytes.Buffer
+	if err := DirectoryXLSX(&buf, p, 6, as, CohortOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	csv := string(libreOffice(t, "通讯录.xlsx", buf.Bytes(), "csv:Text - txt - csv (StarCalc):44,34,76"))
+	for _, a := range as {
+		if !strings.Contains(csv, a.Name) || !strings.Contains(csv, a.Email) {
+			t.Errorf("LibreOffice's CSV lacks %s:\n%s", a.Name, csv)
+		}
+	}
+}
