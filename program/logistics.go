@@ -91,6 +91,9 @@ func (c *Cohort) ArrivalMissing() []string {
 	if strings.TrimSpace(c.Arrival.Venue) == "" {
 		out = append(out, "报到地点（"+path+"venue）")
 	}
+	if len(c.Hosts) == 0 {
+		out = append(out, fmt.Sprintf("承办单位（cohorts[%d].hosts）", c.Number-1))
+	}
 	if len(c.ArrivalContacts()) == 0 {
 		out = append(out, "联系人（"+path+"contacts）")
 	}

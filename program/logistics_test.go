@@ -27,7 +27,7 @@ func TestDefaultLogisticsAreExamplesAndComplete(t *testing.T) {
 func TestArrivalMissingNamesEachFact(t *testing.T) {
 	c := Cohort{Number: 2, Contacts: nil}
 	got := strings.Join(c.ArrivalMissing(), "|")
-	for _, want := range []string{"报到日期（cohorts[1].arrival.date）", "报到时间", "报到地点", "联系人", "需携带的材料", "交通"} {
+	for _, want := range []string{"报到日期（cohorts[1].arrival.date）", "报到时间", "报到地点", "承办单位（cohorts[1].hosts）", "联系人", "需携带的材料", "交通"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("ArrivalMissing = %s, lacks %s", got, want)
 		}
