@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -45,6 +46,9 @@ var certRed = typeset.Color{R: 176, G: 26, B: 26}
 // QR code carrying it. A tentative cohort's dates are printed with
 // （暂定） and a red line says the certificate may not be issued yet.
 func Certificates(w io.Writer, p *program.Programme, cohort int, certs []Certificate, opts CohortOptions) error {
+	if p == nil {
+		return errors.New("render certificates: no programme")
+	}
 	c, ok := p.Cohort(cohort)
 	if !ok {
 		return fmt.Errorf("render certificates: %d年度没有第%d期", p.Year, cohort)

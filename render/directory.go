@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -39,6 +40,9 @@ func directoryTable(c *program.Cohort, as []program.Applicant, order program.Ord
 
 // DirectoryPDF typesets the cohort's 通讯录 (see directoryTable) on A4.
 func DirectoryPDF(w io.Writer, p *program.Programme, cohort int, as []program.Applicant, opts CohortOptions) error {
+	if p == nil {
+		return errors.New("render directorypdf: no programme")
+	}
 	c, ok := p.Cohort(cohort)
 	if !ok {
 		return fmt.Errorf("render directory: %d年度没有第%d期", p.Year, cohort)
@@ -104,6 +108,9 @@ func DirectoryPDF(w io.Writer, p *program.Programme, cohort int, as []program.Ap
 // DirectoryXLSX writes the same 通讯录 as a workbook: title, heading row,
 // one row per applicant (all cells text), the note below.
 func DirectoryXLSX(w io.Writer, p *program.Programme, cohort int, as []program.Applicant, opts CohortOptions) error {
+	if p == nil {
+		return errors.New("render directoryxlsx: no programme")
+	}
 	c, ok := p.Cohort(cohort)
 	if !ok {
 		return fmt.Errorf("render directory XLSX: %d年度没有第%d期", p.Year, cohort)

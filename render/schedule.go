@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -42,6 +43,9 @@ func ScheduleMissing(c *program.Cohort) []string {
 // places, continued on further pages with the heading repeated. Dates of a
 // tentative cohort carry （暂定）; example data is marked.
 func Schedule(w io.Writer, p *program.Programme, cohort int, opts CohortOptions) error {
+	if p == nil {
+		return errors.New("render schedule: no programme")
+	}
 	c, ok := p.Cohort(cohort)
 	if !ok {
 		return fmt.Errorf("render schedule: %d年度没有第%d期", p.Year, cohort)

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -49,6 +50,9 @@ func CohortTents(c *program.Cohort, as []program.Applicant) []Tent {
 // other side of the table. Long names and units are set smaller, never
 // clipped; a unit too long for two lines at the smallest size is an error.
 func Tents(w io.Writer, p *program.Programme, cohort int, tents []Tent, opts CohortOptions) error {
+	if p == nil {
+		return errors.New("render tents: no programme")
+	}
 	c, ok := p.Cohort(cohort)
 	if !ok {
 		return fmt.Errorf("render table tents: %d年度没有第%d期", p.Year, cohort)
