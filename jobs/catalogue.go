@@ -57,6 +57,9 @@ type Entry struct {
 	Doc func(in *Inputs, s Subject) archive.Doc
 	// Render writes the document.
 	Render func(w io.Writer, in *Inputs, s Subject) error
+	// Want, when set, leaves out the subjects it rejects (a certificate
+	// for an applicant whose attendance falls short).
+	Want func(in *Inputs, s Subject) bool
 }
 
 func (e *Entry) needs(i Input) bool {
@@ -81,6 +84,9 @@ func (e *Entry) MadeBy(job string) bool {
 // BadgeFunc renders a cohort's badge sheet.
 type BadgeFunc func(w io.Writer, p *program.Programme, cohort int, as []program.Applicant) error
 
+// CertifyFunc makes the token of certificate number n of applicant a.
+type CertifyFunc func(year, cohort int, n string, a *program.Applicant) string
+
 // Inputs are what renderers work from: plain data, read once per run.
 type Inputs struct {
 	Programme *program.Programme
@@ -92,6 +98,12 @@ type Inputs struct {
 	// wall clock, so the same data gives the same bytes.
 	Created time.Time
 	Badges  BadgeFunc // nil: no badges
+	// Certify makes a certificate's verification token (program.CertificateToken
+	// with the check-in key); nil: certificates without QR code.
+	Certify CertifyFunc
+	// Attendance by cohort, from sign-in records; nil or a missing cohort:
+	// not known, certificates go to all with the check reported not applied.
+	Attendance map[int]*program.Attendance
 	// KeyID identifies the check-in key (a hash of it), for input hashes.
 	KeyID string
 	// Version of linghang: a new renderer may change the output.
@@ -299,6 +311,130 @@ func DefaultCatalogue() Catalogue {
 				return render.RosterXLSX(w, in.Programme, s.Applicants, rosterOptions(in, 0))
 			},
 		},
+		// Issue 15: the rest of a cohort's paperwork — 报名汇总表 template,
+		// 报到通知, 日程, 桌签, 通讯录, 结业证书 (helpers in paperwork.go).
+		{
+			Name: "intake-template", Title: "报名汇总表（推荐单位填写的 XLSX 模板）", Kind: archive.Form, Scope: PerYearDoc,
+			Jobs: []string{JobRegistrationOpen}, Needs: []Input{InProgramme},
+			Doc: func(in *Inputs, _ Subject) archive.Doc {
+				return archive.Doc{Title: fmt.Sprintf("%d年“领航计划”报名汇总表（模板）", in.Programme.Year), Filename: "报名汇总表.xlsx", MIME: mimeXLSX}
+			},
+			Render: func(w io.Writer, in *Inputs, _ Subject) error {
+				return render.IntakeTemplate(w, in.Programme, render.IntakeOptions{Created: in.Created})
+			},
+		},
+		{
+			Name: "checkin-notice", Title: "报到通知（PDF，每人一封，合订）", Kind: archive.Arrival, Scope: PerCohortDoc,
+			Jobs: closing, Needs: withApps,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 报到通知", Names: names(s.Applicants), Filename: "报到通知.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.CheckinNoticePDF(w, in.Programme, s.Cohort.Number, s.Applicants, cohortOptions(in))
+			},
+		},
+		{
+			Name: "checkin-notice-docx", Title: "报到通知（可编辑 DOCX，每人一节）", Kind: archive.Arrival, Scope: PerCohortDoc,
+			Jobs: closing, Needs: []Input{InProgramme, InApplicants},
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 报到通知（可编辑版）", Names: names(s.Applicants), Filename: "报到通知.docx", MIME: mimeDOCX}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.CheckinNoticeDOCX(w, in.Programme, s.Cohort.Number, s.Applicants, cohortOptions(in))
+			},
+		},
+		{
+			Name: "checkin-letter", Title: "报到通知（每人一份 PDF）", Kind: archive.Arrival, Scope: PerApplicantDoc,
+			Jobs: closing, Needs: withApps,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				a := s.Applicant
+				return archive.Doc{Title: fmt.Sprintf("报到通知 %s（%s）", a.Name, s.Cohort.Title()), Author: a.Recommender,
+					Names: []string{a.Name}, Filename: personFile(in, archive.Arrival, a), MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.CheckinNoticePDF(w, in.Programme, s.Cohort.Number, []program.Applicant{*s.Applicant}, cohortOptions(in))
+			},
+		},
+		{
+			Name: "schedule", Title: "日程", Kind: archive.Schedule, Scope: PerCohortDoc,
+			Jobs: closing, Needs: all,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 日程", Date: s.Cohort.Start.Time, Filename: "日程.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.Schedule(w, in.Programme, s.Cohort.Number, cohortOptions(in))
+			},
+		},
+		{
+			Name: "tents", Title: "桌签", Kind: archive.Tents, Scope: PerCohortDoc,
+			Jobs: closing, Needs: withApps,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 桌签", Names: names(s.Applicants), Filename: "桌签.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.Tents(w, in.Programme, s.Cohort.Number, render.CohortTents(s.Cohort, s.Applicants), cohortOptions(in))
+			},
+		},
+		{
+			Name: "directory-pdf", Title: "通讯录（PDF）", Kind: archive.Directory, Scope: PerCohortDoc,
+			Jobs: closing, Needs: withApps,
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 通讯录", Names: names(s.Applicants), Filename: "通讯录.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.DirectoryPDF(w, in.Programme, s.Cohort.Number, s.Applicants, cohortOptions(in))
+			},
+		},
+		{
+			Name: "directory-xlsx", Title: "通讯录（XLSX）", Kind: archive.Directory, Scope: PerCohortDoc,
+			Jobs: closing, Needs: []Input{InProgramme, InApplicants},
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 通讯录（XLSX）", Names: names(s.Applicants), Filename: "通讯录.xlsx", MIME: mimeXLSX}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.DirectoryXLSX(w, in.Programme, s.Cohort.Number, s.Applicants, cohortOptions(in))
+			},
+		},
+		{
+			Name: "certificates", Title: "结业证书（全期合订）", Kind: archive.Certificate, Scope: PerCohortDoc,
+			Jobs: []string{JobSummaryTemplate}, Needs: []Input{InProgramme, InFonts, InApplicants, InCheckinKey},
+			Want: func(in *Inputs, s Subject) bool { return len(eligibility(in, s).Issue) > 0 },
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				e := eligibility(in, s)
+				title := s.Cohort.Title() + " 结业证书（" + e.Reason + "）"
+				return archive.Doc{Title: title, Names: names(e.Issue), Date: s.Cohort.End.Time, Filename: "结业证书.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.Certificates(w, in.Programme, s.Cohort.Number, certificates(in, s), cohortOptions(in))
+			},
+		},
+		{
+			Name: "certificate", Title: "结业证书（每人一份）", Kind: archive.Certificate, Scope: PerApplicantDoc,
+			Jobs: []string{JobSummaryTemplate}, Needs: []Input{InProgramme, InFonts, InApplicants, InCheckinKey},
+			Want: func(in *Inputs, s Subject) bool {
+				for _, a := range eligibility(in, s).Issue {
+					if a.ID == s.Applicant.ID {
+						return true
+					}
+				}
+				return false
+			},
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				a := s.Applicant
+				return archive.Doc{Title: fmt.Sprintf("结业证书 %s（%s）", a.Name, s.Cohort.Title()), Author: strings.Join(s.Cohort.Hosts, "、"),
+					Names: []string{a.Name}, Date: s.Cohort.End.Time, Filename: personFile(in, archive.Certificate, a), MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				// Numbered among the whole cohort, so the number is the
+				// one in the combined file.
+				for _, c := range certificates(in, s) {
+					if c.Applicant.ID == s.Applicant.ID {
+						return render.Certificates(w, in.Programme, s.Cohort.Number, []render.Certificate{c}, cohortOptions(in))
+					}
+				}
+				return fmt.Errorf("%s 不在%s的学员中", s.Applicant.Name, s.Cohort.Title())
+			},
+		},
 	}
 }
 
@@ -386,6 +522,9 @@ func (c Catalogue) Plan(in *Inputs, sel Selection) ([]Planned, error) {
 	}
 	var out []Planned
 	add := func(e *Entry, s Subject) error {
+		if e.Want != nil && !e.Want(in, s) {
+			return nil
+		}
 		d := e.Doc(in, s)
 		d.Year, d.Kind = p.Year, e.Kind
 		if s.Cohort != nil {

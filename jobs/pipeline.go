@@ -49,6 +49,9 @@ type Pipeline struct {
 	Retries   int           // extra attempts after a failure that may pass (default 2)
 	Backoff   time.Duration // before the first retry; doubles (default 1 min)
 	Workers   int           // render goroutines (0: one per CPU)
+
+	// Certify makes certificate tokens (issue 15); nil: no QR code.
+	Certify CertifyFunc
 }
 
 // Holder names a process: host, pid and a random part.
@@ -310,6 +313,7 @@ func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
 	p.defaults()
 	in := &Inputs{Programme: p.Programme, Fonts: p.Fonts, Order: p.Order, Created: p.Programme.Date.Time,
 		Badges: p.Badges, KeyID: p.KeyID, Version: p.Version}
+	in.Certify = p.Certify
 	needApps := false
 	for i := range p.Catalogue {
 		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InApplicants) {

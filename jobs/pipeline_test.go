@@ -156,8 +156,10 @@ func TestUnchangedInputsWriteNothing(t *testing.T) {
 	// Their form and their cohort's bound copy, badges, roster (XLSX, PDF)
 	// and the all-cohorts roster; the sign-in sheet does not print employers
 	// but depends on the cohort's people, so it is re-rendered and found
-	// identical.
-	if third.Stored < 6 || third.Rendered > 7 {
+	// identical. Issue 15 adds the tents and the directory (PDF, XLSX),
+	// which print employers, and the check-in letters (PDF, DOCX, theirs),
+	// which do not.
+	if third.Stored < 9 || third.Rendered > 13 {
 		t.Errorf("after one change: rendered %d, stored %d (%v); want only the person's and their cohort's documents", third.Rendered, third.Stored, third.Keys)
 	}
 	for _, k := range third.Keys {
@@ -249,7 +251,7 @@ func TestRetriesHaveTheirOwnRunIDs(t *testing.T) {
 		t.Errorf("backoff = %v, want [1s 2s]", sleeps)
 	}
 	hist, err := pl.Ledger.History(context.Background(), JobRegistrationOpen)
-	if err != nil || len(hist) != 1 || len(hist[0].Attempts) != 3 || hist[0].Status != StatusSucceeded || len(hist[0].Keys) != 3 {
+	if err != nil || len(hist) != 1 || len(hist[0].Attempts) != 3 || hist[0].Status != StatusSucceeded || len(hist[0].Keys) != 4 { // notice PDF, DOCX, blank form, intake template
 		t.Errorf("durable record = %+v, %v", hist, err)
 	}
 }
@@ -307,6 +309,15 @@ func TestCatalogueIsCompleteAndDeterministic(t *testing.T) {
 	cohorts := len(sortedCohorts(set.Applicants))
 	want := map[string]int{"通知": 2, "报名表": 1 + len(set.Applicants) + cohorts, "胸卡": cohorts,
 		"名单": 1 + 2*cohorts, "签到表": cohorts}
+	// Issue 15: intake template; check-in letters (one each, combined PDF,
+	// DOCX); a schedule for every cohort; tents; directory PDF and XLSX;
+	// certificates (one each and combined).
+	want["报名表"]++
+	want["报到通知"] = len(set.Applicants) + 2*cohorts
+	want["日程"] = len(p.Cohorts)
+	want["桌签"] = cohorts
+	want["通讯录"] = 2 * cohorts
+	want["结业证书"] = len(set.Applicants) + cohorts
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d documents of kind %s, want %d (all: %v)", kinds[k], k, n, kinds)

@@ -18,4 +18,10 @@
 //	推荐单位        recommending unit (Applicant.Recommender)
 //	政治面貌        political status (Applicant.Political)
 //	个人简介        biography (Applicant.Bio)
+//	报到            arrival (Cohort.Arrival; the 报到通知 is the check-in notice)
+//	日程            schedule (Cohort.Schedule)
+//	主持 / 嘉宾     host / guest at the table (Cohort.Guests, on the 桌签 = table tents)
+//	通讯录          directory (contact list of a cohort)
+//	结业证书        certificate (CertificateNumbers, CertificateToken)
+//	出勤            attendance (Attendance, Programme.MinAttendance)
 package program

@@ -73,6 +73,8 @@ type Report struct {
 	// Unprintable counts the accepted applicants with a character the
 	// fonts lack (ImportOptions.Covers): their documents will not render.
 	Unprintable int
+	// Template is set when the file is linghang's 报名汇总表 template.
+	Template *IntakeTemplateInfo
 }
 
 // Import reads applicants from r (XLSX, CSV or JSON), normalises and
@@ -193,6 +195,8 @@ type sheetTable struct {
 	records   []rawRecord
 	// cohorts memoises parseCohortChoice: most rows repeat a few values.
 	cohorts map[string]cohortChoice
+	// template is the marker of linghang's 报名汇总表 template, if any.
+	template *IntakeTemplateInfo
 }
 
 type cohortChoice struct {
@@ -353,7 +357,12 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 		return nil, nil, err
 	}
 	sum := sha256.Sum256(data)
-	rep := &Report{File: name, Format: format, Sheet: t.sheet, Encoding: t.encoding, HeaderRow: t.headerRow, Columns: t.headings, Ignored: t.ignored, Rows: len(t.records)}
+	rep := &Report{File: name, Format: format, Sheet: t.sheet, Encoding: t.encoding, HeaderRow: t.headerRow, Columns: t.headings, Ignored: t.ignored, Rows: len(t.records),
+		Template: t.template}
+	if tp := t.template; tp != nil && tp.Year != opts.Programme.Year {
+		// The cohorts of another year's template may not be this year's.
+		rep.Warnings = append(rep.Warnings, &FieldError{File: name, Reason: fmt.Sprintf("这是%d年的报名汇总表模板，导入的是%d年的计划：请核对班次，今后请使用%d年的模板", tp.Year, opts.Programme.Year, opts.Programme.Year)})
+	}
 	if len(t.records) == 0 {
 		return nil, rep, fmt.Errorf("%s 中没有学员数据（表头在第%d行，其下没有内容）", name, t.headerRow)
 	}

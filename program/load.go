@@ -261,6 +261,9 @@ func (p *Programme) validate(root *yaml.Node) error {
 		c.add("date", p.Date.String(), "成文日期应在 %d 年或上一年", p.Year)
 	}
 	c.cohorts(p)
+	if p.MinAttendance < 0 || p.MinAttendance > 100 {
+		c.add("min_attendance", strconv.Itoa(p.MinAttendance), "结业所需出勤比例应在0至100（%%）之间")
+	}
 	c.required("form.title", p.Form.Title, "报名表标题")
 	if p.Form.BioMaxRunes <= 0 {
 		c.add("form.bio_max_runes", strconv.Itoa(p.Form.BioMaxRunes), "个人简介字数上限应大于0")
@@ -377,6 +380,7 @@ func (c *progChecker) cohorts(p *Programme) {
 		if co.Capacity < 0 {
 			c.add(path+".capacity", strconv.Itoa(co.Capacity), "名额不能为负数（0 表示不限）")
 		}
+		c.logistics(path, co)
 	}
 }
 
@@ -439,6 +443,12 @@ func scalarLine(n *yaml.Node, v string) int {
 // 第01期, 第一期, 1期 or 1, in half- or full-width characters, with or
 // without surrounding spaces or a leading check box (□☑).
 func (p *Programme) CohortByRef(ref string) (*Cohort, bool) {
+	// The intake template's choices mark the women-only cohort.
+	ref = strings.TrimSpace(ref)
+	if mark := []rune(width.Fold.String(WomenOnlyMark)); strings.HasSuffix(width.Fold.String(ref), string(mark)) {
+		r := []rune(ref)
+		ref = strings.TrimSpace(string(r[:len(r)-len(mark)]))
+	}
 	// Fast path: the label or name exactly as printed (the usual case).
 	if s := strings.TrimSpace(ref); s != "" {
 		for i := range p.Cohorts {

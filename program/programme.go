@@ -36,6 +36,10 @@ type Programme struct {
 	Cohorts []Cohort `yaml:"cohorts" json:"cohorts"`
 	Form    FormDef  `yaml:"form" json:"form"`
 
+	// MinAttendance is the share of sessions (percent) an applicant must
+	// attend to receive a 结业证书; 0: no requirement.
+	MinAttendance int `yaml:"min_attendance,omitempty" json:"min_attendance,omitempty"`
+
 	// Source names the file the programme was loaded from (for messages).
 	Source string `yaml:"-" json:"-"`
 }
@@ -94,10 +98,31 @@ type Cohort struct {
 	// notice's month-level timing (6月底): documents print them as 暂定 and
 	// the calendar does not fire triggers on them.
 	Tentative bool `yaml:"tentative,omitempty" json:"tentative,omitempty"`
+
+	// Arrival, Schedule and Guests are the host unit's arrangements, for
+	// the 报到通知, 日程 and 桌签 (see logistics.go).
+	Arrival  Arrival  `yaml:"arrival,omitempty" json:"arrival,omitempty"`
+	Schedule Schedule `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	Guests   []Guest  `yaml:"guests,omitempty" json:"guests,omitempty"`
+	// DirectoryPhones prints mobile phones in the cohort's 通讯录 (only
+	// with the applicants' consent; off by default).
+	DirectoryPhones bool `yaml:"directory_phones,omitempty" json:"directory_phones,omitempty"`
 }
 
 // Title is the heading used in 附件1 and on documents: "第1期 河南省科协党校班".
 func (c Cohort) Title() string { return fmt.Sprintf("第%d期 %s", c.Number, c.Name) }
+
+// WomenOnlyMark follows a women-only cohort's label in choice lists.
+const WomenOnlyMark = "（仅限女性）"
+
+// Choice is how the cohort is offered in a choice list (the intake
+// template's 选择班次): its form label, marked when it is women-only.
+func (c Cohort) Choice() string {
+	if c.WomenOnly {
+		return c.Label + WomenOnlyMark
+	}
+	return c.Label
+}
 
 // Days lists the cohort's days from Start to End inclusive.
 func (c Cohort) Days() []time.Time {

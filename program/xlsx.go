@@ -75,7 +75,11 @@ func readXLSX(ctx context.Context, data []byte, name, sheet string, lim Limits) 
 		if n := countFilled(rows[h+1:]); n > lim.Rows {
 			return nil, &LimitError{File: name, Part: fmt.Sprintf("工作表“%s”", s), What: "数据行数", Limit: int64(lim.Rows), Env: "LINGHANG_IMPORT_MAX_ROWS"}
 		}
-		return xlsxTable(f, name, s, rows, h)
+		t, err := xlsxTable(f, name, s, rows, h)
+		if t != nil {
+			t.template = intakeTemplateInfo(f)
+		}
+		return t, err
 	}
 	if sheet != "" {
 		return nil, &FieldError{File: name, Reason: fmt.Sprintf("工作表“%s”的前30行中找不到表头（应含“姓名”“身份证号”“选择班次”等报名表栏目）", sheet)}

@@ -12,6 +12,12 @@
 //	RosterXLSX, RosterPDF   学员名单: one sheet or section per cohort plus 全部
 //	Signin                  签到表: a sheet per day or half-day of a cohort, with
 //	                        walk-in rows and 应到/实到
+//	IntakeTemplate          报名汇总表: the XLSX recommending units fill in, read back by import
+//	CheckinNoticePDF/DOCX   报到通知: a letter in the notice's format per applicant, from the host unit
+//	Schedule                日程: the cohort's days as a table
+//	Tents                   桌签: A4 folded table tents, the upper face turned 180°
+//	DirectoryPDF/XLSX       通讯录: no ID numbers, mobiles only where the programme allows
+//	Certificates            结业证书: numbered, with a QR code that verifies them
 //
 // Every PDF is set through render/typeset (CJK fonts by role, glyph
 // fallback, Chinese line breaking, the GB/T 9704 grid); text can be

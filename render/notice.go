@@ -132,11 +132,14 @@ type letter struct {
 	g     typeset.Grid
 	page  int // current page, from 1
 	line  int // next free grid line on the page, from 1
+	// base is the number of pages before this letter: letters merged in
+	// one PDF number their own pages from 1.
+	base int
 }
 
 func (l *letter) newPage() error {
 	l.d.AddPage()
-	l.page = l.d.PageCount()
+	l.page = l.d.PageCount() - l.base
 	l.line = 1
 	if l.page > 1 {
 		return l.d.PageNumber(l.g, l.page)
@@ -266,14 +269,22 @@ func (l *letter) doubleRule(y float64, thickFirst bool) {
 
 // letterHead draws the first page's head: 发文机关标志, double rule, 文号,
 // and the bottom double rule; it returns the grid line after the 文号.
-func (l *letter) letterHead(p *program.Programme) error {
+func (l *letter) letterHead(issuer, number string) error {
 	g := l.g
 	em := typeset.PtToMM(letterHeadSize)
 	head := typeset.Style{Role: typeset.Title, Size: letterHeadSize, Color: typeset.Red, Align: typeset.Center,
 		Leading: em, Tracking: letterHeadTrack}
 	// Centre on the page including the tracking after the last character.
-	r := typeset.Rect{X: g.Left + letterHeadTrack/2, Y: letterHeadTop, W: g.Width, H: em}
-	if _, err := l.d.Paragraph(r, p.IssuingBody, head); err != nil {
+	// A long name (a host unit's) is set smaller to stay on one line.
+	if w, err := l.fonts.Measure(issuer, head); err != nil {
+		return err
+	} else if w > g.Width {
+		head.Size *= g.Width / w
+		head.Tracking *= g.Width / w
+		head.Leading = em
+	}
+	r := typeset.Rect{X: g.Left + head.Tracking/2, Y: letterHeadTop + (em-typeset.PtToMM(head.Size))/2, W: g.Width, H: em}
+	if _, err := l.d.Paragraph(r, issuer, head); err != nil {
 		return err
 	}
 	ruleY := letterHeadTop + em + letterRuleGap
@@ -285,8 +296,10 @@ func (l *letter) letterHead(p *program.Programme) error {
 	body := typeset.Style{Role: typeset.Body, Size: g.Size, Align: typeset.Right, Leading: typeset.PtToMM(g.Size)}
 	em3 := typeset.PtToMM(g.Size)
 	top := ruleBottom + em3*7/8
-	if _, err := l.d.Paragraph(typeset.Rect{X: g.Left, Y: top, W: g.Width, H: em3}, p.DocNumber, body); err != nil {
-		return err
+	if number != "" {
+		if _, err := l.d.Paragraph(typeset.Rect{X: g.Left, Y: top, W: g.Width, H: em3}, number, body); err != nil {
+			return err
+		}
 	}
 	// The title comes two lines below the 文号.
 	l.line = g.LineOf(top+em3+2*g.Pitch()-0.01) + 1
@@ -297,7 +310,7 @@ func (l *letter) notice(p *program.Programme) error {
 	if err := l.newPage(); err != nil {
 		return err
 	}
-	if err := l.letterHead(p); err != nil {
+	if err := l.letterHead(p.IssuingBody, p.DocNumber); err != nil {
 		return err
 	}
 	paras := p.NoticeParagraphs()
@@ -341,7 +354,7 @@ func (l *letter) notice(p *program.Programme) error {
 		case program.ParaAttachment:
 			err = l.attachment(para, i > 0 && paras[i-1].Kind != program.ParaAttachment)
 		case program.ParaSignature:
-			err = l.signature(p)
+			err = l.signature(p.Date.Chinese(), p.Signature)
 			i++ // the date is set with the signature
 		case program.ParaAnnexLabel:
 			if err = l.newPage(); err == nil {
@@ -476,32 +489,35 @@ func (l *letter) attachment(para program.Paragraph, first bool) error {
 // §7.3.5.1): the date four characters from the right edge, the signature
 // centred over it, two lines below the body so that the seal's top stays
 // within one line of the text.
-func (l *letter) signature(p *program.Programme) error {
+func (l *letter) signature(date string, names ...string) error {
 	l.skip(2)
-	if l.remaining() < 2 {
+	if l.remaining() < len(names)+1 {
 		if err := l.newPage(); err != nil {
 			return err
 		}
 	}
 	g := l.g
 	st := l.flat()
-	date := p.Date.Chinese()
 	dw, err := l.fonts.Measure(date, st)
 	if err != nil {
 		return err
 	}
 	right := g.Left + g.Width - 4*g.CharPitch()
 	centre := right - dw/2
-	one := l.rows(0, 0)
-	one.H = g.Pitch()
 	sig := st
 	sig.Align = typeset.Center
-	one.X, one.W = centre-g.Width/2, g.Width
-	if _, err := l.d.Paragraph(one, p.Signature, sig); err != nil {
-		return err
+	// Several signers (joint host units) stand one above the other, each
+	// centred over the date.
+	for _, name := range names {
+		one := l.rows(0, 0)
+		one.H = g.Pitch()
+		one.X, one.W = centre-g.Width/2, g.Width
+		if _, err := l.d.Paragraph(one, name, sig); err != nil {
+			return err
+		}
+		l.line++
 	}
-	l.line++
-	one = l.rows(0, 0)
+	one := l.rows(0, 0)
 	one.H = g.Pitch()
 	one.X, one.W = right-dw-1, dw+1
 	day := st

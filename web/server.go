@@ -37,6 +37,8 @@ type Server struct {
 	log   *slog.Logger
 	tmpl  *template.Template
 	mux   *http.ServeMux
+	// verify resolves certificate codes (SetCertificateVerifier).
+	verify CertificateVerifier
 }
 
 // New returns a server over a. token, when not empty, is required as
@@ -67,7 +69,8 @@ func New(a Archive, token string, log *slog.Logger) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
-	if s.token != "" && r.URL.Path != "/healthz" && !s.authorized(w, r) {
+	public := r.URL.Path == "/healthz" || (r.URL.Path == "/certificate" && s.verify != nil)
+	if s.token != "" && !public && !s.authorized(w, r) {
 		s.fail(w, http.StatusUnauthorized, "需要访问令牌：请在地址后加 ?token=…，或使用 Authorization: Bearer 头。", nil)
 		return
 	}
@@ -97,6 +100,8 @@ type page struct {
 	Entries []archive.Entry
 	Key     string
 	Message string
+	// Certificate is a verified 结业证书 (certificate.html).
+	Certificate *VerifiedCertificate
 }
 
 func (s *Server) render(w http.ResponseWriter, name string, p page) {

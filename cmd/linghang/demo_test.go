@@ -31,7 +31,7 @@ func TestDemoArchivesEverything(t *testing.T) {
 		t.Fatalf("demo: %v\n%s\n%s", err, stdout, stderr)
 	}
 	checkNoPersonalData(t, "demo", stdout+stderr)
-	for _, want := range []string{"合格 24 行，不合格 2 行", "身份证号被Excel存成了数字", "仅限女性", "报名开始：已生成 3 份文档", "报名截止：已生成", "归档位置：本地目录"} {
+	for _, want := range []string{"合格 24 行，不合格 2 行", "身份证号被Excel存成了数字", "仅限女性", "报名开始：已生成 4 份文档", "报名截止：已生成", "归档位置：本地目录"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}
@@ -79,17 +79,18 @@ func TestDemoArchivesEverything(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second demo: %v", err)
 	}
-	if n := strings.Count(again, "输入未变，无需生成"); n != 3 || strings.Contains(again, "新版本") {
-		t.Errorf("second demo should report three unchanged jobs and no new versions:\n%s", again)
+	if n := strings.Count(again, "输入未变，无需生成"); n != 4 || strings.Contains(again, "新版本") {
+		t.Errorf("second demo should report four unchanged jobs and no new versions:\n%s", again)
 	}
 	runs, _, err := runCLI(t, "archive", "runs", "--store", store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// One batch per document job (registration-open, nightly,
-	// registration-close) from the first demo, none from the second.
-	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != 3 {
-		t.Fatalf("want 3 document runs, got %d:\n%s", n, runs)
+	// registration-close, summary-template) from the first demo, none
+	// from the second.
+	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != 4 {
+		t.Fatalf("want 4 document runs, got %d:\n%s", n, runs)
 	}
 	hist, _, err := runCLI(t, "archive", "find", "--all", "--json", "--store", store)
 	if err != nil {

@@ -204,6 +204,9 @@ func writeImportReport(w io.Writer, rep *program.Report, set *program.ApplicantS
 	if rep.HeaderRow > 0 {
 		where += fmt.Sprintf("，表头在第%d行", rep.HeaderRow)
 	}
+	if rep.Template != nil {
+		where += "，" + rep.Template.String()
+	}
 	fmt.Fprintf(w, "读取 %s（%s）：%d 行学员数据\n", rep.File, where, rep.Rows)
 	if len(rep.Ignored) > 0 {
 		fmt.Fprintf(w, "忽略的列：%s\n", strings.Join(rep.Ignored, "、"))

@@ -15,6 +15,9 @@ func renderKinds() map[string]command {
 		"badges": {"胸卡 PDF（a4-8 / a6 版式）", renderBadges},
 		"roster": {"学员名单（XLSX 或 PDF）", renderRoster},
 		"signin": {"签到表 PDF（每天或每半天一页）", renderSignin},
+		// Issue 15.
+		"intake-template": {"报名汇总表 XLSX 模板（推荐单位填写，import 直接读入）", renderIntakeTemplate},
+		"checkin-notice":  {"报到通知（承办单位信函格式 PDF 或 DOCX，每人一封）", renderCheckinNotice},
 	}
 }
 
@@ -28,13 +31,13 @@ func runRender(ctx context.Context, e *env, args []string) error {
 		sort.Strings(names)
 		fmt.Fprintln(e.stdout, "用法: linghang render <文档类型> [参数]\n\n文档类型:")
 		for _, n := range names {
-			fmt.Fprintf(e.stdout, "  %-7s %s\n", n, kinds[n].summary)
+			fmt.Fprintf(e.stdout, "  %-15s %s\n", n, kinds[n].summary)
 		}
 		return nil
 	}
 	k, ok := kinds[args[0]]
 	if !ok {
-		return fmt.Errorf("未知的文档类型 %q（可选: notice, form, forms, badges, roster, signin）", args[0])
+		return fmt.Errorf("未知的文档类型 %q（可选: notice, form, forms, badges, roster, signin, intake-template, checkin-notice）", args[0])
 	}
 	return k.run(ctx, e, args[1:])
 }

@@ -34,6 +34,8 @@ func commands() map[string]command {
 		"jobs":    {"年度日程与作业：list | run | history", runJobs},
 		"serve":   {"启动归档库网页服务（浏览、查询、下载）", runServe},
 		"version": {"显示版本", runVersion},
+		// Issue 15.
+		"certificate": {"核验结业证书二维码：certificate verify 核验码", runCertificate},
 	}
 }
 

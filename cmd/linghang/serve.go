@@ -59,6 +59,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	verify, err := certificateVerifier(e, a, l)
+	if err != nil {
+		return err
+	}
+	h.SetCertificateVerifier(verify)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("监听 %s 失败: %w", *addr, err)

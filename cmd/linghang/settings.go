@@ -121,5 +121,9 @@ func (l *loaded) pipeline(e *env, a *archive.Archive, st storage.Store) (*jobs.P
 		Archive: a, Store: st, Programme: l.prog, Schedule: l.schedule, Catalogue: jobs.DefaultCatalogue(),
 		Fonts: l.fonts, Order: l.order, Badges: badges, KeyID: hex.EncodeToString(sum[:8]), Version: version,
 		Log: newLogger(e), Retries: 2, Backoff: 5 * time.Second,
+		// Certificates' QR codes: tokens with the check-in key (issue 15).
+		Certify: func(year, cohort int, n string, a *program.Applicant) string {
+			return program.CertificateToken(key, year, cohort, n, a)
+		},
 	}, nil
 }

@@ -81,6 +81,8 @@ const (
 	// OpBookmark is an entry of the PDF outline (bookmarks), Text at
 	// level Size, pointing at Box.Y on its page.
 	OpBookmark
+	OpRotate    // turn what follows by Size degrees about (Box.X, Box.Y)
+	OpRotateEnd // end of the turned part
 )
 
 // Op is one drawing operation of the display list.
@@ -214,6 +216,20 @@ func imageType(b []byte) string {
 		return "PNG"
 	}
 	return ""
+}
+
+// Rotated records what draw draws turned by angle degrees counter-clockwise
+// about (cx, cy): the upper face of a folded table tent is drawn at 180°.
+// Boxes in the display list stay unturned; draw must not start a page.
+func (d *Document) Rotated(angle, cx, cy float64, draw func() error) error {
+	d.add(Op{Kind: OpRotate, Box: Rect{X: cx, Y: cy}, Size: angle})
+	page := len(d.pages)
+	err := draw()
+	if len(d.pages) != page && err == nil {
+		err = d.fail(fmt.Errorf("文档《%s》：旋转的内容不能跨页", d.name))
+	}
+	d.add(Op{Kind: OpRotateEnd})
+	return err
 }
 
 // Measure returns the width in mm of s set on one line in st.
@@ -671,6 +687,11 @@ func (d *Document) Write(w io.Writer) (err error) {
 				}
 			case OpBookmark:
 				pdf.Bookmark(op.Text, int(op.Size), op.Box.Y)
+			case OpRotate:
+				pdf.TransformBegin()
+				pdf.TransformRotate(op.Size, op.Box.X, op.Box.Y)
+			case OpRotateEnd:
+				pdf.TransformEnd()
 			case OpImage:
 				sum := sha256.Sum256(op.image)
 				name, ok := images[string(sum[:])]

@@ -21,6 +21,12 @@ const (
 	Summary    Kind = "summary"    // 总结
 	Evaluation Kind = "evaluation" // 评估
 	Data       Kind = "data"       // 数据（学员数据、照片等）
+	// A cohort's paperwork beyond badges and rosters.
+	Arrival     Kind = "arrival"     // 报到通知
+	Schedule    Kind = "schedule"    // 日程
+	Tents       Kind = "tents"       // 桌签
+	Directory   Kind = "directory"   // 通讯录
+	Certificate Kind = "certificate" // 结业证书
 )
 
 // Retention is a 保管期限 of DA/T 22 / 文书档案保管期限表: 永久 or a fixed
@@ -91,6 +97,13 @@ var kinds = map[Kind]kindInfo{
 	Summary:    {"总结", Years30},
 	Evaluation: {"评估", Years10},
 	Data:       {"数据", Years30},
+	// Certificates are records about persons (30 years); the rest are
+	// working papers of a cohort (10 years).
+	Arrival:     {"报到通知", Years10},
+	Schedule:    {"日程", Years10},
+	Tents:       {"桌签", Years10},
+	Directory:   {"通讯录", Years10},
+	Certificate: {"结业证书", Years30},
 }
 
 // Kinds lists every kind in a stable order.
@@ -104,7 +117,7 @@ func Kinds() []Kind {
 }
 
 func kindOrder(k Kind) int {
-	for i, v := range []Kind{Notice, Form, Badges, Roster, Signin, Summary, Evaluation, Data} {
+	for i, v := range []Kind{Notice, Form, Badges, Roster, Signin, Summary, Evaluation, Data, Arrival, Schedule, Tents, Directory, Certificate} {
 		if v == k {
 			return i
 		}

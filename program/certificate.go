@@ -1,0 +1,113 @@
+package program
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+)
+
+// CertificateNumbers numbers the 结业证书 of a cohort: year-cohort-sequence
+// (2022-01-007), the sequence following the cohort's applicants in the
+// given order. The same applicants give the same numbers on every run;
+// cohort and year keep them unique across cohorts and years. The result
+// maps each applicant's ID to its number.
+func CertificateNumbers(year, cohort int, as []Applicant, order Order) map[string]string {
+	sorted := append([]Applicant(nil), as...)
+	order.Sort(sorted)
+	out := make(map[string]string, len(sorted))
+	for i, a := range sorted {
+		out[a.ID] = fmt.Sprintf("%d-%02d-%03d", year, cohort, i+1)
+	}
+	return out
+}
+
+// certificateDomain separates certificate tokens from check-in tokens
+// made with the same key.
+const certificateDomain = "linghang/certificate/v1"
+
+// CertificateToken is the token a certificate's QR code carries: like a
+// check-in token (same form, prefix, check character and key) but over
+// the certificate number too, so that it verifies this certificate and
+// no badge. ResolveCertificate finds whom it was issued to.
+func CertificateToken(key []byte, year, cohort int, number string, a *Applicant) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(certificateDomain))
+	var n [4]byte
+	binary.BigEndian.PutUint16(n[:2], uint16(year))
+	binary.BigEndian.PutUint16(n[2:], uint16(cohort))
+	m.Write(n[:])
+	m.Write([]byte(number + "|" + tokenIdentity(a)))
+	data := tokenEncoding.EncodeToString(m.Sum(nil)[:10])
+	return TokenPrefix + data + string(checkChar(data))
+}
+
+// IssuedCertificate is a certificate found for a token.
+type IssuedCertificate struct {
+	Number    string
+	Cohort    int
+	Applicant *Applicant
+}
+
+// ResolveCertificate finds the certificate whose token is tok among the
+// applicants (numbered per cohort in order). ErrTokenMalformed: not a
+// token; ErrTokenUnknown: no certificate of these applicants.
+func ResolveCertificate(key []byte, year int, as []Applicant, order Order, tok string) (*IssuedCertificate, error) {
+	tok = NormalizeToken(tok)
+	if !ValidToken(tok) {
+		return nil, ErrTokenMalformed
+	}
+	byCohort := map[int][]Applicant{}
+	for _, a := range as {
+		byCohort[a.Cohort] = append(byCohort[a.Cohort], a)
+	}
+	for c, list := range byCohort {
+		nums := CertificateNumbers(year, c, list, order)
+		for i := range list {
+			a := &list[i]
+			if hmac.Equal([]byte(CertificateToken(key, year, c, nums[a.ID], a)), []byte(tok)) {
+				return &IssuedCertificate{Number: nums[a.ID], Cohort: c, Applicant: a}, nil
+			}
+		}
+	}
+	return nil, ErrTokenUnknown
+}
+
+// Attendance is what a cohort's sign-in records say: of Sessions
+// sessions, how many each applicant (by ID) attended.
+type Attendance struct {
+	Sessions int
+	Attended map[string]int
+}
+
+// Eligibility is who gets a 结业证书.
+type Eligibility struct {
+	Issue    []Applicant // in the order given
+	Withhold []Applicant // attendance below the threshold
+	// Applied says the attendance threshold was checked; false when the
+	// programme sets none or the attendance is not known, and then every
+	// applicant gets a certificate.
+	Applied bool
+	Reason  string // why the check was not applied, or the threshold used
+}
+
+// CertificateEligibility applies the programme's attendance threshold
+// (min_attendance, percent of sessions) to the cohort's applicants when
+// their attendance is known (att not nil).
+func (p *Programme) CertificateEligibility(as []Applicant, att *Attendance) Eligibility {
+	switch {
+	case p.MinAttendance <= 0:
+		return Eligibility{Issue: as, Reason: "年度计划未规定出勤要求"}
+	case att == nil || att.Sessions <= 0:
+		return Eligibility{Issue: as, Reason: "未核对出勤（尚无签到数据）"}
+	}
+	e := Eligibility{Applied: true, Reason: fmt.Sprintf("出勤不少于%d%%", p.MinAttendance)}
+	for _, a := range as {
+		if att.Attended[a.ID]*100 >= p.MinAttendance*att.Sessions {
+			e.Issue = append(e.Issue, a)
+		} else {
+			e.Withhold = append(e.Withhold, a)
+		}
+	}
+	return e
+}
