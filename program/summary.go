@@ -116,7 +116,7 @@ type Summary struct {
 	Cohort int `json:"cohort"`
 	// Sections holds the text of each section of SummarySections, in
 	// order, when the narrative was submitted.
-	Sections []SectionText `json:"sections,omitempty"`
+	Sections []SectionText  `json:"sections,omitempty"`
 	Schedule []ScheduleItem `json:"schedule,omitempty"`
 	// Days names the days of the attendance sheet (DayLabel), in order.
 	Days       []string        `json:"days,omitempty"`
