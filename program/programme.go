@@ -36,6 +36,10 @@ type Programme struct {
 	Cohorts []Cohort `yaml:"cohorts" json:"cohorts"`
 	Form    FormDef  `yaml:"form" json:"form"`
 
+	// SummaryDays is how many days after a cohort's last day its host
+	// unit has to submit the summary (总结报告); 0 means 15.
+	SummaryDays int `yaml:"summary_deadline_days,omitempty" json:"summary_deadline_days,omitempty"`
+
 	// Source names the file the programme was loaded from (for messages).
 	Source string `yaml:"-" json:"-"`
 }

@@ -396,7 +396,10 @@ func (e *SummaryError) Error() string {
 		fmt.Fprintf(&b, " 工作表「%s」", e.Sheet)
 	}
 	if e.Row > 0 {
-		fmt.Fprintf(&b, " 第%d行", e.Row)
+		if e.Sheet == "" {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "第%d行", e.Row)
 	}
 	if e.Cell != "" {
 		fmt.Fprintf(&b, " %s单元格", e.Cell)
