@@ -233,10 +233,11 @@ func niceScale(v float64, ticks int) float64 {
 
 // barChart draws horizontal bars scaled to max (a round number above
 // the largest value when 0) in a frame of the given width at x, with
-// ticks gridlines and their values below; it returns the height used.
+// ticks gridlines and their values below, labels in a column labelW
+// wide; it returns the height used.
 // Labels too long for their column shrink to fit.
-func (f *flow) barChart(x, width float64, bars []bar, max float64, ticks int, scale func(float64) string, color typeset.Color) float64 {
-	const labelW, textW = 30.0, 16.0
+func (f *flow) barChart(x, width, labelW float64, bars []bar, max float64, ticks int, scale func(float64) string, color typeset.Color) float64 {
+	const textW = 16.0
 	if max <= 0 {
 		for _, b := range bars {
 			if b.value > max {
@@ -281,7 +282,7 @@ func (f *flow) chartWithTable(bars []bar, max float64, ticks int, scale func(flo
 	f.need(max2(h, th) + 2)
 	top := f.y
 	f.y = top + chartRow // beside the table's data rows
-	ch := f.barChart(f.left, chartW, bars, max, ticks, scale, chartColors[0])
+	ch := f.barChart(f.left, chartW, 30, bars, max, ticks, scale, chartColors[0])
 	save, saveW := f.left, f.width
 	f.left, f.width = f.left+chartW+4, f.width-chartW-4
 	f.y = top
