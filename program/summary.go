@@ -402,7 +402,10 @@ func (e *SummaryError) Error() string {
 		fmt.Fprintf(&b, "第%d行", e.Row)
 	}
 	if e.Cell != "" {
-		fmt.Fprintf(&b, " %s单元格", e.Cell)
+		if e.Row > 0 || e.Sheet == "" {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "%s单元格", e.Cell)
 	}
 	if e.Field != "" {
 		fmt.Fprintf(&b, "「%s」", e.Field)

@@ -356,6 +356,14 @@ func (r *xlsxReader) attendance(days []string) []AttendanceRow {
 		return nil
 	}
 	var out []AttendanceRow
+	marked := 0
+	for _, row := range rows {
+		for d := range days {
+			if cell(row, 3+d) != "" {
+				marked++
+			}
+		}
+	}
 	for i, row := range rows {
 		n := SummaryFirstRow + i
 		name := cell(row, 1)
@@ -363,20 +371,41 @@ func (r *xlsxReader) attendance(days []string) []AttendanceRow {
 			continue
 		}
 		a := AttendanceRow{Name: name, Marks: make([]string, len(days))}
+		empty := 0
 		for d := range days {
-			v := cell(row, 3+d)
+			a.Marks[d] = cell(row, 3+d)
+			if a.Marks[d] == "" {
+				empty++
+			}
+		}
+		out = append(out, a)
+		if marked == 0 {
+			continue // reported once below
+		}
+		if empty == len(days) && len(days) > 1 {
+			from, _ := excelize.CoordinatesToCellName(4, n)
+			to, _ := excelize.CoordinatesToCellName(3+len(days), n)
+			r.errs = append(r.errs, &SummaryError{File: r.file, Sheet: SheetAttendance, Row: n, Cell: from + ":" + to, Field: "姓名", Value: name,
+				Reason: "这位学员每天的出勤情况都未填写：请选择“出勤”“请假”或“缺勤”"})
+			continue
+		}
+		for d, v := range a.Marks {
 			switch {
 			case v == "":
 				r.fail(SheetAttendance, 4+d, n, days[d], "", name+"这一天的出勤情况未填写：请选择“出勤”“请假”或“缺勤”")
 			case !contains(AttendanceMarks, v):
 				r.fail(SheetAttendance, 4+d, n, days[d], v, "应为“出勤”“请假”或“缺勤”（从下拉列表中选择）")
 			}
-			a.Marks[d] = v
 		}
-		out = append(out, a)
 	}
-	if len(out) == 0 && len(r.errs) == 0 {
+	switch {
+	case len(out) == 0 && len(r.errs) == 0:
 		r.fail(SheetAttendance, 0, 0, "", "", "没有任何学员的考勤记录：学员名单行被删除了？")
+	case len(out) > 0 && marked == 0:
+		from, _ := excelize.CoordinatesToCellName(4, SummaryFirstRow)
+		to, _ := excelize.CoordinatesToCellName(3+len(days), SummaryFirstRow+len(rows)-1)
+		r.errs = append(r.errs, &SummaryError{File: r.file, Sheet: SheetAttendance, Cell: from + ":" + to,
+			Reason: fmt.Sprintf("考勤尚未填写（%d 位学员 × %d 天均为空）：请为每位学员每天选择“出勤”“请假”或“缺勤”", len(out), len(days))})
 	}
 	return out
 }

@@ -34,6 +34,7 @@ func commands() map[string]command {
 		"jobs":    {"年度日程与作业：list | run | history", runJobs},
 		"serve":   {"启动归档库网页服务（浏览、查询、下载）", runServe},
 		"version": {"显示版本", runVersion},
+		"summary": {"承办单位总结材料：import（导入填写后的总结模板）", runSummary},
 	}
 }
 
