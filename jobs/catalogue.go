@@ -301,6 +301,16 @@ func DefaultCatalogue() Catalogue {
 			},
 		},
 		{
+			Name: "summary-report-xlsx", Title: "活动总结报告（XLSX，含图表）", Kind: archive.Summary, Scope: PerCohortDoc,
+			Jobs: []string{JobSummaryReport}, Needs: []Input{InProgramme, InApplicants, InSummaries},
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: render.SummaryTitle(in.Programme) + " · " + s.Cohort.Title() + "（数据）", Filename: "活动总结报告.xlsx", MIME: mimeXLSX}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.SummaryReportXLSX(w, in.Programme, s.Cohort.Number, s.Applicants, in.Summaries[s.Cohort.Number], reportOptions(in))
+			},
+		},
+		{
 			Name: "evaluation-pdf", Title: "年度评估（PDF）", Kind: archive.Evaluation, Scope: PerYearDoc,
 			Jobs: []string{JobEvaluation}, Needs: []Input{InProgramme, InFonts, InApplicants, InSummaries},
 			Doc: func(in *Inputs, _ Subject) archive.Doc {

@@ -155,7 +155,7 @@ func TestSummaryLifecycle(t *testing.T) {
 	}
 
 	_, rep, err := pl.Run(ctx, Request{Job: JobSummaryReport, Cohorts: []int{n}})
-	if err != nil || rep.Stored != 1 || !strings.HasSuffix(rep.Keys[0], "/总结/活动总结报告.pdf") {
+	if err != nil || rep.Stored != 2 || !strings.HasSuffix(rep.Keys[0], "/总结/活动总结报告.pdf") || !strings.HasSuffix(rep.Keys[1], "/总结/活动总结报告.xlsx") {
 		t.Fatalf("summary-report: %+v %v", rep, err)
 	}
 	if _, again, _ := pl.Run(ctx, Request{Job: JobSummaryReport, Cohorts: []int{n}}); again.Status != StatusNothing {
@@ -178,7 +178,7 @@ func TestSummaryLifecycle(t *testing.T) {
 			}
 		}
 	}
-	if _, again, err := pl.Run(ctx, Request{Job: JobSummaryReport, Cohorts: []int{n}}); err != nil || again.Stored != 1 {
+	if _, again, err := pl.Run(ctx, Request{Job: JobSummaryReport, Cohorts: []int{n}}); err != nil || again.Stored != 2 {
 		t.Errorf("report after resubmission: %+v %v", again, err)
 	}
 	_, ev, err := pl.Run(ctx, Request{Job: JobEvaluation})

@@ -311,39 +311,13 @@ func MeasureSheet(title string) string {
 }
 
 func writeEvaluation(f *excelize.File, p *program.Programme, as []program.Applicant, es []program.CohortEvaluation) error {
-	sw := sheetWriter{f: f}
 	st, err := newTemplateStyles(f)
 	if err != nil {
 		return err
 	}
-	sw.st = st
-	table := func(name, title string, head []string, widths []float64, rows [][]any) {
-		if sw.err != nil {
-			return
-		}
-		if name == "综合排名" {
-			sw.check(f.SetSheetName("Sheet1", name))
-		} else if _, err := f.NewSheet(name); err != nil {
-			sw.check(err)
-			return
-		}
-		sw.start(name, title, "", head, widths)
-		for i, row := range rows {
-			cell, _ := excelize.CoordinatesToCellName(1, program.SummaryFirstRow+i)
-			r := row
-			sw.check(f.SetSheetRow(name, cell, &r))
-		}
-	}
-	var rank [][]any
-	for _, r := range rankedRows(p, es) {
-		row := make([]any, len(r))
-		for i, v := range r {
-			row[i] = v
-		}
-		rank = append(rank, row)
-	}
-	table("综合排名", EvaluationTitle(p)+" · 综合排名", []string{"排名", "期次", "承办单位", "学员", "出勤率", "总体满意度", "总结提交"},
-		[]float64{8, 22, 40, 8, 10, 12, 22}, rank)
+	b := workbook{sw: sheetWriter{f: f, st: st}}
+	b.sheet("综合排名", EvaluationTitle(p)+" · 综合排名", []string{"排名", "期次", "承办单位", "学员", "出勤率", "总体满意度", "总结提交"},
+		[]float64{8, 22, 40, 8, 10, 12, 22}, anyRows(rankedRows(p, es)))
 	for _, m := range evalMeasures() {
 		name := MeasureSheet(m.title)
 		var rows [][]any
@@ -355,43 +329,26 @@ func writeEvaluation(f *excelize.File, p *program.Programme, as []program.Applic
 			}
 			rows = append(rows, []any{cohortShort(p, es[k].Cohort.Number), cell})
 		}
-		table(name, m.title, []string{"期次", m.title + "（" + m.unit + "）"}, []float64{24, 22}, rows)
-		if sw.err != nil {
-			break
-		}
-		last := program.SummaryFirstRow + len(es) - 1
-		ref := func(col string) string {
-			return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", name, col, program.SummaryFirstRow, col, last)
-		}
-		chart := &excelize.Chart{
-			Type:      excelize.Bar,
-			Series:    []excelize.ChartSeries{{Name: fmt.Sprintf("'%s'!$B$%d", name, program.SummaryHeaderRow), Categories: ref("A"), Values: ref("B")}},
-			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: m.title}}},
-			Legend:    excelize.ChartLegend{Position: "none"},
-			PlotArea:  excelize.ChartPlotArea{ShowVal: true},
-			XAxis:     excelize.ChartAxis{ReverseOrder: true},
-			Dimension: excelize.ChartDimension{Width: 640, Height: uint(120 + 28*len(es))},
-		}
-		if m.max > 0 {
-			mx := m.max
-			chart.YAxis = excelize.ChartAxis{Maximum: &mx}
-		}
-		sw.check(f.AddChart(name, "D3", chart))
+		b.sheet(name, m.title, []string{"期次", m.title + "（" + m.unit + "）"}, []float64{24, 22}, rows)
+		b.chart(name, m.title, "A", "B", len(rows), m.max)
 	}
 	head, rows := compositionRows(p, as, es)
 	widths := []float64{22}
 	for range head[1:] {
 		widths = append(widths, 11)
 	}
-	var anyRows [][]any
-	for _, r := range rows {
-		row := make([]any, len(r))
-		for i, v := range r {
-			row[i] = v
-		}
-		anyRows = append(anyRows, row)
-	}
-	table("学员构成", "学员构成比较", head, widths, anyRows)
+	b.sheet("学员构成", "学员构成比较", head, widths, anyRows(rows))
 	f.SetActiveSheet(0)
-	return sw.err
+	return b.sw.err
+}
+
+func anyRows(rows [][]string) [][]any {
+	out := make([][]any, len(rows))
+	for i, r := range rows {
+		out[i] = make([]any, len(r))
+		for j, v := range r {
+			out[i][j] = v
+		}
+	}
+	return out
 }

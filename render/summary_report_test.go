@@ -353,3 +353,58 @@ func TestSummaryImportErrors(t *testing.T) {
 		t.Errorf("got %v, want %q", err, want)
 	}
 }
+
+func TestSummaryReportXLSX(t *testing.T) {
+	p, as := summaryFixture(t)
+	const n = 3
+	docx, xlsx := filledSummary(t, p, n, as)
+	s := readSummary(t, p, n, map[string][]byte{"总结报告.docx": docx, "总结数据.xlsx": xlsx})
+	mine := cohortApplicants(as, n, program.ByStrokes)
+	b := renderBytes(t, func(w io.Writer) error { return SummaryReportXLSX(w, p, n, as, s, ReportOptions{}) })
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := []string{"活动概况", "性别", "民族", "年龄", "政治面貌", "省份", "研究领域", "单位类型", "考勤", "反馈", "活动日程", "承办单位总结"}
+	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("sheets %q, want %q", got, want)
+	}
+	charts := 0
+	for name := range zipParts(t, b) {
+		if strings.HasPrefix(name, "xl/charts/chart") {
+			charts++
+		}
+	}
+	if charts != 9 { // 7 measures, attendance, feedback
+		t.Errorf("%d charts, want 9", charts)
+	}
+	women := 0
+	for _, a := range mine {
+		if a.Gender == "女" {
+			women++
+		}
+	}
+	if v, _ := f.GetCellValue("性别", "B5"); v != fmt.Sprint(women) {
+		t.Errorf("性别!B5 = %q, want %d women", v, women)
+	}
+	if v, _ := f.GetCellValue("反馈", "B7"); v != "4.5" {
+		t.Errorf("总体满意度 = %q, want 4.5", v)
+	}
+	if v, _ := f.GetCellValue("活动日程", "C4"); v != "开班式暨专题报告：科技自立自强" {
+		t.Errorf("日程 C4 = %q", v)
+	}
+	again := renderBytes(t, func(w io.Writer) error { return SummaryReportXLSX(w, p, n, as, s, ReportOptions{}) })
+	if !bytes.Equal(b, again) {
+		t.Error("two renders differ")
+	}
+	// Without a summary: the composition only.
+	b = renderBytes(t, func(w io.Writer) error { return SummaryReportXLSX(w, p, n, as, nil, ReportOptions{}) })
+	f2, _ := excelize.OpenReader(bytes.NewReader(b))
+	if got := len(f2.GetSheetList()); got != 8 {
+		t.Errorf("without a summary: %d sheets, want 8", got)
+	}
+	if v, _ := f2.GetCellValue("活动概况", "B8"); v != NotSubmitted {
+		t.Errorf("活动概况!B8 = %q", v)
+	}
+}

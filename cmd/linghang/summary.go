@@ -184,9 +184,9 @@ func loadSummaries(ctx context.Context, e *env, prog *program.Programme, store s
 
 func renderSummaryReport(ctx context.Context, e *env, args []string) error {
 	var l summaryFlags
-	if stop, err := l.parse(e, "summary", "linghang render summary --cohort N [--applicants 文件] [--format pdf] -o 总结报告.pdf",
-		"生成某期的活动总结报告 PDF：活动概况；学员构成（据学员数据计算，每项一张条形图和表）；\n考勤、反馈与日程（据承办单位提交的总结数据）；承办单位的总结报告正文。未提交的部分注明“承办单位尚未提交”。",
-		[]string{"pdf"}, args); stop || err != nil {
+	if stop, err := l.parse(e, "summary", "linghang render summary --cohort N [--applicants 文件] [--format pdf|xlsx] -o 总结报告.pdf",
+		"生成某期的活动总结报告 PDF：活动概况；学员构成（据学员数据计算，每项一张条形图和表）；\n考勤、反馈与日程（据承办单位提交的总结数据）；承办单位的总结报告正文。未提交的部分注明“承办单位尚未提交”。\nXLSX 含同样的表格与 Excel 图表。",
+		[]string{"pdf", "xlsx"}, args); stop || err != nil {
 		return err
 	}
 	if l.cohort == 0 {
@@ -204,9 +204,12 @@ func renderSummaryReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := saveRendered(e, l.out, func(w io.Writer) error {
-		return render.SummaryReportPDF(w, prog, l.cohort, as, sums[l.cohort], render.ReportOptions{Fonts: fonts})
-	}); err != nil {
+	opts := render.ReportOptions{Fonts: fonts}
+	write := func(w io.Writer) error { return render.SummaryReportPDF(w, prog, l.cohort, as, sums[l.cohort], opts) }
+	if l.format == "xlsx" {
+		write = func(w io.Writer) error { return render.SummaryReportXLSX(w, prog, l.cohort, as, sums[l.cohort], opts) }
+	}
+	if err := saveRendered(e, l.out, write); err != nil {
 		return err
 	}
 	state := "承办单位尚未提交总结"
