@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"linghang/jobs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,8 +102,8 @@ func TestTwoProcessesAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != 3 {
-		t.Errorf("%d document batches, want 3 (one per job):\n%s", n, runs)
+	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != len(jobs.DefaultCatalogue().Jobs()) {
+		t.Errorf("%d document batches, want %d (one per job):\n%s", n, len(jobs.DefaultCatalogue().Jobs()), runs)
 	}
 	if n := strings.Count(runs, "import-"); n != 1 {
 		t.Errorf("%d import batches, want 1:\n%s", n, runs)
