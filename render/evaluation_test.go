@@ -125,3 +125,65 @@ func TestEvaluation(t *testing.T) {
 		t.Error("two renders differ")
 	}
 }
+
+// benchEvaluation is the closing note's case: 10 cohorts × 500
+// applicants, every summary submitted.
+func benchEvaluation(b *testing.B) (*program.Programme, []program.Applicant, map[int]*program.Summary) {
+	p := testProgramme(b)
+	var as []program.Applicant
+	for _, a := range program.Sample(p, 6000, 11) {
+		n := len(as)%10 + 1 // 500 per cohort
+		c, _ := p.Cohort(n)
+		if c.WomenOnly && a.Gender != "女" {
+			continue
+		}
+		a.Cohort = n
+		as = append(as, a)
+		if len(as) == 5000 {
+			break
+		}
+	}
+	sums := evalSummaries(p, as)
+	for n := 5; n <= 10; n++ { // evalSummaries fills 1–4; copy the shape
+		c, _ := p.Cohort(n)
+		s := *sums[1]
+		s.Cohort, s.Days = n, nil
+		for _, d := range c.Days() {
+			s.Days = append(s.Days, program.DayLabel(d))
+		}
+		sums[n] = &s
+	}
+	return p, as, sums
+}
+
+func BenchmarkEvaluationPDF(b *testing.B) {
+	p, as, sums := benchEvaluation(b)
+	fonts := noticeTestFonts(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := EvaluationPDF(io.Discard, p, as, sums, ReportOptions{Fonts: fonts}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEvaluationXLSX(b *testing.B) {
+	p, as, sums := benchEvaluation(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := EvaluationXLSX(io.Discard, p, as, sums, ReportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSummaryReportPDF(b *testing.B) {
+	p, as, sums := benchEvaluation(b)
+	fonts := noticeTestFonts(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := SummaryReportPDF(io.Discard, p, 3, as, sums[3], ReportOptions{Fonts: fonts}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
