@@ -18,4 +18,9 @@
 //	推荐单位        recommending unit (Applicant.Recommender)
 //	政治面貌        political status (Applicant.Political)
 //	个人简介        biography (Applicant.Bio)
+//	总结            summary (Summary: a host unit's report on a cohort)
+//	总结报告/总结数据 the summary's narrative (DOCX) / numbers (XLSX)
+//	考勤            attendance (AttendanceRow: 出勤/请假/缺勤 per day)
+//	学员构成        composition (Composition, Measure)
+//	年度评估 / 评优  year-end evaluation (Evaluate, CohortEvaluation)
 package program
