@@ -47,8 +47,6 @@ func newFlow(d *typeset.Document, footer string) *flow {
 	return f
 }
 
-func (f *flow) err() error { return f.d.Err() }
-
 func (f *flow) newPage() {
 	f.number()
 	f.d.AddPage()
