@@ -87,6 +87,17 @@ func ImportSummary(ctx context.Context, a *archive.Archive, p *program.Programme
 	if err != nil {
 		return nil, nil, err
 	}
+	if cur != nil {
+		// A file already received keeps its first receipt time: sending
+		// the same file again is not a new submission (and stores nothing).
+		for i, src := range next.Sources {
+			for _, old := range cur.Sources {
+				if old.Part == src.Part && old.SHA256 == src.SHA256 {
+					next.Sources[i].Received = old.Received
+				}
+			}
+		}
+	}
 	merged := cur.Merge(next)
 	runID := "summary-" + NewRunID(now)
 	b, err := a.Begin(ctx, runID, "")
@@ -121,7 +132,7 @@ func ImportSummary(ctx context.Context, a *archive.Archive, p *program.Programme
 		return fail(err)
 	}
 	d := summaryParsedDoc(p, c)
-	d.Date, d.Body = now, buf.Bytes()
+	d.Date, d.Body = latestReceipt(merged), buf.Bytes()
 	if _, err := b.Add(ctx, d); err != nil {
 		return fail(fmt.Errorf("归档总结数据：%w", err))
 	}
@@ -198,4 +209,14 @@ func LoadSummaries(ctx context.Context, a *archive.Archive, p *program.Programme
 		}
 	}
 	return out, nil
+}
+
+func latestReceipt(s *program.Summary) time.Time {
+	var t time.Time
+	for _, src := range s.Sources {
+		if src.Received.After(t) {
+			t = src.Received
+		}
+	}
+	return t
 }

@@ -154,6 +154,11 @@ func TestSummaryLifecycle(t *testing.T) {
 		t.Errorf("returned summary %+v", s.Sections)
 	}
 
+	// The same files again, a day later: nothing new.
+	if _, m, err := ImportSummary(ctx, pl.Archive, pl.Programme, n, []SummaryFile{
+		{"总结数据.xlsx", fillNumbers(t, xlsx, c, people)}, {"总结报告.docx", fillNarrative(t, docx, "已完成。")}}, now.Add(24*time.Hour)); err != nil || m != nil {
+		t.Errorf("the same files again: manifest %v, %v", m, err)
+	}
 	_, rep, err := pl.Run(ctx, Request{Job: JobSummaryReport, Cohorts: []int{n}})
 	if err != nil || rep.Stored != 2 || !strings.HasSuffix(rep.Keys[0], "/总结/活动总结报告.pdf") || !strings.HasSuffix(rep.Keys[1], "/总结/活动总结报告.xlsx") {
 		t.Fatalf("summary-report: %+v %v", rep, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strings"
 	"time"
 )
@@ -249,6 +250,10 @@ func (s *Summary) Merge(next *Summary) *Summary {
 		}
 	}
 	out.Sources = append(out.Sources, next.Sources...)
+	// Narrative first, then data: the order of the files does not matter.
+	sort.SliceStable(out.Sources, func(i, j int) bool {
+		return out.Sources[i].Part == PartNarrative && out.Sources[j].Part != PartNarrative
+	})
 	return out
 }
 

@@ -91,7 +91,7 @@ func TestSummaryMergeAndRates(t *testing.T) {
 	again := &Summary{Year: 2022, Cohort: 1, Sections: []SectionText{{"一、基本情况", "乙"}},
 		Sources: []SummarySource{{Part: PartNarrative, File: "c.docx", Received: t2.Add(time.Hour)}}}
 	s = s.Merge(again)
-	if s.Section("一、基本情况") != "乙" || len(s.Attendance) != 2 || len(s.Sources) != 2 || s.Sources[1].File != "c.docx" {
+	if s.Section("一、基本情况") != "乙" || len(s.Attendance) != 2 || len(s.Sources) != 2 || s.Sources[0].File != "c.docx" || s.Sources[1].File != "b.xlsx" {
 		t.Errorf("after resubmission %+v", s)
 	}
 	if r, ok := s.AttendanceRate(); !ok || r != 0.5 {

@@ -408,3 +408,22 @@ func TestSummaryReportXLSX(t *testing.T) {
 		t.Errorf("活动概况!B8 = %q", v)
 	}
 }
+
+// The demo's filled templates import cleanly for every cohort.
+func TestSampleSummaryFiles(t *testing.T) {
+	p, as := summaryFixture(t)
+	for _, c := range p.Cohorts {
+		docx, xlsx, err := SampleSummaryFiles(p, c.Number, as, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := readSummary(t, p, c.Number, map[string][]byte{"a.docx": docx, "b.xlsx": xlsx})
+		if !strings.Contains(s.Section("一、基本情况"), c.Location) || len(s.Schedule) != 2*len(c.Days()) || len(s.Attendance) != len(cohortApplicants(as, c.Number, program.AsGiven)) {
+			t.Errorf("cohort %d: %+v", c.Number, s.Sections[0])
+		}
+		again, _, _ := SampleSummaryFiles(p, c.Number, as, 1)
+		if !bytes.Equal(docx, again) {
+			t.Errorf("cohort %d: sample DOCX not deterministic", c.Number)
+		}
+	}
+}
