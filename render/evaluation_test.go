@@ -187,3 +187,45 @@ func BenchmarkSummaryReportPDF(b *testing.B) {
 		}
 	}
 }
+
+// TestSummaryGolden compares the text of a filled summary report and of
+// the evaluation with testdata/*.golden (go test ./render -run
+// SummaryGolden -update rewrites them).
+func TestSummaryGolden(t *testing.T) {
+	needTools(t, "pdftotext", "pdfinfo")
+	p, as := summaryFixture(t)
+	docx, xlsx := filledSummary(t, p, 3, as)
+	s := readSummary(t, p, 3, map[string][]byte{"总结报告.docx": docx, "总结数据.xlsx": xlsx})
+	fonts := noticeTestFonts(t)
+	for _, tt := range []struct {
+		golden string
+		render func(w io.Writer) error
+	}{
+		{"summary-report-3.golden", func(w io.Writer) error { return SummaryReportPDF(w, p, 3, as, s, ReportOptions{Fonts: fonts}) }},
+		{"evaluation.golden", func(w io.Writer) error {
+			return EvaluationPDF(w, p, as, evalSummaries(p, as), ReportOptions{Fonts: fonts})
+		}},
+	} {
+		t.Run(tt.golden, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := tt.render(&buf); err != nil {
+				t.Fatal(err)
+			}
+			info := pdfInfo(t, buf.Bytes())
+			got := fmt.Sprintf("pages: %s\npage size: %s\n\n%s", info["Pages"], info["Page size"], pdfPlainText(t, buf.Bytes()))
+			path := filepath.Join("testdata", tt.golden)
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./render -run SummaryGolden -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("text differs from %s:\n--- got\n%.3000s\n--- want\n%.3000s", path, got, want)
+			}
+		})
+	}
+}
