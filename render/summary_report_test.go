@@ -3,6 +3,7 @@ package render
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -296,6 +297,20 @@ func TestSummaryImportErrors(t *testing.T) {
 		w.Write(zeros)
 	}
 	zw.Close()
+	// A part whose header claims 100 bytes but inflates to 200 MB.
+	var liar bytes.Buffer
+	zw = zip.NewWriter(&liar)
+	cw, _ := zw.Create("docProps/core.xml")
+	io.WriteString(cw, "<dc:identifier>"+program.SummaryTemplateID(p.Year, n)+"</dc:identifier>")
+	var deflated bytes.Buffer
+	fw, _ := flate.NewWriter(&deflated, flate.BestSpeed)
+	for i := 0; i < 200; i++ {
+		fw.Write(zeros)
+	}
+	fw.Close()
+	rw, _ := zw.CreateRaw(&zip.FileHeader{Name: "word/document.xml", Method: zip.Deflate, CompressedSize64: uint64(deflated.Len()), UncompressedSize64: 100})
+	rw.Write(deflated.Bytes())
+	zw.Close()
 	corrupt := append([]byte(nil), docx[:len(docx)/2]...)
 	cohort, _ := p.Cohort(n)
 	for _, tc := range []struct {
@@ -322,6 +337,7 @@ func TestSummaryImportErrors(t *testing.T) {
 		{"改表头.xlsx", brokenHeader, []string{"改表头.xlsx 工作表「学员反馈汇总」第3行 C3单元格「课程内容」（值：课程）：表头应为“课程内容”"}},
 		{"缺表.xlsx", noSheet, []string{"缺表.xlsx 工作表「活动日程」：找不到这个工作表"}},
 		{"炸弹.docx", bomb.Bytes(), []string{"炸弹.docx：文件解压后超过 100 MB"}},
+		{"谎报.docx", liar.Bytes(), []string{"谎报.docx：文件已损坏，无法读取"}},
 		{"损坏.docx", corrupt, []string{"损坏.docx：文件已损坏或不是 Word（.docx）/ Excel（.xlsx）文件"}},
 		{"照片.jpg", []byte("\xff\xd8\xff\xe0 not a zip"), []string{"照片.jpg：文件已损坏或不是 Word"}},
 	} {
