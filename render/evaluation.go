@@ -71,10 +71,14 @@ func submission(e *program.CohortEvaluation) string {
 		return "未提交"
 	}
 	t := e.Submitted.In(beijingZone)
-	if e.OnTime() {
-		return fmt.Sprintf("%d月%d日（按时）", int(t.Month()), t.Day())
+	day := fmt.Sprintf("%d月%d日", int(t.Month()), t.Day())
+	if t.Year() != e.Cohort.End.Year() {
+		day = fmt.Sprintf("%d年", t.Year()) + day
 	}
-	return fmt.Sprintf("%d月%d日（逾期%d天）", int(t.Month()), t.Day(), e.DaysLate)
+	if e.OnTime() {
+		return day + "（按时）"
+	}
+	return fmt.Sprintf("%s（逾期%d天）", day, e.DaysLate)
 }
 
 func rankText(e *program.CohortEvaluation) string {
