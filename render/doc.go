@@ -10,6 +10,12 @@
 //	Badges                  name badges on sheets laid out by a Layout (templates/layouts)
 //	RosterXLSX, RosterPDF   学员名单: one sheet or section per cohort plus 全部
 //	Signin                  签到表: a sheet per day or half-day of a cohort
+//	SummaryTemplateDOCX,    the host units' summary templates (总结报告 DOCX from
+//	SummaryTemplateXLSX     templates/summary-docx; 总结数据 XLSX with drop-downs
+//	                        and protection); SampleSummaryFiles fills them (demo)
+//	SummaryReportPDF, -XLSX 活动总结报告 of a cohort: composition charts, attendance,
+//	                        feedback, schedule, the host unit's narrative
+//	EvaluationPDF, -XLSX    年度评估: every cohort compared and ranked, a chart per measure
 //
 // Every PDF is set through render/typeset (CJK fonts by role, glyph
 // fallback, Chinese line breaking, the GB/T 9704 grid); text can be
