@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"linghang/program"
+	"linghang/render"
 	"linghang/storage"
 	"linghang/storage/archive"
 )
@@ -219,4 +220,33 @@ func latestReceipt(s *program.Summary) time.Time {
 		}
 	}
 	return t
+}
+
+// ImportSampleSummaries submits demo summaries for every cohort with
+// applicants, as if each host unit had filled in its templates
+// (render.SampleSummaryFiles) and sent them ten days after the end, at
+// 10:00 Beijing time — dated from the data, so a second demo stores
+// nothing new. It returns how many cohorts were imported.
+func ImportSampleSummaries(ctx context.Context, a *archive.Archive, p *program.Programme, as []program.Applicant, seed uint64) (int, error) {
+	has := map[int]bool{}
+	for _, ap := range as {
+		has[ap.Cohort] = true
+	}
+	n := 0
+	for _, c := range p.Cohorts {
+		if !has[c.Number] || c.End.IsZero() {
+			continue
+		}
+		docx, xlsx, err := render.SampleSummaryFiles(p, c.Number, as, seed)
+		if err != nil {
+			return n, err
+		}
+		at := c.End.AddDate(0, 0, 10).Add(2 * time.Hour) // 10:00 in Beijing
+		files := []SummaryFile{{Name: "总结报告.docx", Data: docx}, {Name: "总结数据.xlsx", Data: xlsx}}
+		if _, _, err := ImportSummary(ctx, a, p, c.Number, files, at); err != nil {
+			return n, fmt.Errorf("%s 的样例总结：%w", c.Title(), err)
+		}
+		n++
+	}
+	return n, nil
 }

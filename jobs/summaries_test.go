@@ -194,3 +194,45 @@ func TestSummaryLifecycle(t *testing.T) {
 		t.Errorf("verify: %v %+v", err, rep.Problems)
 	}
 }
+
+// The demo's summaries: every cohort with applicants gets one, a second
+// call stores nothing, and the evaluation ranks every cohort.
+func TestImportSampleSummaries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders documents")
+	}
+	st := fsStore(t)
+	p0, _ := program.Default()
+	set := sampleSet(t, p0, 30)
+	pl := testPipeline(t, st, set)
+	ctx := context.Background()
+	n, err := ImportSampleSummaries(ctx, pl.Archive, pl.Programme, set.Applicants, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cohorts := map[int]bool{}
+	for _, a := range set.Applicants {
+		cohorts[a.Cohort] = true
+	}
+	if n != len(cohorts) {
+		t.Errorf("imported %d, want %d", n, len(cohorts))
+	}
+	before := versions(t, pl.Archive)
+	if _, err := ImportSampleSummaries(ctx, pl.Archive, pl.Programme, set.Applicants, 1); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range versions(t, pl.Archive) {
+		if before[k] != v {
+			t.Errorf("second import: %s now has %d versions", k, v)
+		}
+	}
+	sums, err := LoadSummaries(ctx, pl.Archive, pl.Programme)
+	if err != nil || len(sums) != n {
+		t.Fatalf("%d summaries, %v", len(sums), err)
+	}
+	for _, e := range program.Evaluate(pl.Programme, set.Applicants, sums) {
+		if cohorts[e.Cohort.Number] && (e.Rank == 0 || !e.OnTime()) {
+			t.Errorf("%s: rank %d, on time %v", e.Cohort.Title(), e.Rank, e.OnTime())
+		}
+	}
+}
