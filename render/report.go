@@ -134,17 +134,7 @@ func (f *flow) table(cols []reportCol, rows [][]string) { f.tableRows(cols, rows
 // tableRows draws a table; fixed keeps every row one line high (chartRow),
 // shrinking text that is too wide, so the rows line up with a chart.
 func (f *flow) tableRows(cols []reportCol, rows [][]string, fixed bool) {
-	ws := make([]float64, len(cols))
-	used := 0.0
-	for i, c := range cols {
-		ws[i] = c.width
-		used += c.width
-	}
-	for i := range ws {
-		if ws[i] == 0 {
-			ws[i] = f.width - used
-		}
-	}
+	ws := reportWidths(cols, f.width)
 	const pad = 1.2
 	height := func(row []string, st typeset.Style) float64 {
 		h := chartRow
@@ -179,17 +169,15 @@ func (f *flow) tableRows(cols []reportCol, rows [][]string, fixed bool) {
 				s.Align = cols[i].align
 			}
 			s.VAlign = typeset.Middle
-			fit, err := f.d.Fit(cell.Inset(pad), v, s, 7)
-			if err == nil && fit.Overflow() {
-				_, _ = f.d.Fit(cell.Inset(pad), v, s, 5) // never clip silently: shrink further
-			}
+			f.cellText(cell.Inset(pad), v, s, cellMin, cellCut)
 			x += ws[i]
 		}
 		f.y += h
 	}
 	hh := height(heads, reportHead)
+	maxRow := reportBottom - reportTop - hh
 	for i, row := range rows {
-		h := height(row, reportCell)
+		h := min(height(row, reportCell), maxRow) // a longer cell is cut, with a mark
 		if i == 0 {
 			f.need(hh + h)
 			draw(heads, reportHead, hh, true)
@@ -260,33 +248,131 @@ func (f *flow) barChart(x, width, labelW float64, bars []bar, max float64, ticks
 	val := typeset.Style{Role: typeset.Table, Size: typeset.SizeSmall5, VAlign: typeset.Middle}
 	for i, b := range bars {
 		y := top + float64(i)*chartRow
-		_, _ = f.d.Fit(typeset.Rect{X: x, Y: y, W: labelW - 1, H: chartRow}, b.label, lab, 5.5)
+		f.cellText(typeset.Rect{X: x, Y: y, W: labelW - 1, H: chartRow}, b.label, lab, 5.5, "…")
 		w := plotW * math.Min(b.value, max) / max
 		if w > 0 {
 			f.d.Fill(typeset.Rect{X: plotX, Y: y + 1.2, W: w, H: chartRow - 2.4}, color)
 		}
-		_, _ = f.d.Fit(typeset.Rect{X: plotX + w + 1, Y: y, W: textW + plotW - w - 1, H: chartRow}, b.text, val, 5.5)
+		f.cellText(typeset.Rect{X: plotX + w + 1, Y: y, W: textW + plotW - w - 1, H: chartRow}, b.text, val, 5.5, "…")
 	}
 	return h + 5
 }
 
 // chartWithTable draws a bar chart on the left and its table on the
-// right, bar beside row, kept together on one page. Tables longer than
-// the bars (a total row) go on below them.
+// right, bar beside row, kept together on one page. When a table cell
+// does not fit a row of the chart's height even at the smallest size,
+// the table goes below the chart with rows as tall as they need.
 func (f *flow) chartWithTable(bars []bar, max float64, ticks int, scale func(float64) string, cols []reportCol, rows [][]string) {
-	chartW := 104.0
+	const chartW = 104.0
+	side := f.width - chartW - 4
+	ws := reportWidths(cols, side)
+	fixed := true
+	for _, row := range rows {
+		for i, v := range row {
+			st := reportCell
+			st.Size = cellMin
+			st.Leading = reportCell.Leading * cellMin / reportCell.Size
+			if !fitsIn(f.d.Fonts(), typeset.Rect{W: ws[i] - 2.4, H: chartRow - 2.4}, v, st) {
+				fixed = false
+			}
+		}
+	}
 	h := float64(len(bars))*chartRow + chartRow + 6
+	if !fixed {
+		f.need(h + 2)
+		f.y += f.barChart(f.left, f.width, 48, bars, max, ticks, scale, chartColors[0]) + 2
+		f.table(cols, rows)
+		return
+	}
 	th := float64(len(rows)+1)*chartRow + 3
 	f.need(max2(h, th) + 2)
 	top := f.y
 	f.y = top + chartRow // beside the table's data rows
 	ch := f.barChart(f.left, chartW, 30, bars, max, ticks, scale, chartColors[0])
 	save, saveW := f.left, f.width
-	f.left, f.width = f.left+chartW+4, f.width-chartW-4
+	f.left, f.width = f.left+chartW+4, side
 	f.y = top
 	f.tableRows(cols, rows, true)
 	f.left, f.width = save, saveW
 	f.y = max2(top+chartRow+ch, f.y) + 2
+}
+
+// cellMin is the smallest type size a table cell shrinks to (小六 is
+// 6.5 pt; 7 pt stays readable in print).
+const cellMin = 7.0
+
+// cellCut marks a table cell whose text was cut because even at the
+// smallest size it does not fit a page.
+const cellCut = "……（余下从略，全文见原件）"
+
+// reportWidths resolves the widths of cols in a table width wide: a
+// zero width takes what the others leave.
+func reportWidths(cols []reportCol, width float64) []float64 {
+	ws := make([]float64, len(cols))
+	used := 0.0
+	for i, c := range cols {
+		ws[i] = c.width
+		used += c.width
+	}
+	for i := range ws {
+		if ws[i] == 0 {
+			ws[i] = width - used
+		}
+	}
+	return ws
+}
+
+// fitsIn reports whether s set in st fits r (as Document.Fit places it).
+func fitsIn(fs *typeset.Fonts, r typeset.Rect, s string, st typeset.Style) bool {
+	lines, err := fs.Break(s, st, r.W)
+	if err != nil {
+		return true // drawing reports the glyph error
+	}
+	if len(lines) == 0 {
+		return true
+	}
+	em := typeset.PtToMM(st.Size)
+	lead := st.Leading
+	if lead <= 0 {
+		lead = 1.5 * em
+	}
+	top := math.Max(0, (lead-em)/2)
+	if r.H < lead {
+		top = math.Max(0, (r.H-em)/2)
+	}
+	return top+float64(len(lines)-1)*lead+em <= r.H+0.01
+}
+
+// cellText sets s in r at the largest size from st.Size down to minSize
+// (half points) at which all of it fits. Text that does not fit even at
+// minSize is cut, visibly: what fits, then mark — never silently.
+func (f *flow) cellText(r typeset.Rect, s string, st typeset.Style, minSize float64, mark string) {
+	at := func(size float64) typeset.Style {
+		t := st
+		t.Size = size
+		if st.Leading > 0 {
+			t.Leading = st.Leading * size / st.Size
+		}
+		return t
+	}
+	for size := st.Size; size >= minSize-0.01; size -= 0.5 {
+		if t := at(size); fitsIn(f.d.Fonts(), r, s, t) {
+			_, _ = f.d.Fit(r, s, t, t.Size)
+			return
+		}
+	}
+	t := at(minSize)
+	rs := []rune(s)
+	lo, hi := 0, len(rs) // the longest prefix that fits with the mark
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fitsIn(f.d.Fonts(), r, string(rs[:mid])+mark, t) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	_, _ = f.d.Fit(r, string(rs[:lo])+mark, t, t.Size)
 }
 
 func max2(a, b float64) float64 {

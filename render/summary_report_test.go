@@ -443,3 +443,47 @@ func TestSampleSummaryFiles(t *testing.T) {
 		}
 	}
 }
+
+// Long values never vanish: a long research field is shortened with “…”
+// in the chart but printed whole in its table (then below the chart), a
+// long narrative continues over pages, a comment longer than a page is
+// cut with a visible mark.
+func TestSummaryReportLongValues(t *testing.T) {
+	needPoppler(t)
+	p, as := summaryFixture(t)
+	const n = 3
+	long := strings.Repeat("面向国家重大需求的人工智能与大数据驱动的智慧医疗关键技术及其临床转化应用研究", 2)
+	var mine []program.Applicant
+	for _, a := range as {
+		if a.Cohort == n {
+			mine = append(mine, a)
+		}
+	}
+	mine[0].Field, mine[1].Field = long, long
+	narrative := strings.Repeat("学员围绕科技自立自强开展深入研讨，形成了一批合作成果。", 150) + "全文到此结束。"
+	comment := strings.Repeat("希望增加交流时间。", 600) + "这句不会出现。"
+	s := &program.Summary{Year: p.Year, Cohort: n, Days: []string{"6月26日（星期日）"},
+		Attendance: []program.AttendanceRow{{Name: mine[0].Name, Marks: []string{program.Present}}},
+		Feedback:   []program.FeedbackRow{{Name: mine[0].Name, Scores: []float64{5, 5, 5, 5}, Comment: comment}},
+		Schedule:   []program.ScheduleItem{{Day: "6月26日（星期日）", Activity: "开班式"}}}
+	for _, sec := range program.SummarySections {
+		s.Sections = append(s.Sections, program.SectionText{Heading: sec.Heading(), Text: narrative})
+	}
+	pdf := filepath.Join(t.TempDir(), "long.pdf")
+	os.WriteFile(pdf, renderBytes(t, func(w io.Writer) error {
+		return SummaryReportPDF(w, p, n, mine, s, ReportOptions{Fonts: noticeTestFonts(t)})
+	}), 0o644)
+	text := squashText(pdfText(t, pdf, 0))
+	if !strings.Contains(text, long) {
+		t.Error("the long research field is not printed whole anywhere")
+	}
+	if !strings.Contains(text, "…") {
+		t.Error("no shortened chart label")
+	}
+	if got := strings.Count(text, "全文到此结束。"); got != len(program.SummarySections) {
+		t.Errorf("narrative ends found %d times, want %d (continued over pages, nothing lost)", got, len(program.SummarySections))
+	}
+	if !strings.Contains(text, squashText(cellCut)) || strings.Contains(text, "这句不会出现") {
+		t.Error("an over-long comment is not cut with its mark")
+	}
+}
