@@ -40,6 +40,7 @@ const (
 	InApplicants Input = "applicants"  // the applicants of its subject, photos by content
 	InFonts      Input = "fonts"       // the resolved fonts
 	InCheckinKey Input = "checkin-key" // the check-in token key (badges)
+	InSummaries  Input = "summaries"   // the host units' imported summaries (总结)
 )
 
 // Entry declares one kind of document: what it is, how it is filed and
@@ -116,6 +117,9 @@ type Inputs struct {
 	// PlainPDF writes plain PDF instead of PDF/A-2b (render --pdfa=false);
 	// the archive always gets PDF/A.
 	PlainPDF bool
+	// Summaries are the host units' imported summaries by cohort number
+	// (loaded for entries that need InSummaries).
+	Summaries map[int]*program.Summary
 
 	files map[string]string // applicant ID → unique file name of their forms
 }
@@ -435,6 +439,70 @@ func DefaultCatalogue() Catalogue {
 				return fmt.Errorf("%s 不在%s的学员中", s.Applicant.Name, s.Cohort.Title())
 			},
 		},
+		// Summaries and evaluation (issue 10): the host units' templates at
+		// the end of a cohort, the summary report once they are back, the
+		// year-end evaluation. Renderers in render/summary_*.go and
+		// render/evaluation.go; summaries are imported by ImportSummary.
+		{
+			Name: "summary-template-docx", Title: "承办单位总结模板（总结报告 DOCX）", Kind: archive.Summary, Scope: PerCohortDoc,
+			Jobs: []string{JobSummaryTemplate}, Needs: []Input{InProgramme, InApplicants},
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 承办单位总结模板（总结报告）", Filename: "承办单位总结模板-总结报告.docx", MIME: mimeDOCX}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.SummaryTemplateDOCX(w, in.Programme, s.Cohort.Number, s.Applicants, summaryTemplateOptions(in))
+			},
+		},
+		{
+			Name: "summary-template-xlsx", Title: "承办单位总结模板（总结数据 XLSX）", Kind: archive.Summary, Scope: PerCohortDoc,
+			Jobs: []string{JobSummaryTemplate}, Needs: []Input{InProgramme, InApplicants},
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: s.Cohort.Title() + " 承办单位总结模板（总结数据）", Filename: "承办单位总结模板-总结数据.xlsx", MIME: mimeXLSX}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.SummaryTemplateXLSX(w, in.Programme, s.Cohort.Number, s.Applicants, summaryTemplateOptions(in))
+			},
+		},
+		{
+			Name: "summary-report", Title: "活动总结报告（PDF）", Kind: archive.Summary, Scope: PerCohortDoc,
+			Jobs: []string{JobSummaryReport}, Needs: []Input{InProgramme, InFonts, InApplicants, InSummaries},
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: render.SummaryTitle(in.Programme) + " · " + s.Cohort.Title(), Filename: "活动总结报告.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.SummaryReportPDF(w, in.Programme, s.Cohort.Number, s.Applicants, in.Summaries[s.Cohort.Number], reportOptions(in))
+			},
+		},
+		{
+			Name: "summary-report-xlsx", Title: "活动总结报告（XLSX，含图表）", Kind: archive.Summary, Scope: PerCohortDoc,
+			Jobs: []string{JobSummaryReport}, Needs: []Input{InProgramme, InApplicants, InSummaries},
+			Doc: func(in *Inputs, s Subject) archive.Doc {
+				return archive.Doc{Title: render.SummaryTitle(in.Programme) + " · " + s.Cohort.Title() + "（数据）", Filename: "活动总结报告.xlsx", MIME: mimeXLSX}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.SummaryReportXLSX(w, in.Programme, s.Cohort.Number, s.Applicants, in.Summaries[s.Cohort.Number], reportOptions(in))
+			},
+		},
+		{
+			Name: "evaluation-pdf", Title: "年度评估（PDF）", Kind: archive.Evaluation, Scope: PerYearDoc,
+			Jobs: []string{JobEvaluation}, Needs: []Input{InProgramme, InFonts, InApplicants, InSummaries},
+			Doc: func(in *Inputs, _ Subject) archive.Doc {
+				return archive.Doc{Title: render.EvaluationTitle(in.Programme), Filename: "年度评估.pdf", MIME: mimePDF}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.EvaluationPDF(w, in.Programme, s.Applicants, in.Summaries, reportOptions(in))
+			},
+		},
+		{
+			Name: "evaluation-xlsx", Title: "年度评估（XLSX，含图表）", Kind: archive.Evaluation, Scope: PerYearDoc,
+			Jobs: []string{JobEvaluation}, Needs: []Input{InProgramme, InApplicants, InSummaries},
+			Doc: func(in *Inputs, _ Subject) archive.Doc {
+				return archive.Doc{Title: render.EvaluationTitle(in.Programme) + "（数据）", Filename: "年度评估.xlsx", MIME: mimeXLSX}
+			},
+			Render: func(w io.Writer, in *Inputs, s Subject) error {
+				return render.EvaluationXLSX(w, in.Programme, s.Applicants, in.Summaries, reportOptions(in))
+			},
+		},
 	}
 }
 
@@ -539,7 +607,7 @@ func (c Catalogue) Plan(in *Inputs, sel Selection) ([]Planned, error) {
 		if d.Date.IsZero() {
 			d.Date = p.Date.Time
 		}
-		h, err := inputHash(base, e, s)
+		h, err := inputHash(base, in, e, s)
 		if err != nil {
 			return fmt.Errorf("计算《%s》的输入摘要：%w", d.Title, err)
 		}
@@ -607,7 +675,7 @@ func baseHash(in *Inputs, fonts bool) ([]byte, error) {
 	return h.Sum(nil), nil
 }
 
-func inputHash(base [2][]byte, e *Entry, s Subject) (string, error) {
+func inputHash(base [2][]byte, in *Inputs, e *Entry, s Subject) (string, error) {
 	h := sha256.New()
 	if e.needs(InFonts) {
 		h.Write(base[1])
@@ -628,6 +696,11 @@ func inputHash(base [2][]byte, e *Entry, s Subject) (string, error) {
 			return "", err
 		}
 		h.Write(b)
+	}
+	if e.needs(InSummaries) {
+		if err := hashSummaries(h, in, s); err != nil {
+			return "", err
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

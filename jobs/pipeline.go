@@ -314,11 +314,21 @@ func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
 	in := &Inputs{Programme: p.Programme, Fonts: p.Fonts, Order: p.Order, Created: p.Programme.Date.Time,
 		Badges: p.Badges, KeyID: p.KeyID, Version: p.Version}
 	in.Certify = p.Certify
-	needApps := false
+	needApps, needSums := false, false
 	for i := range p.Catalogue {
 		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InApplicants) {
 			needApps = true
 		}
+		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InSummaries) {
+			needSums = true
+		}
+	}
+	if needSums {
+		sums, err := LoadSummaries(ctx, p.Archive, p.Programme)
+		if err != nil {
+			return nil, err
+		}
+		in.Summaries = sums
 	}
 	if !needApps {
 		return in, nil

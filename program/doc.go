@@ -24,4 +24,9 @@
 //	通讯录          directory (contact list of a cohort)
 //	结业证书        certificate (CertificateNumbers, CertificateToken)
 //	出勤            attendance (Attendance, Programme.MinAttendance)
+//	总结            summary (Summary: a host unit's report on a cohort)
+//	总结报告/总结数据 the summary's narrative (DOCX) / numbers (XLSX)
+//	考勤            attendance (AttendanceRow: 出勤/请假/缺勤 per day)
+//	学员构成        composition (Composition, Measure)
+//	年度评估 / 评优  year-end evaluation (Evaluate, CohortEvaluation)
 package program

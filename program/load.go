@@ -255,6 +255,9 @@ func (p *Programme) validate(root *yaml.Node) error {
 		c.required(fmt.Sprintf("attachments[%d].title", i), a.Title, "附件标题")
 	}
 	c.required("signature", p.Signature, "署名")
+	if p.SummaryDays < 0 || p.SummaryDays > 366 {
+		c.add("summary_deadline_days", strconv.Itoa(p.SummaryDays), "总结提交期限应为活动结束后 1–366 天（不写则为 15 天）")
+	}
 	if p.Date.IsZero() {
 		c.add("date", "", "缺少成文日期")
 	} else if y := p.Date.Year(); y != p.Year && y != p.Year-1 {

@@ -39,6 +39,9 @@ type Programme struct {
 	// MinAttendance is the share of sessions (percent) an applicant must
 	// attend to receive a 结业证书; 0: no requirement.
 	MinAttendance int `yaml:"min_attendance,omitempty" json:"min_attendance,omitempty"`
+	// SummaryDays is how many days after a cohort's last day its host
+	// unit has to submit the summary (总结报告); 0 means 15.
+	SummaryDays int `yaml:"summary_deadline_days,omitempty" json:"summary_deadline_days,omitempty"`
 
 	// Source names the file the programme was loaded from (for messages).
 	Source string `yaml:"-" json:"-"`

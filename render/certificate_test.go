@@ -10,7 +10,7 @@ import (
 
 func TestCertificates(t *testing.T) {
 	p := formProgramme(t)
-	as := cohortApplicants(t, p, 9, 3)
+	as := sampleCohort(t, p, 9, 3)
 	key := []byte("0123456789abcdef0123456789abcdef")
 	certs := CohortCertificates(p, 9, as, program.ByStrokes, func(n string, a *program.Applicant) string {
 		return program.CertificateToken(key, p.Year, 9, n, a)

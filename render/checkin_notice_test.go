@@ -22,7 +22,7 @@ func writeOut(t *testing.T, name string, b []byte) {
 	}
 }
 
-func cohortApplicants(t testing.TB, p *program.Programme, cohort, n int) []program.Applicant {
+func sampleCohort(t testing.TB, p *program.Programme, cohort, n int) []program.Applicant {
 	t.Helper()
 	var out []program.Applicant
 	for _, a := range program.Sample(p, 400, 3) {
@@ -38,7 +38,7 @@ func cohortApplicants(t testing.TB, p *program.Programme, cohort, n int) []progr
 
 func TestCheckinNoticePDF(t *testing.T) {
 	p := formProgramme(t)
-	as := cohortApplicants(t, p, 8, 3)
+	as := sampleCohort(t, p, 8, 3)
 	var buf bytes.Buffer
 	if err := CheckinNoticePDF(&buf, p, 8, as, CohortOptions{Fonts: formFonts(t)}); err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func TestCheckinNoticeDOCX(t *testing.T) {
 	p := formProgramme(t)
 	p.Cohorts[2].Tentative = false
 	p.Cohorts[2].Arrival.Example = false
-	as := cohortApplicants(t, p, 3, 2)
+	as := sampleCohort(t, p, 3, 2)
 	var buf bytes.Buffer
 	if err := CheckinNoticeDOCX(&buf, p, 3, as, CohortOptions{}); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 
 func TestDirectory(t *testing.T) {
 	p := formProgramme(t)
-	as := cohortApplicants(t, p, 6, 12)
+	as := sampleCohort(t, p, 6, 12)
 	for _, phones := range []bool{false, true} {
 		p.Cohorts[5].DirectoryPhones = phones
 		var pdf, xlsx bytes.Buffer

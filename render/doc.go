@@ -18,6 +18,13 @@
 //	Tents                   桌签: A4 folded table tents, the upper face turned 180°
 //	DirectoryPDF/XLSX       通讯录: no ID numbers, mobiles only where the programme allows
 //	Certificates            结业证书: numbered, with a QR code that verifies them
+//	Signin                  签到表: a sheet per day or half-day of a cohort
+//	SummaryTemplateDOCX,    the host units' summary templates (总结报告 DOCX from
+//	SummaryTemplateXLSX     templates/summary-docx; 总结数据 XLSX with drop-downs
+//	                        and protection); SampleSummaryFiles fills them (demo)
+//	SummaryReportPDF, -XLSX 活动总结报告 of a cohort: composition charts, attendance,
+//	                        feedback, schedule, the host unit's narrative
+//	EvaluationPDF, -XLSX    年度评估: every cohort compared and ranked, a chart per measure
 //
 // Every PDF is set through render/typeset (CJK fonts by role, glyph
 // fallback, Chinese line breaking, the GB/T 9704 grid); text can be

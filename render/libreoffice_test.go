@@ -63,7 +63,7 @@ func TestIntakeTemplateThroughLibreOffice(t *testing.T) {
 func TestCheckinDOCXThroughLibreOffice(t *testing.T) {
 	needTools(t, "pdftotext")
 	p := formProgramme(t)
-	as := cohortApplicants(t, p, 3, 3)
+	as := sampleCohort(t, p, 3, 3)
 	var buf bytes.Buffer
 	if err := CheckinNoticeDOCX(&buf, p, 3, as, CohortOptions{}); err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestCheckinDOCXThroughLibreOffice(t *testing.T) {
 // TestDirectoryXLSXThroughLibreOffice: Calc reads the 通讯录 workbook.
 func TestDirectoryXLSXThroughLibreOffice(t *testing.T) {
 	p := formProgramme(t)
-	as := cohortApplicants(t, p, 6, 4)
+	as := sampleCohort(t, p, 6, 4)
 	var buf bytes.Buffer
 	if err := DirectoryXLSX(&buf, p, 6, as, CohortOptions{}); err != nil {
 		t.Fatal(err)

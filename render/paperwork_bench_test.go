@@ -12,7 +12,7 @@ import (
 func BenchmarkPaperwork(b *testing.B) {
 	p := formProgramme(b)
 	fonts := formFonts(b)
-	as := cohortApplicants(b, p, 3, 20)
+	as := sampleCohort(b, p, 3, 20)
 	opts := CohortOptions{Fonts: fonts}
 	cases := []struct {
 		name string

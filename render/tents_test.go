@@ -8,7 +8,7 @@ import (
 
 func TestTents(t *testing.T) {
 	p := formProgramme(t)
-	as := cohortApplicants(t, p, 5, 2)
+	as := sampleCohort(t, p, 5, 2)
 	as[1].Employer = "中国科学院深圳先进技术研究院合成生物学研究所合成生物学重点实验室副主任、研究员、博士生导师"
 	tents := CohortTents(&p.Cohorts[4], as)
 	if len(tents) != 3 || tents[0].Role != "主持" {

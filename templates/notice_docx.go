@@ -13,3 +13,13 @@ import "embed"
 //
 //go:embed all:notice-docx
 var NoticeDOCX embed.FS
+
+// SummaryDOCX holds the parts of the host units' summary template
+// (render.SummaryTemplateDOCX), laid out like the notice: title, the
+// cohort's facts, the {{各部分}} paragraph the renderer replaces with the
+// numbered sections and their guidance, and {{学员名单}} replaced with the
+// roster table. The footers carry the template identifier {{模板标识}}
+// that imports check.
+//
+//go:embed all:summary-docx
+var SummaryDOCX embed.FS

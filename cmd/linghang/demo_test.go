@@ -1,6 +1,7 @@
 package main
 
 import (
+	"linghang/jobs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,18 +80,19 @@ func TestDemoArchivesEverything(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second demo: %v", err)
 	}
-	if n := strings.Count(again, "输入未变，无需生成"); n != 4 || strings.Contains(again, "新版本") {
-		t.Errorf("second demo should report four unchanged jobs and no new versions:\n%s", again)
+	docJobs := len(jobs.DefaultCatalogue().Jobs())
+	if n := strings.Count(again, "输入未变，无需生成"); n != docJobs || strings.Contains(again, "新版本") {
+		t.Errorf("second demo should report %d unchanged jobs and no new versions:\n%s", docJobs, again)
 	}
 	runs, _, err := runCLI(t, "archive", "runs", "--store", store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// One batch per document job (registration-open, nightly,
-	// registration-close, summary-template) from the first demo, none
-	// from the second.
-	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != 4 {
-		t.Fatalf("want 4 document runs, got %d:\n%s", n, runs)
+	// registration-close, summary-template, summary-report, evaluation)
+	// from the first demo, none from the second.
+	if n := len(regexp.MustCompile(`(?m)^\d{8}T\d{6}Z-`).FindAllString(runs, -1)); n != docJobs {
+		t.Fatalf("want %d document runs, got %d:\n%s", docJobs, n, runs)
 	}
 	hist, _, err := runCLI(t, "archive", "find", "--all", "--json", "--store", store)
 	if err != nil {

@@ -18,6 +18,10 @@ func renderKinds() map[string]command {
 		// Issue 15.
 		"intake-template": {"报名汇总表 XLSX 模板（推荐单位填写，import 直接读入）", renderIntakeTemplate},
 		"checkin-notice":  {"报到通知（承办单位信函格式 PDF 或 DOCX，每人一封）", renderCheckinNotice},
+		// Summaries and evaluation (issue 10).
+		"summary-template": {"承办单位总结模板（总结报告 DOCX / 总结数据 XLSX）", renderSummaryTemplate},
+		"summary":          {"某期的活动总结报告 PDF（含学员构成图表、考勤、反馈、承办单位总结）", renderSummaryReport},
+		"evaluation":       {"年度评估：全部班次比较与排名（PDF / XLSX 含图表）", renderEvaluation},
 	}
 }
 
@@ -31,13 +35,13 @@ func runRender(ctx context.Context, e *env, args []string) error {
 		sort.Strings(names)
 		fmt.Fprintln(e.stdout, "用法: linghang render <文档类型> [参数]\n\n文档类型:")
 		for _, n := range names {
-			fmt.Fprintf(e.stdout, "  %-15s %s\n", n, kinds[n].summary)
+			fmt.Fprintf(e.stdout, "  %-16s %s\n", n, kinds[n].summary)
 		}
 		return nil
 	}
 	k, ok := kinds[args[0]]
 	if !ok {
-		return fmt.Errorf("未知的文档类型 %q（可选: notice, form, forms, badges, roster, signin, intake-template, checkin-notice）", args[0])
+		return fmt.Errorf("未知的文档类型 %q（可选: notice, form, forms, badges, roster, signin, intake-template, checkin-notice, summary-template, summary, evaluation）", args[0])
 	}
 	return k.run(ctx, e, args[1:])
 }

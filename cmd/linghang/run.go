@@ -36,6 +36,7 @@ func commands() map[string]command {
 		"version": {"显示版本", runVersion},
 		// Issue 15.
 		"certificate": {"核验结业证书二维码：certificate verify 核验码", runCertificate},
+		"summary":     {"承办单位总结材料：import（导入填写后的总结模板）", runSummary},
 	}
 }
 
