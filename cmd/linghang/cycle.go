@@ -289,11 +289,37 @@ func newScheduler(e *env, p *jobs.Pipeline) *jobs.Scheduler {
 }
 
 // demoRun runs every document job once over the archived applicants, as
-// the calendar would over a year, with readable copies in outDir.
-func demoRun(ctx context.Context, e *env, p *jobs.Pipeline, outDir string) (int, error) {
+// the calendar would over a year, with readable copies in outDir. After
+// the host units' templates are made, sample summaries are submitted as
+// if each host unit had filled them in, so the summary reports and the
+// evaluation have something to show.
+func demoRun(ctx context.Context, e *env, p *jobs.Pipeline, outDir string, seed int64) (int, error) {
 	reqs, _, err := dueJobs(p, time.Now(), true)
 	if err != nil {
 		return 0, err
 	}
-	return runAll(ctx, e, p, reqs, false, outDir)
+	total := 0
+	var errs []error
+	for _, req := range reqs {
+		n, err := runAll(ctx, e, p, []jobs.Request{req}, false, outDir)
+		total += n
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if req.Job == jobs.JobSummaryTemplate {
+			set, err := jobs.LoadApplicantSet(ctx, p.Archive, p.Programme.Year)
+			if err != nil {
+				return total, err
+			}
+			k, err := jobs.ImportSampleSummaries(ctx, p.Archive, p.Programme, set.Applicants, uint64(seed))
+			if err != nil {
+				return total, fmt.Errorf("导入样例总结：%w", err)
+			}
+			fmt.Fprintf(e.stdout, "（演示：%d 期的承办单位已“填写并提交”样例总结材料）\n", k)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return total, errors.Join(errs...)
 }

@@ -92,7 +92,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	// them, each archived as its own batch and recorded in the ledger.
 	fmt.Fprintln(e.stdout)
 	docsDir := filepath.Join(*out, "文档")
-	rendered, runErr := demoRun(ctx, e, p, docsDir)
+	rendered, runErr := demoRun(ctx, e, p, docsDir, *seed)
 	fmt.Fprintf(e.stdout, "\n共生成 %d 份文档，用时 %.1f 秒。归档位置：%s\n", rendered, time.Since(start).Seconds(), a.Endpoint())
 	if rendered > 0 {
 		abs, _ := filepath.Abs(docsDir)
