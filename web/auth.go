@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"linghang/storage/archive"
 )
 
 const (
@@ -278,6 +281,21 @@ func (s *Server) guard(roles []Role, h handler, api bool) http.HandlerFunc {
 		if !slices.Contains(roles, p.Role) {
 			s.fail(w, r, http.StatusForbidden, fmt.Sprintf("%s账户无权访问这里。", p.Role.Chinese()), nil)
 			return
+		}
+		if r.Method == http.MethodPost && ss != nil {
+			// Read the form now (bounded), so an oversized upload is a 413,
+			// not a missing CSRF token.
+			var err error
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				err = r.ParseMultipartForm(8 << 20)
+			} else {
+				err = r.ParseForm()
+			}
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("上传的内容超过上限 %s。", archive.HumanSize(mbe.Limit)), nil)
+				return
+			}
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && ss != nil && !csrfOK(r, ss) {
 			s.fail(w, r, http.StatusForbidden, "表单已过期或来源不明（CSRF 校验未通过），请刷新页面后重试。", nil)
