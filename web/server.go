@@ -258,8 +258,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg stri
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
-	p, _ := r.Context().Value(keyPrincipal).(*Principal)
-	s.tmpl.ExecuteTemplate(w, "error.html", view{Title: "出错了", Message: msg, Status: code, RequestID: id, User: p})
+	v := view{Title: "出错了", Message: msg, Status: code, RequestID: id}
+	v.User, _ = r.Context().Value(keyPrincipal).(*Principal)
+	if ss, ok := r.Context().Value(keySession).(*session); ok {
+		v.CSRF = ss.csrf
+	}
+	s.tmpl.ExecuteTemplate(w, "error.html", v)
 }
 
 // failErr maps an error to its status and a short message: not found,
