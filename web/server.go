@@ -56,7 +56,8 @@ type Config struct {
 	StoreTimeout time.Duration
 	StoreBackoff time.Duration
 	// SmallFile: documents up to this size are read and checked whole
-	// before the first byte is sent (default 8 MiB); larger ones stream
+	// before the first byte is sent (default 1 MiB, so 50 downloads at
+	// once hold at most 50 MiB); larger ones stream
 	// and the connection is cut if the check fails at the end.
 	SmallFile int64
 	// SecureCookies marks cookies Secure even without TLS on this
@@ -104,7 +105,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.StoreBackoff = 5 * time.Second
 	}
 	if cfg.SmallFile <= 0 {
-		cfg.SmallFile = 8 << 20
+		cfg.SmallFile = 1 << 20
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
