@@ -541,7 +541,7 @@ func TestPasswordHash(t *testing.T) {
 	if !CheckPassword(h, "口令 123") || CheckPassword(h, "口令 124") || CheckPassword("$argon2id$bad", "x") {
 		t.Fatal("CheckPassword")
 	}
-	if HashPassword("x") == HashPassword("x") {
+	if a, b := HashPassword("x"), HashPassword("x"); a == b {
 		t.Fatal("no salt")
 	}
 }
@@ -742,18 +742,18 @@ func TestTamperedNeverServedWhole(t *testing.T) {
 	}
 	srv := httptest.NewServer(f.s)
 	defer srv.Close()
-	fetch := func(path, who string) ([]byte, error, int) {
+	fetch := func(path, who string) ([]byte, int, error) {
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)
 		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: f.sess[who].id})
 		res, err := srv.Client().Do(req)
 		if err != nil {
-			return nil, err, 0
+			return nil, 0, err
 		}
 		defer res.Body.Close()
 		body, err := io.ReadAll(res.Body)
-		return body, err, res.StatusCode
+		return body, res.StatusCode, err
 	}
-	got, err, code := fetch("/download?key="+q(be.Key), "hq")
+	got, code, err := fetch("/download?key="+q(be.Key), "hq")
 	if err != nil || !bytes.Equal(got, big) || code != 200 {
 		t.Fatalf("intact large download: %v %d %d", err, len(got), code)
 	}
@@ -768,7 +768,7 @@ func TestTamperedNeverServedWhole(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f.tamper(be.Key, func([]byte) []byte { return tt.fn(big) })
-			got, err, _ := fetch("/download?key="+q(be.Key), "hq")
+			got, _, err := fetch("/download?key="+q(be.Key), "hq")
 			if err == nil {
 				t.Fatalf("a tampered large download completed (%d bytes)", len(got))
 			}
@@ -779,11 +779,11 @@ func TestTamperedNeverServedWhole(t *testing.T) {
 	}
 	// The zip of forms with one form altered is cut before its directory.
 	f.tamper(f.keys["c1/form1"], flipLast)
-	got, err, _ = fetch("/cohort/1/forms.zip", "host1")
+	got, _, err = fetch("/cohort/1/forms.zip", "host1")
 	if err == nil {
 		t.Fatalf("zip with a damaged form completed (%d bytes)", len(got))
 	}
-	if got, err, code := fetch("/cohort/2/forms.zip", "host2"); err != nil || code != 200 || len(zipNames(t, got)) != 2 {
+	if got, code, err := fetch("/cohort/2/forms.zip", "host2"); err != nil || code != 200 || len(zipNames(t, got)) != 2 {
 		t.Fatalf("intact zip: %v %d", err, code)
 	}
 	// Verify finds and lists the damage.
