@@ -400,23 +400,18 @@ func (r *Rule) LastPeriodic(t time.Time) time.Time {
 	if r.sched == nil {
 		return time.Time{}
 	}
-	var last time.Time
-	from := t.AddDate(0, 0, -400)
-	// Step back in widening windows so a minutely spec stays cheap.
-	for _, back := range []time.Duration{2 * time.Hour, 48 * time.Hour, 40 * 24 * time.Hour} {
-		from = t.Add(-back)
-		for n := r.sched.Next(from.Add(-time.Second)); !n.IsZero() && !n.After(t); n = r.sched.Next(n) {
+	// Look back in widening windows, so a frequent spec stays cheap and a
+	// yearly one is still found.
+	for _, back := range []time.Duration{2 * time.Hour, 48 * time.Hour, 40 * 24 * time.Hour, 400 * 24 * time.Hour} {
+		var last time.Time
+		for n := r.sched.Next(t.Add(-back - time.Second)); !n.IsZero() && !n.After(t); n = r.sched.Next(n) {
 			last = n
 		}
 		if !last.IsZero() {
 			return last
 		}
 	}
-	from = t.AddDate(0, 0, -400)
-	for n := r.sched.Next(from); !n.IsZero() && !n.After(t); n = r.sched.Next(n) {
-		last = n
-	}
-	return last
+	return time.Time{}
 }
 
 // Listing is one line of `linghang jobs list`.

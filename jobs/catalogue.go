@@ -96,11 +96,39 @@ type Inputs struct {
 	KeyID string
 	// Version of linghang: a new renderer may change the output.
 	Version string
+	// Blocked are applicants left out because a character of theirs
+	// cannot be typeset with the fonts (program.TypesetProblems): their
+	// documents are reported as failures naming the field and character,
+	// and everyone else's are made.
+	Blocked []Blocked
 	// PlainPDF writes plain PDF instead of PDF/A-2b (render --pdfa=false);
 	// the archive always gets PDF/A.
 	PlainPDF bool
 
 	files map[string]string // applicant ID → unique file name of their forms
+}
+
+// Blocked is an applicant whose documents cannot be made.
+type Blocked struct {
+	Applicant program.Applicant
+	Problems  program.ErrorList
+}
+
+// BlockUntypesettable moves the applicants with characters no font has
+// from in.Applicants to in.Blocked.
+func (in *Inputs) BlockUntypesettable() {
+	if in.Fonts == nil {
+		return
+	}
+	kept := in.Applicants[:0:0]
+	for _, a := range in.Applicants {
+		if probs := program.TypesetProblems(&a, in.Fonts.Covers); len(probs) > 0 {
+			in.Blocked = append(in.Blocked, Blocked{Applicant: a, Problems: probs})
+			continue
+		}
+		kept = append(kept, a)
+	}
+	in.Applicants = kept
 }
 
 // Subject is what one document is about.

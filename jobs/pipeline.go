@@ -328,6 +328,14 @@ func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
 	}
 	in.Applicants = append([]program.Applicant(nil), set.Applicants...)
 	p.Order.Sort(in.Applicants)
+	if in.Fonts == nil {
+		f, err := typeset.Default()
+		if err != nil {
+			return nil, fmt.Errorf("加载字体：%w", err)
+		}
+		in.Fonts = f
+	}
+	in.BlockUntypesettable()
 	return in, nil
 }
 
@@ -352,6 +360,7 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 	}
 	out.Planned = len(plan)
 	out.InputSHA = planHash(plan)
+	blocked := blockedFailures(in, sel)
 	todo := plan
 	if !req.Force {
 		if todo, err = p.changed(ctx, plan); err != nil {
@@ -360,6 +369,10 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 	}
 	if len(todo) == 0 {
 		out.Status, out.Took = StatusNothing, p.Clock().Sub(start)
+		if len(blocked) > 0 {
+			out.Failures = blocked
+			return out, &DocsFailed{Failures: blocked}
+		}
 		return out, nil
 	}
 	for _, d := range todo {
@@ -422,10 +435,31 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 		p.Log.Warn("输入摘要未能保存（下次将重新生成）", "err", err)
 	}
 	out.Took = p.Clock().Sub(start)
+	out.Failures = append(blocked, out.Failures...)
 	if len(out.Failures) > 0 {
 		return out, &DocsFailed{Failures: out.Failures}
 	}
 	return out, nil
+}
+
+// blockedFailures reports, once per blocked applicant in the selected
+// cohorts, why none of their documents was made.
+func blockedFailures(in *Inputs, sel Selection) []Failure {
+	var out []Failure
+	for _, b := range in.Blocked {
+		a := b.Applicant
+		if !sel.cohort(a.Cohort) {
+			continue
+		}
+		var msgs []string
+		for _, fe := range b.Problems {
+			msgs = append(msgs, strings.TrimSpace(fe.Column+" "+fe.Reason))
+		}
+		name := archive.PersonFilename(archive.Form, a.Name, a.ID, "")
+		out = append(out, Failure{Doc: Doc{Doc: archive.Doc{Filename: fmt.Sprintf("第%d期 %s 的全部文档", a.Cohort, name), Cohort: a.Cohort}},
+			Err: fmt.Errorf("无法排版：%s", strings.Join(msgs, "；"))})
+	}
+	return out
 }
 
 // recordingSink archives documents in a batch, keeps the entries and

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"io"
 	"path/filepath"
 	"strings"
@@ -330,4 +331,46 @@ func (h *hashSink) Add(_ context.Context, d archive.Doc) error {
 	}
 	h.sum[key] = sha256.Sum256(d.Body)
 	return nil
+}
+
+// TestUntypesettablePersonIsLeftOut: an applicant whose name holds 𠮷
+// (no configured font has it) is reported by field and code point, and
+// the rest of their cohort's documents are still made without them.
+func TestUntypesettablePersonIsLeftOut(t *testing.T) {
+	st := fsStore(t)
+	p0, _ := program.Default()
+	set := sampleSet(t, p0, 6)
+	for i := range set.Applicants {
+		set.Applicants[i].Cohort = 3
+	}
+	set.Applicants[2].Name = "𠮷田"
+	pl := testPipeline(t, st, set)
+	rec, out, err := pl.Run(context.Background(), Request{Job: JobRegistrationClose, Cohorts: []int{3}})
+	var df *DocsFailed
+	if !errors.As(err, &df) || len(out.Failures) != 1 {
+		t.Fatalf("err = %v, failures %v", err, out.Failures)
+	}
+	msg := out.Failures[0].Doc.Filename + " " + out.Failures[0].Err.Error()
+	for _, want := range []string{"𠮷田", "姓名", "U+20BB7"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("failure %q lacks %q", msg, want)
+		}
+	}
+	if rec.Status != StatusFailed || len(rec.Failures) != 1 {
+		t.Errorf("record %+v", rec)
+	}
+	var bound, forms int
+	for _, k := range out.Keys {
+		if strings.Contains(k, "报名表合订本") {
+			bound++
+		} else if strings.Contains(k, "/报名表/报名表-") {
+			forms++
+		}
+		if strings.Contains(k, "𠮷") {
+			t.Errorf("%s archived for the blocked applicant", k)
+		}
+	}
+	if forms != 5 || bound != 1 {
+		t.Errorf("forms %d, bound copies %d; want 5 and 1 (keys %v)", forms, bound, out.Keys)
+	}
 }

@@ -170,6 +170,7 @@ var corpusPhotos = map[string]func(testing.TB) []byte{
 	"empty.jpg":       func(testing.TB) []byte { return nil },
 	"huge.png":        func(testing.TB) []byte { return pngHeader(50000, 50000) },
 	"huge.jpg":        func(testing.TB) []byte { return jpegSOF(50000, 50000) },
+	"forged-size.png": func(testing.TB) []byte { return pngHeader(7000, 7000) },
 	"exif-bomb.jpg":   exifBomb,
 	"document.jpg":    func(testing.TB) []byte { return []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n") },
 	"landscape.jpg":   func(t testing.TB) []byte { return testJPEG(t, 160, 120) },
@@ -228,6 +229,8 @@ func corpusCases() []corpusCase {
 			b := csvOf(t, corpusRows(2, nil))
 			return bytes.Replace(b, []byte("中国电子学会"), []byte("\"中国电子学会"), 1)
 		}, want: "导入 0 人；不合格：报名.csv 第2行 「姓名」：必填项未填写"}, // the quote swallows the rest: reported, never guessed
+		{file: "cohort-only-punctuation.csv", gen: oneBad("选择班次", "，"), // found by FuzzImportCSV: an index panic
+			want: "导入 1 人；不合格：" + f + " 第3行 「选择班次」（值：，）：班次“，”中没有班次名称，请填写以下之一："},
 		// Excel-mangled IDs.
 		{file: "id-scientific.csv", gen: oneBad("身份证号", "1.10105E+17"),
 			want: "导入 1 人；不合格：" + f + " 第3行 「身份证号」（值：1.10105E+17）：身份证号被Excel存成了数字（显示为1.10105E+17），后几位已丢失无法恢复；请将该列设为文本后重新填写"},
@@ -338,6 +341,8 @@ func corpusCases() []corpusCase {
 			want: "导入 0 人；不合格：" + f + " 第2行 「照片」（值：huge.png）：照片尺寸异常（50000×50000像素），请提供正常大小的证件照"},
 		{file: "photo-huge-jpeg.csv", gen: photoRow("huge.jpg"), photos: true,
 			want: "导入 0 人；不合格：" + f + " 第2行 「照片」（值：huge.jpg）：照片尺寸异常（50000×50000像素），请提供正常大小的证件照"},
+		{file: "photo-forged-size.csv", gen: photoRow("forged-size.png"), photos: true,
+			want: "导入 0 人；不合格：" + f + " 第2行 「照片」（值：forged-size.png）：照片文件（PNG）不完整：图片声称有7000×7000像素，文件却只有33字节"},
 		{file: "photo-exif-bomb.csv", gen: photoRow("exif-bomb.jpg"), photos: true,
 			want: "导入 1 人"},
 		{file: "photo-pdf.csv", gen: photoRow("document.jpg"), photos: true,

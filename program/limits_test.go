@@ -125,3 +125,25 @@ func BenchmarkRefuseBomb(b *testing.B) {
 		Import(context.Background(), bytes.NewReader(data), "bomb.xlsx", ImportOptions{Programme: p, Now: testNow})
 	}
 }
+
+// TestImportRefusesLyingZipSizes: a part whose directory entry declares
+// a small size but inflates to much more passes CheckZip; archive/zip
+// stops at the declared size, so the workbook is refused as damaged
+// instead of inflating past the bound.
+func TestImportRefusesLyingZipSizes(t *testing.T) {
+	p := testProgramme(t)
+	pkg := xlsxFile(t, [][]string{goodRow(0, false)}, nil, nil)
+	raw, crc := deflateRepeat(t, []byte(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>`), 256<<20, []byte(`</t></si></sst>`))
+	data := replacePart(t, pkg, "xl/sharedStrings.xml", raw, 4096, crc)
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, err := Import(context.Background(), bytes.NewReader(data), "liar.xlsx", ImportOptions{Programme: p, Now: testNow})
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.HasPrefix(err.Error(), "liar.xlsx 的工作表“报名汇总”第1行无法读取（文件已损坏或不完整）") {
+		t.Fatalf("err = %v, want the workbook refused as damaged", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+		t.Errorf("import allocated %d MB, want ≤ 32 MB", alloc>>20)
+	}
+}

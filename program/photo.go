@@ -25,7 +25,14 @@ const (
 	PhotoMaxHeight = 960
 	PhotoQuality   = 90
 	PhotoMinSide   = 100 // shorter side, pixels: below this a photo prints as a blur
-	photoMaxPixels = 100_000_000
+	// photoMaxPixels admits a 48-megapixel phone photo; decoding one
+	// takes about 75 MB (JPEG) or 200 MB (PNG).
+	photoMaxPixels = 50_000_000
+	// photoMinBytesPerMPixel: deflate and JPEG cannot squeeze a megapixel
+	// into much less; a file far smaller than its header's pixel count
+	// is a truncated or forged header, refused before the decoder
+	// allocates the whole image.
+	photoMinBytesPerMPixel = 1 << 10
 )
 
 // PhotoName is the content name of a normalised photo: the hex SHA-256 of
@@ -73,6 +80,9 @@ func NormalizePhoto(data []byte) ([]byte, error) {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > photoMaxPixels {
 		return nil, fmt.Errorf("照片尺寸异常（%d×%d像素），请提供正常大小的证件照", cfg.Width, cfg.Height)
+	}
+	if mp := cfg.Width * cfg.Height / 1_000_000; len(data) < mp*photoMinBytesPerMPixel {
+		return nil, fmt.Errorf("照片文件（%s）不完整：图片声称有%d×%d像素，文件却只有%d字节", kind, cfg.Width, cfg.Height, len(data))
 	}
 	if min(cfg.Width, cfg.Height) < PhotoMinSide {
 		return nil, fmt.Errorf("照片分辨率过低（%d×%d像素），短边至少需要%d像素", cfg.Width, cfg.Height, PhotoMinSide)

@@ -367,6 +367,9 @@ func parseCohortChoice(p *Programme, s string) (int, string) {
 		refs = strings.FieldsFunc(s, func(r rune) bool {
 			return isSpace(r) || strings.ContainsRune("、,，;；/|和及与", r)
 		})
+		if len(refs) == 0 { // only separators: "，" or "、、"
+			return 0, fmt.Sprintf("班次“%s”中没有班次名称，请填写以下之一：%s", s, cohortLabels(p))
+		}
 	}
 	var chosen []*Cohort
 	seen := map[int]bool{}

@@ -140,7 +140,7 @@ func sheetRows(f *excelize.File, name, sheet string, lim Limits) ([][]string, er
 		cur++
 		row, err := it.Columns()
 		if err != nil {
-			return nil, fmt.Errorf("读取 %s 工作表“%s”第%d行：%w", name, sheet, cur, err)
+			return nil, fmt.Errorf("%s 的工作表“%s”第%d行无法读取（文件已损坏或不完整）：%w", name, sheet, cur, err)
 		}
 		n := len(row)
 		for n > 0 && row[n-1] == "" {

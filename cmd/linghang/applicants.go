@@ -28,7 +28,7 @@ func openArchive(ctx context.Context, e *env, storeFlag string) (*archive.Archiv
 // rows is an error; its table of problems goes to stderr.
 func loadApplicants(ctx context.Context, e *env, prog *program.Programme, file, photosDir, storeFlag string) (*program.ApplicantSet, error) {
 	if file != "" {
-		set, rep, err := program.ImportFile(ctx, file, program.ImportOptions{Programme: prog, PhotosDir: photosDir})
+		set, rep, err := program.ImportFile(ctx, file, intakeOptions(e, prog, photosDir, false))
 		if ve, ok := program.AsValidationError(err); ok {
 			fmt.Fprintf(e.stderr, "%s 有 %d 行不合格：\n", rep.File, rep.Rejected)
 			ve.Errors.WriteTable(e.stderr)
@@ -56,7 +56,7 @@ func loadApplicantsForBatch(ctx context.Context, e *env, prog *program.Programme
 		set, err = loadApplicants(ctx, e, prog, file, photosDir, storeFlag)
 		return set, nil, err
 	}
-	set, rep, err := program.ImportFile(ctx, file, program.ImportOptions{Programme: prog, PhotosDir: photosDir, Partial: true})
+	set, rep, err := program.ImportFile(ctx, file, intakeOptions(e, prog, photosDir, true))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,4 +77,19 @@ func loadApplicantsForBatch(ctx context.Context, e *env, prog *program.Programme
 		rejected = append(rejected, fmt.Sprintf("%s 第%d行：%s", rep.File, r, strings.Join(byRow[r], "；")))
 	}
 	return set, rejected, nil
+}
+
+// intakeOptions are the import options of commands that read an
+// applicant file directly: the configured limits (LINGHANG_IMPORT_MAX_*,
+// ignored here when malformed: import reports that) and the default fonts'
+// coverage, so a character no font has is named at its row.
+func intakeOptions(e *env, prog *program.Programme, photosDir string, partial bool) program.ImportOptions {
+	o := program.ImportOptions{Programme: prog, PhotosDir: photosDir, Partial: partial}
+	if lim, err := program.LimitsFromEnv(e.getenv); err == nil {
+		o.Limits = lim
+	}
+	if f, err := loadFonts(e, ""); err == nil {
+		o.Covers = f.Covers
+	}
+	return o
 }

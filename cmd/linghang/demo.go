@@ -73,7 +73,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 
 	// 2. Intake: validate every row; the faulty rows are reported, the rest imported.
-	set, rep, err := program.ImportFile(ctx, xlsx, program.ImportOptions{Programme: prog, PhotosDir: photosDir, Partial: true})
+	set, rep, err := program.ImportFile(ctx, xlsx, program.ImportOptions{Programme: prog, PhotosDir: photosDir, Partial: true, Covers: l.fonts.Covers})
 	if rep != nil {
 		writeImportReport(e.stdout, rep, set, prog)
 	}

@@ -122,7 +122,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cur, err := currentSetIfAny(ctx, a, st, set.Year)
+	cur, err := currentSetIfAny(ctx, a, st, set.Year, *merge)
 	if err != nil {
 		return err
 	}
@@ -171,9 +171,11 @@ func partialStatus(rep *program.Report) error {
 	return nil
 }
 
-// currentSetIfAny is the year's current applicant set with its photos,
-// or nil when nothing has been imported for the year yet.
-func currentSetIfAny(ctx context.Context, a *archive.Archive, st storage.Store, year int) (*program.ApplicantSet, error) {
+// currentSetIfAny is the year's current applicant set, or nil when
+// nothing has been imported for the year yet. The photos are loaded only
+// when asked for (a merge stores the set again, photos included); the
+// diff needs only their names.
+func currentSetIfAny(ctx context.Context, a *archive.Archive, st storage.Store, year int, photos bool) (*program.ApplicantSet, error) {
 	set, err := jobs.LoadApplicantSet(ctx, a, year)
 	if errors.Is(err, jobs.ErrNoApplicants) {
 		return nil, nil
@@ -181,8 +183,10 @@ func currentSetIfAny(ctx context.Context, a *archive.Archive, st storage.Store, 
 	if err != nil {
 		return nil, fmt.Errorf("读取%d年当前学员数据：%w", year, err)
 	}
-	if err := jobs.AttachArchivedPhotos(ctx, a, st, set); err != nil {
-		return nil, err
+	if photos {
+		if err := jobs.AttachArchivedPhotos(ctx, a, st, set); err != nil {
+			return nil, err
+		}
 	}
 	return set, nil
 }

@@ -42,7 +42,7 @@ type faultProxy struct {
 
 var faultKinds = []string{"ok", "500", "500-after", "reset", "stall"}
 
-func newFaultProxy(t *testing.T, upstream string, faults []string, stall time.Duration) *httptest.Server {
+func newFaultProxy(t *testing.T, upstream string, faults []string, stall time.Duration) (*httptest.Server, *faultProxy) {
 	t.Helper()
 	u := &url.URL{Scheme: "http", Host: upstream}
 	p := &faultProxy{faults: faults, stall: stall}
@@ -60,11 +60,8 @@ func newFaultProxy(t *testing.T, upstream string, faults []string, stall time.Du
 		}
 		t.Logf("proxy requests:%s", b.String())
 	})
-	faultProxies[srv] = p
-	return srv
+	return srv, p
 }
-
-var faultProxies = map[*httptest.Server]*faultProxy{}
 
 func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	kind := "ok"
@@ -161,17 +158,17 @@ func TestS3Faults(t *testing.T) {
 		t.Fatal(err)
 	}
 	faults := []string{"ok", "500", "ok", "reset", "ok", "ok", "500-after", "ok", "ok", "stall", "ok", "ok", "500", "ok", "500-after", "reset", "ok", "ok", "ok"}
-	proxy := newFaultProxy(t, ep, faults, 2*time.Second)
+	proxy, fp := newFaultProxy(t, ep, faults, 2*time.Second)
 	pcfg := cfg
 	pcfg.Endpoint = strings.TrimPrefix(proxy.URL, "http://")
 	pcfg.Timeout = 2 * time.Second
 	faulty, err := s3.New(ctx, pcfg)
 	if err != nil {
-		faultProxies[proxy].on.Store(false)
+		fp.on.Store(false)
 		if faulty, err = s3.New(ctx, pcfg); err != nil {
 			t.Fatal(err)
 		}
-		faultProxies[proxy].on.Store(true)
+		fp.on.Store(true)
 	}
 	spool := t.TempDir()
 	a := newArchive(t, faulty, spool)
@@ -205,7 +202,7 @@ func TestS3Faults(t *testing.T) {
 			t.Fatalf("Commit %d under faults: %v (want success or a SpoolError)", run, err)
 		}
 	}
-	faultProxies[proxy].on.Store(false)
+	fp.on.Store(false)
 	if _, err := a.Flush(ctx); err != nil {
 		t.Fatalf("Flush after the faults: %v", err)
 	}
