@@ -284,8 +284,13 @@ func (a *Accounts) Sorted() ([]User, []Token) {
 }
 
 // dummyHash is checked against when the user does not exist, so a wrong
-// name takes as long as a wrong password.
-var dummyHash = HashPassword("linghang-no-such-user")
+// name takes as long as a wrong password. Made on first use: every
+// command links this package and most never log anyone in.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("linghang-no-such-user") })
+
+// hashing bounds the argon2id computations running at once (19 MiB
+// each), so a burst of logins cannot exhaust memory.
+var hashing = make(chan struct{}, 4)
 
 // Login checks a name and password.
 func (a *Accounts) Login(name, password string) (Principal, bool) {
@@ -298,8 +303,10 @@ func (a *Accounts) Login(name, password string) (Principal, bool) {
 		}
 	}
 	a.mu.Unlock()
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	if u == nil {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return Principal{}, false
 	}
 	if !CheckPassword(u.Hash, password) {

@@ -189,14 +189,21 @@ func copyHeldBack(w io.Writer, r io.Reader, size int64) error {
 // check; a damaged document cuts the connection before the zip's
 // directory is written, so no complete zip with wrong bytes is sent.
 func (s *Server) sendZip(w http.ResponseWriter, r *http.Request, name string, entries []archive.Entry) {
-	setDownloadHeaders(w.Header(), name, "application/zip")
-	zw := zip.NewWriter(w)
+	var zw *zip.Writer
 	seen := map[string]int{}
 	for _, e := range entries {
 		rc, err := s.open(r, e)
+		if err != nil && zw == nil {
+			s.failErr(w, r, "本期报名表", err) // nothing sent yet: a proper error page
+			return
+		}
 		if err != nil {
 			s.log.Error("zip: open failed", "request_id", requestID(r), "key", e.Key, "err", err)
 			panic(http.ErrAbortHandler)
+		}
+		if zw == nil {
+			setDownloadHeaders(w.Header(), name, "application/zip")
+			zw = zip.NewWriter(w)
 		}
 		base := path.Base(e.Key)
 		if n := seen[base]; n > 0 {
@@ -218,6 +225,10 @@ func (s *Server) sendZip(w http.ResponseWriter, r *http.Request, name string, en
 			}
 			panic(http.ErrAbortHandler)
 		}
+	}
+	if zw == nil {
+		s.fail(w, r, http.StatusNotFound, "没有可下载的报名表。", nil)
+		return
 	}
 	if err := zw.Close(); err != nil {
 		s.log.Warn("zip download interrupted", "request_id", requestID(r), "err", err)
