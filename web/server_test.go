@@ -897,3 +897,25 @@ func zipNames(t *testing.T, b []byte) []string {
 	}
 	return out
 }
+
+func TestLogoutAndFirstRun(t *testing.T) {
+	f := newFixture(t, Config{})
+	if rec := f.postForm("/logout", "host1", url.Values{"csrf": {"wrong"}}); rec.Code != 403 {
+		t.Fatalf("logout without the CSRF token: %d", rec.Code)
+	}
+	if rec := f.postForm("/logout", "host1", url.Values{}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", rec.Code)
+	}
+	if rec := f.get("/cohort/1", "host1"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("session still valid after logout: %d", rec.Code)
+	}
+	// Verification is for 总部 and 档案 only.
+	if rec := f.postForm("/verify", "host2", url.Values{"key": {f.keys["c2/badges"]}}); rec.Code != 403 {
+		t.Fatalf("host verify: %d", rec.Code)
+	}
+	// With no accounts the login page says how to make the first one.
+	f.s.cfg.Accounts.Users = nil
+	if body := f.get("/login", "").Body.String(); !strings.Contains(body, "linghang users add 名称 --role hq") {
+		t.Fatalf("first run login page: %s", body)
+	}
+}

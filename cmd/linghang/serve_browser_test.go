@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,12 +49,26 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// startServe runs `linghang serve` on loopback until the test ends.
-func startServe(t *testing.T, args ...string) string {
+// syncBuffer is a bytes.Buffer safe to read while serve writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// startServe runs `linghang serve` on loopback until the test ends; it
+// returns the base URL and what serve printed.
+func startServe(t *testing.T, args ...string) (string, *syncBuffer) {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errs bytes.Buffer
+	var out, errs syncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", addr, "--no-scheduler"}, args...), &out, &errs)
@@ -72,12 +87,36 @@ func startServe(t *testing.T, args ...string) string {
 		}
 		if res, err := http.Get("http://" + addr + "/healthz"); err == nil {
 			res.Body.Close()
-			return "http://" + addr
+			return "http://" + addr, &out
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("serve did not start:\n%s", errs.String())
-	return ""
+	return "", nil
+}
+
+// TestServeFirstRun: with no accounts, serve starts and says how to make
+// the first 总部 account; the login page says it too.
+func TestServeFirstRun(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("LINGHANG_TOKEN_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+	t.Setenv("LINGHANG_ACCOUNTS", filepath.Join(dir, "accounts.json"))
+	t.Setenv("LINGHANG_STORE", filepath.Join(dir, "store"))
+	t.Setenv("LINGHANG_SPOOL", filepath.Join(dir, "spool"))
+	base, out := startServe(t)
+	if !strings.Contains(out.String(), "linghang users add 名称 --role hq") {
+		t.Fatalf("serve output: %s", out.String())
+	}
+	res, err := http.Get(base + "/readyz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", res, err)
+	}
+	res.Body.Close()
+	res, err = http.Get(base + "/api/documents")
+	if err != nil || res.StatusCode != 401 {
+		t.Fatalf("anonymous API: %v %v", res, err)
+	}
+	res.Body.Close()
 }
 
 // TestBrowser drives Debian's headless Chromium through the three roles:
@@ -114,7 +153,7 @@ func TestBrowser(t *testing.T) {
 	if errs, err := runLinghang(t, "sample", "--n", "30", "--seed", "5", "-o", sample); err != nil {
 		t.Fatalf("sample: %v %s", err, errs)
 	}
-	base := startServe(t)
+	base, _ := startServe(t)
 
 	downloads := filepath.Join(dir, "downloads")
 	os.MkdirAll(downloads, 0o755)
