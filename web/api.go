@@ -150,6 +150,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request, p *Princip
 		return
 	}
 	s.markStoreUp()
+	s.loadDamage(ctx)
 	out := []apiDocument{}
 	for _, e := range s.visible(p, es) {
 		out = append(out, apiDocument{Entry: e, Damaged: s.isDamaged(e.Object) != "",

@@ -115,6 +115,7 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request, p *Principal) {
 	}
 	years, _ := s.cfg.Archive.Years(ctx)
 	s.markStoreUp()
+	s.loadDamage(ctx)
 	s.render(w, r, "archive.html", view{Title: "查询结果", Data: archiveView{Years: years, Kinds: visibleKinds(p), Query: q, Searched: true,
 		Entries: s.visible(p, entries), Damaged: s.damagedMap()}})
 }
@@ -145,6 +146,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, p *Principal) {
 		s.failErr(w, r, "这份文档", err)
 		return
 	}
+	s.loadDamage(ctx)
 	s.render(w, r, "history.html", view{Title: "版本与元数据", Data: archiveView{Key: key, Entries: entries, Damaged: s.damagedMap()}})
 }
 
@@ -219,6 +221,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, p *Principal) {
 		res.Checked++
 		switch {
 		case err == nil:
+			s.intact(r, e)
 		case errors.Is(err, archive.ErrCorrupt):
 			s.damage(r, e, err)
 			res.Bad = append(res.Bad, verifyProblem{e, "内容与归档记录的 SHA-256 不符（已损坏）"})

@@ -101,6 +101,7 @@ func (s *Server) cohortEntries(w http.ResponseWriter, r *http.Request, p *Princi
 		return nil, false
 	}
 	s.markStoreUp()
+	s.loadDamage(ctx)
 	docs := make([]cohortDoc, len(cohortDocs))
 	for i, d := range cohortDocs {
 		docs[i] = cohortDoc{Slug: d.Slug, Title: d.Title}

@@ -2,6 +2,10 @@ package web
 
 import (
 	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"context"
 	"errors"
 	"fmt"
@@ -86,6 +90,24 @@ type readCloser struct {
 
 func (r readCloser) Close() error { err := r.ReadCloser.Close(); r.cancel(); return err }
 
+// Damage marks live in the archive's store (_web/damaged/<sha of the
+// object key>.json), so every replica and a restarted server still show a
+// damaged document as damaged; a verification that finds the object
+// intact again (restored from a backup) removes its mark.
+const damagedPrefix = "_web/damaged/"
+
+type damageMark struct {
+	Object string    `json:"object"`
+	Key    string    `json:"key"`
+	Found  time.Time `json:"found"`
+	Detail string    `json:"detail"`
+}
+
+func damageKey(object string) string {
+	sum := sha256.Sum256([]byte(object))
+	return damagedPrefix + hex.EncodeToString(sum[:16]) + ".json"
+}
+
 // damage records that an object's content no longer matches its record:
 // the document's page shows it, the log and metrics tell.
 func (s *Server) damage(r *http.Request, e archive.Entry, err error) {
@@ -95,6 +117,59 @@ func (s *Server) damage(r *http.Request, e archive.Entry, err error) {
 	s.m.damaged.Inc()
 	s.m.archiveErrors.WithLabelValues("corrupt").Inc()
 	s.log.Error("damaged document: download stopped", "request_id", requestID(r), "key", e.Key, "version", e.Version, "err", err)
+	b, _ := json.Marshal(damageMark{Object: e.Object, Key: e.Key, Found: s.cfg.Clock().UTC(), Detail: err.Error()})
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), s.cfg.StoreTimeout)
+	defer cancel()
+	if _, err := s.cfg.Store.Put(ctx, damageKey(e.Object), bytes.NewReader(b), storage.PutOptions{ContentType: "application/json"}); err != nil {
+		s.log.Warn("damage mark not stored", "request_id", requestID(r), "object", e.Object, "err", err)
+	}
+}
+
+// intact removes a damage mark once the object checks out again.
+func (s *Server) intact(r *http.Request, e archive.Entry) {
+	s.mu.Lock()
+	_, was := s.damaged[e.Object]
+	delete(s.damaged, e.Object)
+	s.mu.Unlock()
+	if !was {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), s.cfg.StoreTimeout)
+	defer cancel()
+	if err := s.cfg.Store.Delete(ctx, damageKey(e.Object)); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		s.log.Warn("damage mark not removed", "object", e.Object, "err", err)
+	}
+	s.log.Info("document intact again", "request_id", requestID(r), "key", e.Key, "version", e.Version)
+}
+
+// loadDamage reads the stored damage marks, at most every 30 s.
+func (s *Server) loadDamage(ctx context.Context) {
+	now := s.cfg.Clock()
+	s.mu.Lock()
+	if !s.damageRead.IsZero() && now.Sub(s.damageRead) < 30*time.Second {
+		s.mu.Unlock()
+		return
+	}
+	s.damageRead = now
+	s.mu.Unlock()
+	infos, err := s.cfg.Store.List(ctx, damagedPrefix)
+	if err != nil {
+		return
+	}
+	for _, info := range infos {
+		rc, _, err := s.cfg.Store.Get(ctx, info.Key)
+		if err != nil {
+			continue
+		}
+		var m damageMark
+		err = json.NewDecoder(io.LimitReader(rc, 64<<10)).Decode(&m)
+		rc.Close()
+		if err == nil && m.Object != "" {
+			s.mu.Lock()
+			s.damaged[m.Object] = m.Detail
+			s.mu.Unlock()
+		}
+	}
 }
 
 func (s *Server) isDamaged(object string) string {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -917,5 +918,57 @@ func TestLogoutAndFirstRun(t *testing.T) {
 	f.s.cfg.Accounts.Users = nil
 	if body := f.get("/login", "").Body.String(); !strings.Contains(body, "linghang users add 名称 --role hq") {
 		t.Fatalf("first run login page: %s", body)
+	}
+}
+
+// TestDamagePersists: a damage mark outlives the process that found it
+// and goes once a verification finds the object intact again.
+func TestDamagePersists(t *testing.T) {
+	f := newFixture(t, Config{})
+	key := f.keys["c2/roster"]
+	var orig []byte
+	f.tamper(key, func(b []byte) []byte { orig = bytes.Clone(b); return flipLast(b) })
+	if rec := f.get("/download?key="+q(key), "host2"); rec.Code != 500 {
+		t.Fatalf("tampered: %d", rec.Code)
+	}
+	// Another server over the same store (a replica, or after a restart).
+	other, err := New(f.s.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.sess = f.s.sess
+	f.s = other
+	if body := f.get("/history?key="+q(key), "archivist").Body.String(); !strings.Contains(body, "已损坏") {
+		t.Fatalf("a new server does not show the damage")
+	}
+	var docs struct {
+		Documents []struct {
+			Key     string
+			Damaged bool
+		}
+	}
+	json.Unmarshal(f.get("/api/documents?cohort=2&kind=roster", "token:host2").Body.Bytes(), &docs)
+	damaged := 0
+	for _, d := range docs.Documents {
+		if d.Damaged {
+			damaged++
+		}
+	}
+	if damaged != 1 {
+		t.Fatalf("API: %d damaged, want 1: %+v", damaged, docs)
+	}
+	// Restored from a backup: verification clears the mark.
+	f.tamper(key, func([]byte) []byte { return orig })
+	if rec := f.postForm("/verify", "archivist", url.Values{"key": {key}}); !strings.Contains(rec.Body.String(), `id="verified"`) {
+		t.Fatalf("verify restored: %s", rec.Body.String())
+	}
+	third, _ := New(f.s.cfg)
+	third.sess = f.s.sess
+	f.s = third
+	if body := f.get("/history?key="+q(key), "archivist").Body.String(); strings.Contains(body, "已损坏") {
+		t.Fatalf("mark not removed after a clean verification")
+	}
+	if rec := f.get("/download?key="+q(key), "host2"); rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), orig) {
+		t.Fatalf("restored download: %d", rec.Code)
 	}
 }
