@@ -78,11 +78,11 @@ type Server struct {
 
 	storeDown atomic.Int64 // unix nanos until which the store counts as down
 
-	mu       sync.Mutex
+	mu         sync.Mutex
 	damaged    map[string]string // object key → what was found
 	damageRead time.Time         // when the stored damage marks were last read
-	pending  map[string]*pendingImport
-	accounts time.Time // last reload check of the accounts file
+	pending    map[string]*pendingImport
+	accounts   time.Time // last reload check of the accounts file
 }
 
 // New returns the server.
