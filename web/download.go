@@ -27,6 +27,12 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request, p *Principal, key
 		s.fail(w, r, http.StatusBadRequest, "文档路径无效。", nil)
 		return archive.Entry{}, false
 	}
+	if y, _, _ := strings.Cut(key, "/"); y == "" || strings.Trim(y, "0123456789") != "" {
+		// Documents are filed under their year; nothing else (the ledger,
+		// the index) is a document.
+		s.fail(w, r, http.StatusNotFound, "没有找到这份文档。", nil)
+		return archive.Entry{}, false
+	}
 	ctx, cancel, err := s.storeCtx(r)
 	if err != nil {
 		s.failErr(w, r, "这份文档", err)

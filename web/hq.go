@@ -41,7 +41,7 @@ type hqView struct {
 	Listing    []jobs.Listing
 	History    []jobs.Record
 	HistoryErr string
-	Jobs       []string
+	Jobs       []jobOption
 	Result     *runResult
 	CanRun     bool
 }
@@ -134,12 +134,24 @@ func (s *Server) jobNames() []string {
 	return out
 }
 
+type jobOption struct{ Name, Title string }
+
+func (s *Server) jobOptions() []jobOption {
+	var out []jobOption
+	if s.cfg.Schedule != nil {
+		for _, r := range s.cfg.Schedule.Rules {
+			out = append(out, jobOption{r.Name, r.Title})
+		}
+	}
+	return out
+}
+
 func (s *Server) hqJobs(w http.ResponseWriter, r *http.Request, p *Principal) {
 	s.renderJobs(w, r, nil)
 }
 
 func (s *Server) renderJobs(w http.ResponseWriter, r *http.Request, res *runResult) {
-	v := hqView{Programme: s.cfg.Programme, Jobs: s.jobNames(), Result: res, CanRun: s.cfg.Runner != nil}
+	v := hqView{Programme: s.cfg.Programme, Jobs: s.jobOptions(), Result: res, CanRun: s.cfg.Runner != nil}
 	if s.cfg.Schedule != nil {
 		v.Listing, _ = s.cfg.Schedule.List(s.cfg.Programme, s.cfg.Clock())
 	}

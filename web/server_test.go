@@ -860,6 +860,8 @@ func TestErrorsShort(t *testing.T) {
 	}{
 		{"/download?key=" + q("2022/通知/没有.pdf"), "hq", 404, "没有找到"},
 		{"/download?key=" + q("../etc/passwd"), "hq", 400, "文档路径无效"},
+		{"/download?key=" + q("_jobs/runs/x.json"), "hq", 404, "没有找到"},
+		{"/api/documents/_index/2022.jsonl", "token:hq", 404, "没有找到"},
 		{"/download?key=" + q(f.keys["year/notice"]) + "&v=9", "hq", 404, "没有第 9 版"},
 		{"/download?key=" + q(f.keys["year/notice"]) + "&v=x", "hq", 400, "版本号"},
 		{"/find?cohort=abc", "archivist", 400, "期次应为数字"},
