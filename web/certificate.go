@@ -21,31 +21,28 @@ type VerifiedCertificate struct {
 // CertificateVerifier resolves the code of a certificate's QR code.
 type CertificateVerifier func(ctx context.Context, code string) (VerifiedCertificate, error)
 
-// SetCertificateVerifier turns on GET /certificate?code=…, the page a
-// scanned 结业证书 is checked on. It needs no access token: it shows what
-// the certificate itself shows, for a code only the certificate carries.
-func (s *Server) SetCertificateVerifier(v CertificateVerifier) {
-	s.verify = v
-	s.mux.HandleFunc("GET /certificate", s.certificate)
-}
-
+// certificate is GET /certificate?code=…, the page a scanned 结业证书 is
+// checked on. It needs no login: it shows only what the certificate
+// itself shows, for a code only the certificate carries.
 func (s *Server) certificate(w http.ResponseWriter, r *http.Request) {
 	code := strings.TrimSpace(r.URL.Query().Get("code"))
-	p := page{Title: "结业证书核验"}
+	v := view{Title: "结业证书核验"}
 	if code == "" {
-		s.render(w, "certificate.html", p)
+		s.render(w, r, "certificate.html", v)
 		return
 	}
-	c, err := s.verify(r.Context(), code)
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.StoreTimeout)
+	defer cancel()
+	c, err := s.cfg.Certificates(ctx, code)
 	switch {
 	case errors.Is(err, ErrCertificateUnknown):
 		w.WriteHeader(http.StatusNotFound)
-		p.Message = "核验码“" + code + "”无效：不是本系统颁发的结业证书。"
+		v.Message = "核验码“" + code + "”无效：不是本系统颁发的结业证书。"
 	case err != nil:
-		s.fail(w, http.StatusBadGateway, "暂时无法核验，请稍后再试。", err)
+		s.fail(w, r, http.StatusServiceUnavailable, "暂时无法核验，请稍后再试。", err)
 		return
 	default:
-		p.Certificate = &c
+		v.Data = &c
 	}
-	s.render(w, "certificate.html", p)
+	s.render(w, r, "certificate.html", v)
 }

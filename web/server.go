@@ -2,19 +2,22 @@ package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path"
-	"strconv"
+	"runtime/debug"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
+	"linghang/jobs"
+	"linghang/program"
 	"linghang/storage"
 	"linghang/storage/archive"
 )
@@ -22,246 +25,380 @@ import (
 //go:embed pages/*.html
 var pages embed.FS
 
-// Archive is what the server needs of the archive.
-type Archive interface {
-	Years(ctx context.Context) ([]int, error)
-	Find(ctx context.Context, q archive.Query) ([]archive.Entry, error)
-	History(ctx context.Context, key string) ([]archive.Entry, error)
-	Open(ctx context.Context, key string, v int) (io.ReadCloser, archive.Entry, error)
+// StatusSource reports the scheduler's state (*jobs.Scheduler).
+type StatusSource interface {
+	Status() jobs.SchedulerStatus
+}
+
+// Config is what the server works over. Archive, Store, Accounts and
+// Programme are required; the rest have defaults or turn a feature off
+// when nil.
+type Config struct {
+	Archive   *archive.Archive
+	Store     storage.Store // probed by /readyz
+	Accounts  *Accounts
+	Programme *program.Programme
+	Schedule  *jobs.Schedule
+	Ledger    *jobs.Ledger // job history; nil: none shown
+	Runner    jobs.Runner  // generates documents now; nil: not offered
+	Scheduler StatusSource // nil: not running in this process
+	Metrics   *Metrics     // nil: a new one
+	Log       *slog.Logger
+	// Limits bound uploaded applicant files (program.DefaultLimits when
+	// zero); Covers checks characters against the fonts at upload.
+	Limits program.Limits
+	Covers func(rune) bool
+	// MaxUpload bounds a request body carrying a file (default 32 MiB).
+	MaxUpload int64
+	// StoreTimeout bounds each metadata call to the store made for a page
+	// (default 3 s); when the store is down pages answer 503 at once for
+	// StoreBackoff (default 5 s) before trying it again.
+	StoreTimeout time.Duration
+	StoreBackoff time.Duration
+	// SmallFile: documents up to this size are read and checked whole
+	// before the first byte is sent (default 1 MiB, so 50 downloads at
+	// once hold at most 50 MiB); larger ones stream
+	// and the connection is cut if the check fails at the end.
+	SmallFile int64
+	// SecureCookies marks cookies Secure even without TLS on this
+	// connection (behind a TLS-terminating proxy).
+	SecureCookies bool
+	Clock         func() time.Time
+	// Certificates, when set, turns on the public GET /certificate page
+	// where a scanned 结业证书 is verified.
+	Certificates CertificateVerifier
 }
 
 // Server is the HTTP handler.
 type Server struct {
-	arch  Archive
-	token string
+	cfg   Config
 	log   *slog.Logger
 	tmpl  *template.Template
 	mux   *http.ServeMux
-	// verify resolves certificate codes (SetCertificateVerifier).
-	verify CertificateVerifier
+	m     *Metrics
+	sess  *sessions
+	login *limiter
+
+	storeDown atomic.Int64 // unix nanos until which the store counts as down
+
+	mu         sync.Mutex
+	damaged    map[string]string // object key → what was found
+	damageRead time.Time         // when the stored damage marks were last read
+	pending    map[string]*pendingImport
+	accounts   time.Time // last reload check of the accounts file
 }
 
-// New returns a server over a. token, when not empty, is required as
-// "Authorization: Bearer <token>" or ?token=… (then kept in a cookie).
-func New(a Archive, token string, log *slog.Logger) (*Server, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+// New returns the server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Archive == nil || cfg.Store == nil || cfg.Accounts == nil || cfg.Programme == nil {
+		return nil, errors.New("web: Archive, Store, Accounts and Programme are required")
 	}
-	funcs := template.FuncMap{
-		"size":      archive.HumanSize,
-		"kindName":  func(k archive.Kind) string { return k.Folder() },
-		"urlquery":  url.QueryEscape,
-		"cohortStr": func(n int) string { return cohortLabel(n) },
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = 32 << 20
+	}
+	if cfg.StoreTimeout <= 0 {
+		cfg.StoreTimeout = 3 * time.Second
+	}
+	if cfg.StoreBackoff <= 0 {
+		cfg.StoreBackoff = 5 * time.Second
+	}
+	if cfg.SmallFile <= 0 {
+		cfg.SmallFile = 1 << 20
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	t, err := template.New("").Funcs(funcs).ParseFS(pages, "pages/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse pages: %w", err)
 	}
-	s := &Server{arch: a, token: token, log: log, tmpl: t, mux: http.NewServeMux()}
-	s.mux.HandleFunc("GET /{$}", s.home)
-	s.mux.HandleFunc("GET /find", s.find)
-	s.mux.HandleFunc("GET /history", s.history)
-	s.mux.HandleFunc("GET /download", s.download)
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	s := &Server{cfg: cfg, log: cfg.Log, tmpl: t, mux: http.NewServeMux(), m: cfg.Metrics,
+		sess: newSessions(cfg.Clock), login: newLimiter(cfg.Clock, 5, 15*time.Minute),
+		damaged: map[string]string{}, pending: map[string]*pendingImport{}}
+	s.routes()
 	return s, nil
 }
 
+// Metrics returns the server's metrics (to wrap the scheduler's runner).
+func (s *Server) Metrics() *Metrics { return s.m }
+
+var everyone = []Role{RoleHQ, RoleHost, RoleArchivist}
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /healthz", s.healthz)
+	m.HandleFunc("GET /readyz", s.readyz)
+	m.Handle("GET /metrics", s.m.Handler())
+	m.HandleFunc("GET /login", s.loginPage)
+	m.HandleFunc("POST /login", s.loginPost)
+	m.HandleFunc("POST /logout", s.logout)
+	m.HandleFunc("GET /{$}", s.page(everyone, s.home))
+	if s.cfg.Certificates != nil {
+		m.HandleFunc("GET /certificate", s.certificate) // public: see certificate.go
+	}
+
+	m.HandleFunc("GET /hq", s.page([]Role{RoleHQ}, s.hqHome))
+	m.HandleFunc("GET /hq/jobs", s.page([]Role{RoleHQ}, s.hqJobs))
+	m.HandleFunc("POST /hq/jobs/run", s.page([]Role{RoleHQ}, s.hqRun))
+	m.HandleFunc("GET /hq/import", s.page([]Role{RoleHQ}, s.hqImportForm))
+	m.HandleFunc("POST /hq/import", s.page([]Role{RoleHQ}, s.hqImportUpload))
+	m.HandleFunc("POST /hq/import/confirm", s.page([]Role{RoleHQ}, s.hqImportConfirm))
+
+	m.HandleFunc("GET /cohort/{n}", s.page([]Role{RoleHQ, RoleHost}, s.cohortPage))
+	m.HandleFunc("GET /cohort/{n}/{doc}", s.page([]Role{RoleHQ, RoleHost}, s.cohortDoc))
+
+	m.HandleFunc("GET /archive", s.page([]Role{RoleHQ, RoleArchivist}, s.archiveHome))
+	m.HandleFunc("GET /find", s.page([]Role{RoleHQ, RoleArchivist}, s.find))
+	m.HandleFunc("POST /verify", s.page([]Role{RoleHQ, RoleArchivist}, s.verify))
+	m.HandleFunc("GET /history", s.page(everyone, s.history))
+	m.HandleFunc("GET /download", s.page(everyone, s.download))
+
+	m.HandleFunc("GET /api/applicants", s.api([]Role{RoleHQ}, s.apiApplicants))
+	m.HandleFunc("POST /api/applicants", s.api([]Role{RoleHQ}, s.apiImport))
+	m.HandleFunc("GET /api/documents", s.api(everyone, s.apiDocuments))
+	m.HandleFunc("GET /api/documents/{key...}", s.api(everyone, s.apiDownload))
+	m.HandleFunc("GET /api/jobs", s.api([]Role{RoleHQ}, s.apiJobs))
+	m.HandleFunc("POST /api/jobs/{name}/run", s.api([]Role{RoleHQ}, s.apiRun))
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusNotFound, "没有这个接口。", nil)
+	})
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusNotFound, "没有这个页面。", nil)
+	})
+}
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyPrincipal
+	keySession
+)
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(keyRequestID).(string)
+	return id
+}
+
+// statusWriter remembers the status for the log and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.status, w.wrote = http.StatusOK, true
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// ServeHTTP gives each request an ID, security headers, metrics and a
+// recovery that turns a panic into a 500 with that ID.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
-	public := r.URL.Path == "/healthz" || (r.URL.Path == "/certificate" && s.verify != nil)
-	if s.token != "" && !public && !s.authorized(w, r) {
-		s.fail(w, http.StatusUnauthorized, "需要访问令牌：请在地址后加 ?token=…，或使用 Authorization: Bearer 头。", nil)
+	start := time.Now()
+	id := randomHex(8)
+	r = r.WithContext(context.WithValue(r.Context(), keyRequestID, id))
+	h := w.Header()
+	h.Set("X-Request-ID", id)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		route := r.Pattern
+		if route == "" {
+			route = "other"
+		}
+		s.m.observe(route, sw.status, time.Since(start))
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v) // a download cut on purpose
+			}
+			s.log.Error("panic", "request_id", id, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+			if !sw.wrote {
+				s.fail(sw, r, http.StatusInternalServerError, "服务器内部错误。", nil)
+			}
+		}
+	}()
+	s.mux.ServeHTTP(sw, r)
+}
+
+// fail answers with a short Chinese message, the status and the request
+// ID; err, if any, goes to the log only.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg string, err error) {
+	id := requestID(r)
+	if err != nil {
+		s.log.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", code, "err", err)
+	} else if code >= 500 {
+		s.log.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", code, "msg", msg)
+	}
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, code, map[string]any{"error": msg, "status": code, "request_id": id})
 		return
 	}
-	s.mux.ServeHTTP(w, r)
-}
-
-func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
-	ok := func(v string) bool { return subtle.ConstantTimeCompare([]byte(v), []byte(s.token)) == 1 }
-	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") && ok(strings.TrimPrefix(h, "Bearer ")) {
-		return true
-	}
-	if c, err := r.Cookie("linghang_token"); err == nil && ok(c.Value) {
-		return true
-	}
-	if v := r.URL.Query().Get("token"); v != "" && ok(v) {
-		http.SetCookie(w, &http.Cookie{Name: "linghang_token", Value: v, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
-		return true
-	}
-	return false
-}
-
-type page struct {
-	Title   string
-	Years   []int
-	Kinds   []archive.Kind
-	Query   archive.Query
-	Entries []archive.Entry
-	Key     string
-	Message string
-	// Certificate is a verified 结业证书 (certificate.html).
-	Certificate *VerifiedCertificate
-}
-
-func (s *Server) render(w http.ResponseWriter, name string, p page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := s.tmpl.ExecuteTemplate(w, name, p); err != nil {
-		s.log.Error("render page", "page", name, "err", err)
-	}
-}
-
-func (s *Server) fail(w http.ResponseWriter, code int, msg string, err error) {
-	if err != nil {
-		s.log.Error("request failed", "status", code, "err", err)
-	}
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
-	s.render(w, "error.html", page{Title: "出错了", Message: msg})
+	v := view{Title: "出错了", Message: msg, Status: code, RequestID: id}
+	v.User, _ = r.Context().Value(keyPrincipal).(*Principal)
+	if ss, ok := r.Context().Value(keySession).(*session); ok {
+		v.CSRF = ss.csrf
+	}
+	s.tmpl.ExecuteTemplate(w, "error.html", v)
 }
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	years, err := s.arch.Years(r.Context())
-	if err != nil {
-		s.fail(w, http.StatusBadGateway, "读取归档库失败："+err.Error(), err)
-		return
-	}
-	pg := page{Title: "首页", Years: years, Kinds: archive.Kinds()}
-	if len(years) > 0 {
-		// What host units come for: the latest year's notice (PDF and
-		// editable DOCX) and the blank 报名表.
-		latest := years[len(years)-1]
-		for _, q := range []archive.Query{
-			{Year: latest, Kind: archive.Notice},
-			{Year: latest, Kind: archive.Form, Title: "空白"},
-		} {
-			es, err := s.arch.Find(r.Context(), q)
-			if err != nil {
-				s.fail(w, http.StatusBadGateway, "读取归档库失败："+err.Error(), err)
-				return
-			}
-			for _, e := range es {
-				if e.Cohort == 0 {
-					pg.Entries = append(pg.Entries, e)
-				}
-			}
-		}
-	}
-	s.render(w, "home.html", pg)
-}
-
-// parseQuery reads the search form; errors name the field in Chinese.
-func parseQuery(v url.Values) (archive.Query, error) {
-	var q archive.Query
-	num := func(field, label string) (int, error) {
-		s := strings.TrimSpace(v.Get(field))
-		if s == "" {
-			return 0, nil
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("%s应为数字，收到 %q", label, s)
-		}
-		return n, nil
-	}
-	var err error
-	if q.Year, err = num("year", "年度"); err != nil {
-		return q, err
-	}
-	if q.Cohort, err = num("cohort", "期次"); err != nil {
-		return q, err
-	}
-	if k := strings.TrimSpace(v.Get("kind")); k != "" {
-		if q.Kind, err = archive.ParseKind(k); err != nil {
-			return q, fmt.Errorf("文件类别 %q 无效", k)
-		}
-	}
-	q.Title = strings.TrimSpace(v.Get("title"))
-	q.Name = strings.TrimSpace(v.Get("name"))
-	q.DocNumber = strings.TrimSpace(v.Get("docno"))
-	q.AllVersions = v.Get("all") == "1"
-	return q, nil
-}
-
-func (s *Server) find(w http.ResponseWriter, r *http.Request) {
-	q, err := parseQuery(r.URL.Query())
-	if err != nil {
-		s.fail(w, http.StatusBadRequest, "查询条件有误："+err.Error(), nil)
-		return
-	}
-	entries, err := s.arch.Find(r.Context(), q)
-	if err != nil {
-		s.fail(w, http.StatusBadGateway, "查询归档库失败："+err.Error(), err)
-		return
-	}
-	years, _ := s.arch.Years(r.Context())
-	s.render(w, "find.html", page{Title: "查询结果", Years: years, Kinds: archive.Kinds(), Query: q, Entries: entries})
-}
-
-func (s *Server) history(w http.ResponseWriter, r *http.Request) {
-	key := r.URL.Query().Get("key")
-	if err := storage.CheckKey(key); err != nil {
-		s.fail(w, http.StatusBadRequest, "文档路径无效。", nil)
-		return
-	}
-	entries, err := s.arch.History(r.Context(), key)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && len(entries) == 0) {
-		s.fail(w, http.StatusNotFound, "归档库中没有这份文档："+key, nil)
-		return
-	}
-	if err != nil {
-		s.fail(w, http.StatusBadGateway, "读取版本历史失败："+err.Error(), err)
-		return
-	}
-	s.render(w, "history.html", page{Title: "版本历史", Key: key, Entries: entries})
-}
-
-func (s *Server) download(w http.ResponseWriter, r *http.Request) {
-	key := r.URL.Query().Get("key")
-	if err := storage.CheckKey(key); err != nil {
-		s.fail(w, http.StatusBadRequest, "文档路径无效。", nil)
-		return
-	}
-	v := 0
-	if vs := r.URL.Query().Get("v"); vs != "" {
-		n, err := strconv.Atoi(vs)
-		if err != nil || n < 0 {
-			s.fail(w, http.StatusBadRequest, "版本号应为正整数。", nil)
-			return
-		}
-		v = n
-	}
-	rc, e, err := s.arch.Open(r.Context(), key, v)
-	if errors.Is(err, storage.ErrNotFound) {
-		s.fail(w, http.StatusNotFound, "归档库中没有这份文档或这个版本："+key, nil)
-		return
-	}
-	if err != nil {
-		s.fail(w, http.StatusBadGateway, "读取文档失败："+err.Error(), err)
-		return
-	}
-	defer rc.Close()
-	name := path.Base(e.Key)
-	w.Header().Set("Content-Type", e.MIME)
-	w.Header().Set("Content-Length", strconv.FormatInt(e.Size, 10))
-	w.Header().Set("Content-Disposition", contentDisposition(name))
-	w.Header().Set("X-Linghang-SHA256", e.SHA256)
-	w.Header().Set("X-Linghang-Version", strconv.Itoa(e.Version))
-	if _, err := io.Copy(w, rc); err != nil {
-		// Headers are gone; the truncated body and the log tell.
-		s.log.Error("download interrupted or content altered", "key", key, "version", e.Version, "err", err)
+// failErr maps an error to its status and a short message: not found,
+// store unavailable (503), damaged content, or an internal error.
+func (s *Server) failErr(w http.ResponseWriter, r *http.Request, what string, err error) {
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "没有找到"+what+"。", err)
+	case errors.Is(err, errStoreDown):
+		s.fail(w, r, http.StatusServiceUnavailable, "归档存储暂不可用，请稍后再试。", nil)
+	case storage.IsTransient(err):
+		s.markStoreDown(err)
+		s.m.archiveErrors.WithLabelValues("unavailable").Inc()
+		s.fail(w, r, http.StatusServiceUnavailable, "归档存储暂不可用，请稍后再试。", err)
+	case errors.Is(err, archive.ErrCorrupt):
+		s.fail(w, r, http.StatusInternalServerError, what+"已损坏（内容与归档记录不符），已停止下载；请通知管理员运行完整性校验。", err)
+	case errors.Is(err, context.Canceled):
+		s.log.Info("request cancelled", "request_id", requestID(r), "path", r.URL.Path)
+	default:
+		s.m.archiveErrors.WithLabelValues("other").Inc()
+		s.fail(w, r, http.StatusInternalServerError, "读取"+what+"时出错。", err)
 	}
 }
 
-// contentDisposition names the download with an RFC 6266/5987 UTF-8 file
-// name, plus an ASCII fallback for old clients.
-func contentDisposition(name string) string {
-	fallback := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
+var errStoreDown = errors.New("归档存储暂不可用（最近一次访问失败）")
+
+// storeCtx bounds a metadata call to the store; it fails at once while
+// the store is known to be down.
+func (s *Server) storeCtx(r *http.Request) (context.Context, context.CancelFunc, error) {
+	if until := s.storeDown.Load(); until != 0 && s.cfg.Clock().UnixNano() < until {
+		return nil, nil, errStoreDown
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.StoreTimeout)
+	return ctx, cancel, nil
+}
+
+func (s *Server) markStoreDown(err error) {
+	s.storeDown.Store(s.cfg.Clock().Add(s.cfg.StoreBackoff).UnixNano())
+	s.m.storeUp.Set(0)
+	s.log.Warn("archive store unavailable", "err", err)
+}
+
+func (s *Server) markStoreUp() {
+	if s.storeDown.Swap(0) != 0 {
+		s.log.Info("archive store reachable again")
+	}
+	s.m.storeUp.Set(1)
+}
+
+// probe checks that the store answers within the timeout.
+func (s *Server) probe(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
+	defer cancel()
+	_, err := s.cfg.Store.Stat(ctx, "_index/readyz-probe")
+	if err == nil || errors.Is(err, storage.ErrNotFound) {
+		s.markStoreUp()
+		return nil
+	}
+	s.markStoreDown(err)
+	return err
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.probe(r.Context()); err != nil {
+		s.log.Warn("not ready", "request_id", requestID(r), "err", err)
+		w.Header().Set("Retry-After", "5")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "归档存储不可达（请求编号 %s）\n", requestID(r))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// view is what every page template gets.
+type view struct {
+	Title     string
+	User      *Principal
+	CSRF      string
+	Message   string
+	Notice    string
+	Status    int
+	RequestID string
+	Data      any
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, v view) {
+	v.User, _ = r.Context().Value(keyPrincipal).(*Principal)
+	if ss, ok := r.Context().Value(keySession).(*session); ok {
+		v.CSRF = ss.csrf
+	}
+	v.RequestID = requestID(r)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.tmpl.ExecuteTemplate(w, name, v); err != nil {
+		s.log.Error("render page", "page", name, "request_id", v.RequestID, "err", err)
+	}
+}
+
+var funcs = template.FuncMap{
+	"size":     archive.HumanSize,
+	"kindName": func(k archive.Kind) string { return k.Folder() },
+	"urlquery": url.QueryEscape,
+	"cohort":   cohortLabel,
+	"time":     jobs.FormatTime,
+	"date":     func(t time.Time) string { return t.Format("2006-01-02") },
+	"short": func(s string, n int) string {
+		r := []rune(s)
+		if len(r) <= n {
+			return s
 		}
-		return r
-	}, name)
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, fallback, url.PathEscape(name))
+		return string(r[:n]) + "…"
+	},
 }
 
 func cohortLabel(n int) string {

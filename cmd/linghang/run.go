@@ -32,11 +32,14 @@ func commands() map[string]command {
 		"archive": {"归档库：ls|find|get|history|runs|verify|reindex|flush", runArchive},
 		"run":     {"运行触发时间已到的作业：生成文档并归档（--all 全部，--daemon 常驻调度）", runRun},
 		"jobs":    {"年度日程与作业：list | run | history", runJobs},
-		"serve":   {"启动归档库网页服务（浏览、查询、下载）", runServe},
+		"serve":   {"启动网页服务：总部、承办单位、档案各自的页面与 /api/（同一进程运行调度器）", runServe},
 		"version": {"显示版本", runVersion},
 		// Issue 15.
 		"certificate": {"核验结业证书二维码：certificate verify 核验码", runCertificate},
 		"summary":     {"承办单位总结材料：import（导入填写后的总结模板）", runSummary},
+		// web accounts (issue 11)
+		"users":  {"网页服务账户：add | list | reset | remove", runUsers},
+		"tokens": {"网页服务 API 令牌：create | list | revoke", runTokens},
 	}
 }
 

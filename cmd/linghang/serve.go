@@ -4,38 +4,64 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"linghang/jobs"
+	"linghang/program"
 	"linghang/web"
 )
 
-// runServe serves the archive pages (web package) until interrupted.
+// runServe serves the web pages and the API (web package) and runs the
+// job scheduler in the same process until interrupted.
 func runServe(ctx context.Context, e *env, args []string) error {
-	af := newArchiveFlags(e, "serve", "[--addr HOST:PORT] [--token TOKEN] [--store …]",
-		"启动归档库网页服务：按年度、类别、期次浏览，按题名、学员姓名、文号查询，查看版本历史并下载。")
+	const about = "启动网页服务：总部、承办单位、档案各自的中文页面，/api/ 接口，/healthz、/readyz、/metrics；同一进程中运行作业调度器。\n" +
+		"账户用 linghang users add 创建，API 令牌用 linghang tokens create 创建。"
+	af := newArchiveFlags(e, "serve", "", about)
 	af.Usage = func() {
-		fmt.Fprintln(e.stderr, "用法: linghang serve [--addr HOST:PORT] [--token TOKEN] [--store 目录|s3://…]\n\n启动归档库网页服务：按年度、类别、期次浏览，按题名、学员姓名、文号查询，查看版本历史并下载。\n\n参数:")
+		fmt.Fprintln(e.stderr, "用法: linghang serve [--addr HOST:PORT] [--store 目录|s3://…] [--accounts 文件] [--tls-cert 文件 --tls-key 文件]\n\n"+about+"\n\n参数:")
 		af.PrintDefaults()
 	}
-	addr := af.String("addr", "127.0.0.1:8080", "监听地址")
+	addr := af.String("addr", "", "监听地址（默认 $LINGHANG_ADDR，再默认 127.0.0.1:8080）")
 	noSched := af.Bool("no-scheduler", false, "不在本进程中运行作业调度器（只提供网页）")
 	progFile := af.String("programme", "", "年度计划 YAML 文件（默认 $LINGHANG_PROGRAMME，再默认内置的2022年计划）")
 	schedFile := af.String("schedule-file", "", "日程文件 YAML（默认 $LINGHANG_SCHEDULE_FILE，再默认内置）")
 	fontsDir := af.String("fonts", "", "字体目录（默认 $LINGHANG_FONTS）")
-	token := af.String("token", "", "访问令牌（默认 $LINGHANG_WEB_TOKEN；为空则不校验，仅宜在本机使用）")
+	accFile := accountsFlag(af.FlagSet)
+	tlsCert := af.String("tls-cert", "", "TLS 证书文件（默认 $LINGHANG_TLS_CERT；给出时以 HTTPS 提供服务，Cookie 带 Secure）")
+	tlsKey := af.String("tls-key", "", "TLS 私钥文件（默认 $LINGHANG_TLS_KEY）")
+	secure := af.Bool("secure-cookies", false, "Cookie 一律带 Secure（在终止 TLS 的反向代理之后时；默认 $LINGHANG_SECURE_COOKIES=1）")
 	if _, done, err := af.parse(args); done || err != nil {
 		return err
 	}
-	if *token == "" {
-		*token = e.getenv("LINGHANG_WEB_TOKEN")
+	for _, s := range []struct {
+		v   *string
+		env string
+		def string
+	}{{addr, "LINGHANG_ADDR", "127.0.0.1:8080"}, {tlsCert, "LINGHANG_TLS_CERT", ""}, {tlsKey, "LINGHANG_TLS_KEY", ""}} {
+		if *s.v == "" {
+			*s.v = e.getenv(s.env)
+		}
+		if *s.v == "" {
+			*s.v = s.def
+		}
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return errors.New("--tls-cert 与 --tls-key 须同时给出")
+	}
+	*secure = *secure || e.getenv("LINGHANG_SECURE_COOKIES") == "1"
+	accounts, err := web.LoadAccounts(accountsPath(e, *accFile))
+	if err != nil {
+		return err
 	}
 	// Programme, schedule and fonts are checked before anything starts.
 	cfg := settings{store: *af.store, spool: *af.spool, fonts: *fontsDir, programme: *progFile, scheduleFile: *schedFile, order: "strokes"}
 	l, err := cfg.load(e)
+	if err != nil {
+		return err
+	}
+	lim, err := program.LimitsFromEnv(e.getenv)
 	if err != nil {
 		return err
 	}
@@ -46,32 +72,52 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
+	p, err := l.pipeline(e, a, st)
+	if err != nil {
+		return err
+	}
+	metrics := web.NewMetrics()
 	var sched *jobs.Scheduler
 	if !*noSched {
-		p, err := l.pipeline(e, a, st)
-		if err != nil {
-			return err
-		}
 		sched = newScheduler(e, p)
+		sched.Runner = metrics.Runner(p) // scheduled runs counted in /metrics
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	h, err := web.New(a, *token, log)
+	wc := web.Config{
+		Archive: a, Store: st, Accounts: accounts, Programme: l.prog, Schedule: l.schedule,
+		Ledger: jobs.NewLedger(st, nil), Runner: p, Metrics: metrics, Log: newLogger(e),
+		Limits: lim, Covers: l.fonts.Covers, SecureCookies: *secure,
+	}
+	if sched != nil {
+		wc.Scheduler = sched
+	}
+	if wc.Certificates, err = certificateVerifier(e, a, l); err != nil {
+		return err
+	}
+	h, err := web.New(wc)
 	if err != nil {
 		return err
 	}
-	verify, err := certificateVerifier(e, a, l)
-	if err != nil {
-		return err
-	}
-	h.SetCertificateVerifier(verify)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("监听 %s 失败: %w", *addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(e.stdout, "归档库网页服务: http://%s/  （存储: %s；Ctrl-C 停止）\n", ln.Addr(), a.Endpoint())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(e.stdout, "网页服务: %s://%s/  （存储: %s；账户文件: %s；Ctrl-C 停止）\n", scheme, ln.Addr(), a.Endpoint(), accounts.Path)
+	if !accounts.HasHQ() {
+		fmt.Fprintf(e.stdout, "还没有总部账户。创建第一个：\n    linghang users add 名称 --role hq --accounts %s\n然后用它显示的一次性口令登录。\n", accounts.Path)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if *tlsCert != "" {
+			errc <- srv.ServeTLS(ln, *tlsCert, *tlsKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	schedCtx, stopSched := context.WithCancel(ctx)
 	schedDone := make(chan struct{})
 	if sched != nil {
