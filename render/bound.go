@@ -47,14 +47,16 @@ func CohortForms(w io.Writer, fonts *typeset.Fonts, p *program.Programme, cohort
 		info.Title = formTitle(p) + "合订本（" + c.Title() + "）"
 	}
 	info.Subject = "报名表合订本"
-	// Pass 1: how many pages each form takes (layout only).
+	// Each form is laid out once, on its own: its page count places the
+	// contents, then its pages are included as they are.
 	counts := make([]int, len(apps))
+	laid := make([]*typeset.Document, len(apps))
 	for i := range apps {
-		scratch := typeset.New(fonts, formDocName(&apps[i]), typeset.A4, info)
-		if err := FormPage(scratch, p, &apps[i]); err != nil {
+		laid[i] = typeset.New(fonts, formDocName(&apps[i]), typeset.A4, info)
+		if err := FormPage(laid[i], p, &apps[i]); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		counts[i] = scratch.PageCount()
+		counts[i] = laid[i].PageCount()
 	}
 	contents := max(1, (len(apps)+boundContentsRows-1)/boundContentsRows)
 	starts := make([]int, len(apps))
@@ -73,12 +75,13 @@ func CohortForms(w io.Writer, fonts *typeset.Fonts, p *program.Programme, cohort
 		d.AddPage()
 	}
 	for i := range apps {
-		if err := FormPage(d, p, &apps[i]); err != nil {
+		if err := d.Include(laid[i]); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		laid[i] = nil // its display list now lives in d
 		last := d.PageCount()
 		if last-starts[i]+1 != counts[i] {
-			return fmt.Errorf("%s：%s 的报名表排版两次页数不同（%d/%d）", name, apps[i].Name, last-starts[i]+1, counts[i])
+			return fmt.Errorf("%s：%s 的报名表起始页不符（%d/%d）", name, apps[i].Name, last-starts[i]+1, counts[i])
 		}
 		d.SetPage(starts[i])
 		d.Bookmark(fmt.Sprintf("%d. %s", i+1, apps[i].Name), 0, 0)

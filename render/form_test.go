@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -784,5 +785,34 @@ func TestFormPhotoForgedSize(t *testing.T) {
 	_, err := FormPhoto(forged, PhotoWidth, PhotoHeight)
 	if err == nil || !strings.Contains(err.Error(), "尺寸异常") {
 		t.Errorf("err = %v, want 照片尺寸异常", err)
+	}
+}
+
+// BenchmarkBoundCopy measures one cohort's bound copy of 50 forms, next
+// to BenchmarkFormLayout (the layout of one form, no PDF) and the single
+// forms: how much of a bound copy is layout done again.
+func BenchmarkBoundCopy(b *testing.B) {
+	p := formProgramme(b)
+	apps := formSample(b, p, 50)
+	fonts := formFonts(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := CohortForms(io.Discard, fonts, p, 3, apps); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/50, "ms/form")
+}
+
+func BenchmarkFormLayout(b *testing.B) {
+	p := formProgramme(b)
+	apps := formSample(b, p, 50)
+	fonts := formFonts(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := typeset.New(fonts, "x", typeset.A4, typeset.Info{})
+		if err := FormPage(d, p, &apps[i%50]); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

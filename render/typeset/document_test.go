@@ -283,3 +283,43 @@ func TestOutlineBeyondBMP(t *testing.T) {
 		}
 	}
 }
+
+// TestIncludeKeepsPagesAndOps: a document included in another keeps its
+// pages and drawing, shifted after the host's pages; different fonts are
+// refused.
+func TestIncludeKeepsPagesAndOps(t *testing.T) {
+	fonts, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := New(fonts, "part", A4, Info{})
+	part.AddPage()
+	if err := part.Text(20, 20, "第一页", Style{Size: 12}); err != nil {
+		t.Fatal(err)
+	}
+	part.AddPage()
+	part.Line(10, 10, 50, 10, Pen{Width: 0.3})
+	host := New(fonts, "host", A4, Info{})
+	host.AddPage()
+	host.Line(0, 0, 1, 1, Pen{Width: 0.1})
+	if err := host.Include(part); err != nil {
+		t.Fatal(err)
+	}
+	if host.PageCount() != 3 {
+		t.Fatalf("pages = %d, want 3", host.PageCount())
+	}
+	pages := map[OpKind][]int{}
+	for _, op := range host.Ops() {
+		pages[op.Kind] = append(pages[op.Kind], op.Page)
+	}
+	if got := pages[OpLine]; len(got) != 2 || got[0] != 1 || got[1] != 3 {
+		t.Errorf("line pages = %v, want [1 3]", got)
+	}
+	if got := pages[OpText]; len(got) == 0 || got[0] != 2 {
+		t.Errorf("text pages = %v, want on page 2", got)
+	}
+	other := &Fonts{} // another font set, even if alike
+	if err := New(other, "x", A4, Info{}).Include(part); err == nil {
+		t.Error("a document with other fonts was included")
+	}
+}
