@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -40,6 +41,8 @@ type Store struct {
 	StaleAfter time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	dirs dirSyncs
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -520,7 +523,75 @@ func (s *Store) writeTemp(dir string, data []byte) (string, error) {
 	return name, err
 }
 
+// syncDir makes dir's entries durable. Concurrent callers for the same
+// directory share fsyncs (group commit): a caller waits for the sync in
+// progress, if any, then one sync is made for everyone who arrived
+// meanwhile. Each caller still returns only after a sync that started
+// after its own rename, so the guarantee is unchanged; a year of photos
+// written eight at a time no longer pays one directory sync each.
 func (s *Store) syncDir(dir string) error {
+	return s.dirs.sync(dir, s.syncDirNow)
+}
+
+// dirSyncs coordinates the group commits of directory syncs.
+type dirSyncs struct {
+	mu   sync.Mutex
+	dirs map[string]*dirSyncState
+}
+
+type dirSyncState struct {
+	running chan struct{} // closed when the sync in progress ends; nil if none
+	next    *dirSyncBatch // the batch waiting for the running sync to end
+}
+
+type dirSyncBatch struct {
+	done chan struct{}
+	err  error
+}
+
+func (ds *dirSyncs) sync(dir string, do func(string) error) error {
+	ds.mu.Lock()
+	if ds.dirs == nil {
+		ds.dirs = map[string]*dirSyncState{}
+	}
+	st := ds.dirs[dir]
+	if st == nil {
+		st = &dirSyncState{}
+		ds.dirs[dir] = st
+	}
+	if st.next != nil { // join the batch that syncs after the running one
+		b := st.next
+		ds.mu.Unlock()
+		<-b.done
+		return b.err
+	}
+	b := &dirSyncBatch{done: make(chan struct{})}
+	st.next = b
+	for st.running != nil { // lead: wait for the running sync, gathering followers
+		running := st.running
+		ds.mu.Unlock()
+		<-running
+		ds.mu.Lock()
+	}
+	st.next = nil
+	st.running = make(chan struct{})
+	running := st.running
+	ds.mu.Unlock()
+
+	b.err = do(dir)
+
+	ds.mu.Lock()
+	st.running = nil
+	if st.next == nil {
+		delete(ds.dirs, dir)
+	}
+	ds.mu.Unlock()
+	close(running)
+	close(b.done)
+	return b.err
+}
+
+func (s *Store) syncDirNow(dir string) error {
 	d, err := s.root.Open(dir)
 	if err != nil {
 		return err
