@@ -65,6 +65,30 @@ func (a *Archive) readIndex(ctx context.Context, year int) ([]Entry, string, err
 type cachedIndex struct {
 	etag    string
 	entries []Entry
+	latest  map[string]int // key → newest version, built on first use
+}
+
+// indexedVersion is the newest version of key the year's index records
+// (0 if none, -1 if there is no index to ask), from the cached index: one
+// Stat of the index, no listing.
+func (a *Archive) indexedVersion(ctx context.Context, year int, key string) (int, error) {
+	if _, _, err := a.readIndex(ctx, year); err != nil {
+		return 0, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.indexes[year]
+	if !ok {
+		return -1, nil // no index yet (or a store without ETags): unknown
+	}
+	if c.latest == nil {
+		c.latest = make(map[string]int, len(c.entries))
+		for _, e := range c.entries {
+			c.latest[e.Key] = max(c.latest[e.Key], e.Version)
+		}
+		a.indexes[year] = c
+	}
+	return c.latest[key], nil
 }
 
 func decodeIndex(r io.Reader) ([]Entry, error) {
