@@ -69,17 +69,23 @@ type cachedIndex struct {
 }
 
 // indexedVersion is the newest version of key the year's index records
-// (0 if none, -1 if there is no index to ask), from the cached index: one
-// Stat of the index, no listing.
+// (0 if none or no index yet, -1 if it cannot tell), from the cached
+// index: one Stat of the index, no listing. A version the index does not
+// know (an index lost, a batch not yet committed) is found by put's
+// create-only writes, which then list once.
 func (a *Archive) indexedVersion(ctx context.Context, year int, key string) (int, error) {
-	if _, _, err := a.readIndex(ctx, year); err != nil {
+	es, etag, err := a.readIndex(ctx, year)
+	if err != nil {
 		return 0, err
+	}
+	if etag == "" && len(es) == 0 {
+		return 0, nil // no index: nothing committed that it could name
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	c, ok := a.indexes[year]
 	if !ok {
-		return -1, nil // no index yet (or a store without ETags): unknown
+		return -1, nil // a store without ETags: unknown, list instead
 	}
 	if c.latest == nil {
 		c.latest = make(map[string]int, len(c.entries))
