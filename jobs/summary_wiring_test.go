@@ -244,7 +244,7 @@ func TestScheduleFromSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	txt, e := schedule(JobSummaryReport)
-	want := []string{fromSheet, "主讲人/地点", "总结数据.xlsx", program.Date{Time: received}.Chinese() + "收到",
+	want := []string{fromSheet, "主讲人/地点", "总结数据.xlsx", program.Date{Time: received}.Chinese() + "收到", "表排印。",
 		fmt.Sprintf("%d月%d日", int(c.Start.Month()), c.Start.Day())}
 	for _, w := range want {
 		if !strings.Contains(txt, w) {

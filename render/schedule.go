@@ -139,12 +139,26 @@ func ScheduleWithSummary(w io.Writer, p *program.Programme, cohort int, sum *pro
 	if src := from.Summary; src != nil {
 		note += fmt.Sprintf("\n本日程据承办单位提交的总结数据（%s，%s收到）的“%s”表排印。", src.File, program.Date{Time: src.Received}.Chinese(), program.SheetSchedule)
 	}
-	if t.y+20 > listBottom {
+	// The closing note below the table, on a further page when it does
+	// not fit under it; never cut.
+	st := typeset.Style{Role: typeset.Body, Size: 12}
+	if t.y+4+24 > listBottom { // room for three lines
 		d.AddPage()
 		t.y = listTop
 	}
-	if _, err := d.Paragraph(typeset.Rect{X: listMargin, Y: t.y + 4, W: 170, H: 16}, note, typeset.Style{Role: typeset.Body, Size: 12}); err != nil {
-		return fmt.Errorf("render schedule: %w", err)
+	for try := 0; ; try++ {
+		fit, err := d.Paragraph(typeset.Rect{X: listMargin, Y: t.y + 4, W: 170, H: listBottom - t.y - 4}, note, st)
+		if err != nil {
+			return fmt.Errorf("render schedule: %w", err)
+		}
+		if !fit.Overflow() {
+			break
+		}
+		if try > 0 || len(fit.Lines) > 0 {
+			return fmt.Errorf("render schedule %s: 日程末尾的说明排不下：%q", c.Title(), fit.Rest)
+		}
+		d.AddPage()
+		t.y = listTop
 	}
 	if err := d.Write(w); err != nil {
 		return fmt.Errorf("render schedule: %w", err)

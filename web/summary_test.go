@@ -313,7 +313,7 @@ func TestEvaluationPage(t *testing.T) {
 			t.Errorf("evaluation page lacks %q", want)
 		}
 	}
-	if !regexp.MustCompile(`<tr class="fail"><td>第1期</td>`).MatchString(body) {
+	if !regexp.MustCompile(`<tr class="fail"><td style="white-space:nowrap">第1期</td>`).MatchString(body) {
 		t.Errorf("late cohort not highlighted")
 	}
 }
