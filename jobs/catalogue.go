@@ -41,6 +41,7 @@ const (
 	InFonts      Input = "fonts"       // the resolved fonts
 	InCheckinKey Input = "checkin-key" // the check-in token key (badges)
 	InSummaries  Input = "summaries"   // the host units' imported summaries (总结)
+	InAttendance Input = "attendance"  // the cohort's attendance (学员考勤 of its summary)
 )
 
 // Entry declares one kind of document: what it is, how it is filed and
@@ -102,8 +103,10 @@ type Inputs struct {
 	// Certify makes a certificate's verification token (program.CertificateToken
 	// with the check-in key); nil: certificates without QR code.
 	Certify CertifyFunc
-	// Attendance by cohort, from sign-in records; nil or a missing cohort:
-	// not known, certificates go to all with the check reported not applied.
+	// Attendance by cohort, from the 学员考勤 sheet of the cohort's
+	// imported summary (loaded for entries that need InAttendance); nil or
+	// a missing cohort: not known, certificates go to all with the check
+	// reported not applied.
 	Attendance map[int]*program.Attendance
 	// KeyID identifies the check-in key (a hash of it), for input hashes.
 	KeyID string
@@ -361,12 +364,12 @@ func DefaultCatalogue() Catalogue {
 		},
 		{
 			Name: "schedule", Title: "日程", Kind: archive.Schedule, Scope: PerCohortDoc,
-			Jobs: closing, Needs: all,
+			Jobs: scheduleJobs, Needs: scheduleNeeds,
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				return archive.Doc{Title: s.Cohort.Title() + " 日程", Date: s.Cohort.Start.Time, Filename: "日程.pdf", MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
-				return render.Schedule(w, in.Programme, s.Cohort.Number, cohortOptions(in))
+				return render.ScheduleWithSummary(w, in.Programme, s.Cohort.Number, in.Summaries[s.Cohort.Number], cohortOptions(in))
 			},
 		},
 		{
@@ -401,7 +404,7 @@ func DefaultCatalogue() Catalogue {
 		},
 		{
 			Name: "certificates", Title: "结业证书（全期合订）", Kind: archive.Certificate, Scope: PerCohortDoc,
-			Jobs: []string{JobSummaryTemplate}, Needs: []Input{InProgramme, InFonts, InApplicants, InCheckinKey},
+			Jobs: certificateJobs, Needs: certificateNeeds,
 			Want: func(in *Inputs, s Subject) bool { return len(eligibility(in, s).Issue) > 0 },
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				e := eligibility(in, s)
@@ -414,7 +417,7 @@ func DefaultCatalogue() Catalogue {
 		},
 		{
 			Name: "certificate", Title: "结业证书（每人一份）", Kind: archive.Certificate, Scope: PerApplicantDoc,
-			Jobs: []string{JobSummaryTemplate}, Needs: []Input{InProgramme, InFonts, InApplicants, InCheckinKey},
+			Jobs: certificateJobs, Needs: certificateNeeds,
 			Want: func(in *Inputs, s Subject) bool {
 				for _, a := range eligibility(in, s).Issue {
 					if a.ID == s.Applicant.ID {
@@ -699,6 +702,11 @@ func inputHash(base [2][]byte, in *Inputs, e *Entry, s Subject) (string, error) 
 	}
 	if e.needs(InSummaries) {
 		if err := hashSummaries(h, in, s); err != nil {
+			return "", err
+		}
+	}
+	if e.needs(InAttendance) {
+		if err := hashAttendance(h, in, s); err != nil {
 			return "", err
 		}
 	}

@@ -1,6 +1,8 @@
 package jobs
 
 import (
+	"encoding/json"
+	"hash"
 	"strings"
 
 	"linghang/program"
@@ -25,7 +27,20 @@ func certificates(in *Inputs, s Subject) []render.Certificate {
 			return in.Certify(in.Programme.Year, s.Cohort.Number, n, a)
 		}
 	}
-	return render.CohortCertificates(in.Programme, s.Cohort.Number, eligibility(in, s).Issue, in.Order, token)
+	// Numbered among the whole cohort, as program.ResolveCertificate
+	// numbers them: withholding one certificate renumbers no other.
+	all := render.CohortCertificates(in.Programme, s.Cohort.Number, s.Applicants, in.Order, token)
+	issue := map[string]bool{}
+	for _, a := range eligibility(in, s).Issue {
+		issue[a.ID] = true
+	}
+	out := all[:0]
+	for _, c := range all {
+		if issue[c.Applicant.ID] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // eligibility is who of the subject's cohort gets a certificate.
@@ -42,3 +57,49 @@ func personFile(in *Inputs, k archive.Kind, a *program.Applicant) string {
 	}
 	return storage.SafeSegment(k.Folder() + strings.TrimPrefix(f, archive.Form.Folder()))
 }
+
+// Certificates are made when a cohort ends and again with the summary
+// report, once the host unit's summary may have brought the attendance.
+var (
+	certificateJobs  = []string{JobSummaryTemplate, JobSummaryReport}
+	certificateNeeds = []Input{InProgramme, InFonts, InApplicants, InCheckinKey, InAttendance}
+)
+
+// summaryAttendance is each cohort's attendance from the 学员考勤 sheet
+// of its imported summary; cohorts without one are left out (not known).
+func summaryAttendance(sums map[int]*program.Summary, as []program.Applicant) map[int]*program.Attendance {
+	byCohort := map[int][]program.Applicant{}
+	for _, a := range as {
+		byCohort[a.Cohort] = append(byCohort[a.Cohort], a)
+	}
+	out := map[int]*program.Attendance{}
+	for n, s := range sums {
+		if att := s.CohortAttendance(byCohort[n]); att != nil {
+			out[n] = att
+		}
+	}
+	return out
+}
+
+// hashAttendance covers the attendance a certificate is checked against:
+// its cohort's (every cohort's for a year document).
+func hashAttendance(h hash.Hash, in *Inputs, s Subject) error {
+	var v any = in.Attendance
+	if s.Cohort != nil {
+		v = in.Attendance[s.Cohort.Number]
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	h.Write([]byte("\nattendance "))
+	h.Write(b)
+	return nil
+}
+
+// The 日程 is made before a cohort and again with the summary report: the
+// 活动日程 the host unit returned, when newer, replaces the programme's.
+var (
+	scheduleJobs  = []string{JobRegistrationClose, JobSummaryReport}
+	scheduleNeeds = []Input{InProgramme, InFonts, InSummaries}
+)

@@ -314,7 +314,7 @@ func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
 	in := &Inputs{Programme: p.Programme, Fonts: p.Fonts, Order: p.Order, Created: p.Programme.Date.Time,
 		Badges: p.Badges, KeyID: p.KeyID, Version: p.Version}
 	in.Certify = p.Certify
-	needApps, needSums := false, false
+	needApps, needSums, needAtt := false, false, false
 	for i := range p.Catalogue {
 		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InApplicants) {
 			needApps = true
@@ -322,8 +322,11 @@ func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
 		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InSummaries) {
 			needSums = true
 		}
+		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InAttendance) {
+			needAtt = true
+		}
 	}
-	if needSums {
+	if needSums || needAtt {
 		sums, err := LoadSummaries(ctx, p.Archive, p.Programme)
 		if err != nil {
 			return nil, err
@@ -350,6 +353,9 @@ func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
 		in.Fonts = f
 	}
 	in.BlockUntypesettable()
+	if needAtt {
+		in.Attendance = summaryAttendance(in.Summaries, in.Applicants)
+	}
 	return in, nil
 }
 

@@ -53,36 +53,9 @@ type SummaryFile struct {
 // program.SummaryErrors naming file, section or sheet, cell and reason;
 // then nothing is stored.
 func ImportSummary(ctx context.Context, a *archive.Archive, p *program.Programme, n int, files []SummaryFile, now time.Time) (*program.Summary, *archive.Manifest, error) {
-	c, ok := p.Cohort(n)
-	if !ok {
-		return nil, nil, fmt.Errorf("第%d期不在%d年计划中（共%d期）", n, p.Year, len(p.Cohorts))
-	}
-	if len(files) == 0 {
-		return nil, nil, errors.New("没有要导入的总结文件")
-	}
-	var errs program.SummaryErrors
-	var next *program.Summary
-	seen := map[string]string{}
-	for _, f := range files {
-		s, err := program.ReadSummaryFile(f.Name, f.Data, p.Year, c, now)
-		var se program.SummaryErrors
-		switch {
-		case errors.As(err, &se):
-			errs = append(errs, se...)
-			continue
-		case err != nil:
-			return nil, nil, err
-		}
-		part := s.Sources[0].Part
-		if prev, dup := seen[part]; dup {
-			errs = append(errs, &program.SummaryError{File: f.Name, Reason: fmt.Sprintf("与 %s 是同一种总结文件：一次只能提交一份总结报告（DOCX）和一份总结数据（XLSX）", prev)})
-			continue
-		}
-		seen[part] = f.Name
-		next = next.Merge(s)
-	}
-	if len(errs) > 0 {
-		return nil, nil, errs
+	c, next, err := readSummaryFiles(p, n, files, now)
+	if err != nil {
+		return nil, nil, err
 	}
 	cur, err := LoadSummary(ctx, a, p, n)
 	if err != nil {
@@ -149,6 +122,59 @@ func ImportSummary(ctx context.Context, a *archive.Archive, p *program.Programme
 		return nil, nil, err // a *SpoolError keeps everything for `linghang archive flush`
 	}
 	return merged, m, nil
+}
+
+// PreviewSummary checks the files like ImportSummary and returns the
+// summary an import would make (merged with the parts already
+// submitted), storing nothing: what the web upload shows before the host
+// unit confirms. Its errors are ImportSummary's.
+func PreviewSummary(ctx context.Context, a *archive.Archive, p *program.Programme, n int, files []SummaryFile, now time.Time) (*program.Summary, error) {
+	_, next, err := readSummaryFiles(p, n, files, now)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := LoadSummary(ctx, a, p, n)
+	if err != nil {
+		return nil, err
+	}
+	return cur.Merge(next), nil
+}
+
+// readSummaryFiles reads every file for cohort n; a program.SummaryErrors
+// lists the problems of all of them.
+func readSummaryFiles(p *program.Programme, n int, files []SummaryFile, now time.Time) (*program.Cohort, *program.Summary, error) {
+	c, ok := p.Cohort(n)
+	if !ok {
+		return nil, nil, fmt.Errorf("第%d期不在%d年计划中（共%d期）", n, p.Year, len(p.Cohorts))
+	}
+	if len(files) == 0 {
+		return nil, nil, errors.New("没有要导入的总结文件")
+	}
+	var errs program.SummaryErrors
+	var next *program.Summary
+	seen := map[string]string{}
+	for _, f := range files {
+		s, err := program.ReadSummaryFile(f.Name, f.Data, p.Year, c, now)
+		var se program.SummaryErrors
+		switch {
+		case errors.As(err, &se):
+			errs = append(errs, se...)
+			continue
+		case err != nil:
+			return nil, nil, err
+		}
+		part := s.Sources[0].Part
+		if prev, dup := seen[part]; dup {
+			errs = append(errs, &program.SummaryError{File: f.Name, Reason: fmt.Sprintf("与 %s 是同一种总结文件：一次只能提交一份总结报告（DOCX）和一份总结数据（XLSX）", prev)})
+			continue
+		}
+		seen[part] = f.Name
+		next = next.Merge(s)
+	}
+	if len(errs) > 0 {
+		return nil, nil, errs
+	}
+	return c, next, nil
 }
 
 // LoadSummary reads the current summary of cohort n; nil (and no error)

@@ -33,6 +33,10 @@ type Arrival struct {
 type Schedule struct {
 	Example bool          `yaml:"example,omitempty" json:"example,omitempty"`
 	Days    []ScheduleDay `yaml:"days" json:"days"`
+	// Updated is when this schedule was last revised (zero: the
+	// programme's date). A 活动日程 the host unit returns in its summary
+	// after that replaces it in the 日程 (Programme.CohortSchedule).
+	Updated Date `yaml:"updated,omitempty" json:"updated,omitempty"`
 }
 
 // ScheduleDay is one day of the schedule; Day counts from 1 (the cohort's

@@ -145,6 +145,8 @@ type SummaryScheduleItem struct {
 type AttendanceRow struct {
 	Name  string   `json:"name"`
 	Marks []string `json:"marks"`
+	// Unit is the pre-filled 工作单位, which tells namesakes apart.
+	Unit string `json:"unit,omitempty"`
 }
 
 // FeedbackRow is one participant's row of 学员反馈汇总; Scores follow

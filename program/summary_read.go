@@ -370,7 +370,7 @@ func (r *xlsxReader) attendance(days []string) []AttendanceRow {
 		if name == "" {
 			continue
 		}
-		a := AttendanceRow{Name: name, Marks: make([]string, len(days))}
+		a := AttendanceRow{Name: name, Unit: cell(row, 2), Marks: make([]string, len(days))}
 		empty := 0
 		for d := range days {
 			a.Marks[d] = cell(row, 3+d)

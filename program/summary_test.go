@@ -76,7 +76,7 @@ func TestSummaryMergeAndRates(t *testing.T) {
 	narrative := &Summary{Year: 2022, Cohort: 1, Sections: []SectionText{{"一、基本情况", "甲"}},
 		Sources: []SummarySource{{Part: PartNarrative, File: "a.docx", Received: t1}}}
 	data := &Summary{Year: 2022, Cohort: 1, Days: []string{"d1", "d2"},
-		Attendance: []AttendanceRow{{"张三", []string{Present, Leave}}, {"李四", []string{Present, Absent}}},
+		Attendance: []AttendanceRow{{Name: "张三", Marks: []string{Present, Leave}}, {Name: "李四", Marks: []string{Present, Absent}}},
 		Feedback:   []FeedbackRow{{"张三", []float64{5, 4, 0, 4}, ""}, {"李四", []float64{0, 0, 0, 0}, ""}},
 		Sources:    []SummarySource{{Part: PartData, File: "b.xlsx", Received: t2}}}
 	var s *Summary
@@ -109,7 +109,7 @@ func TestEvaluateRankAndDeadline(t *testing.T) {
 	}}
 	sum := func(n int, score float64, at time.Time) *Summary {
 		return &Summary{Year: 2022, Cohort: n, Sections: []SectionText{{"一、基本情况", "x"}}, Days: []string{"d"},
-			Attendance: []AttendanceRow{{"a", []string{Present}}}, Feedback: []FeedbackRow{{"a", []float64{score, score, score, score}, ""}},
+			Attendance: []AttendanceRow{{Name: "a", Marks: []string{Present}}}, Feedback: []FeedbackRow{{"a", []float64{score, score, score, score}, ""}},
 			Sources: []SummarySource{{Part: PartNarrative, Received: at}, {Part: PartData, Received: at}}}
 	}
 	// Cohort 1: on the last day, late evening Beijing time (still on time);

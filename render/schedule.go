@@ -43,6 +43,14 @@ func ScheduleMissing(c *program.Cohort) []string {
 // places, continued on further pages with the heading repeated. Dates of a
 // tentative cohort carry （暂定）; example data is marked.
 func Schedule(w io.Writer, p *program.Programme, cohort int, opts CohortOptions) error {
+	return ScheduleWithSummary(w, p, cohort, nil, opts)
+}
+
+// ScheduleWithSummary typesets the cohort's 日程 like Schedule, from the
+// 活动日程 sheet of the host unit's imported summary sum when that is newer
+// than the programme's schedule (program.Programme.CohortSchedule); the
+// page then says so and the last column is 主讲人/地点.
+func ScheduleWithSummary(w io.Writer, p *program.Programme, cohort int, sum *program.Summary, opts CohortOptions) error {
 	if p == nil {
 		return errors.New("render schedule: no programme")
 	}
@@ -50,8 +58,11 @@ func Schedule(w io.Writer, p *program.Programme, cohort int, opts CohortOptions)
 	if !ok {
 		return fmt.Errorf("render schedule: %d年度没有第%d期", p.Year, cohort)
 	}
-	if missing := ScheduleMissing(c); len(missing) > 0 {
-		return fmt.Errorf("render schedule: %w", &program.MissingError{Document: "日程", Cohort: c.Title(), Missing: missing})
+	sched, from := p.CohortSchedule(c, sum)
+	if from.Summary == nil {
+		if missing := ScheduleMissing(c); len(missing) > 0 {
+			return fmt.Errorf("render schedule: %w", &program.MissingError{Document: "日程", Cohort: c.Title(), Missing: missing})
+		}
 	}
 	fonts, err := opts.fonts()
 	if err != nil {
@@ -59,7 +70,7 @@ func Schedule(w io.Writer, p *program.Programme, cohort int, opts CohortOptions)
 	}
 	title := c.Title() + " 日程"
 	d := typeset.New(fonts, title, typeset.A4, typeset.Info{Title: title, Author: joinHosts(c), Subject: "日程", Created: opts.created(p)})
-	days := append([]program.ScheduleDay(nil), c.Schedule.Days...)
+	days := append([]program.ScheduleDay(nil), sched.Days...)
 	sort.Slice(days, func(i, j int) bool { return days[i].Day < days[j].Day })
 	var groups []ruledGroup
 	for _, day := range days {
@@ -77,19 +88,23 @@ func Schedule(w io.Writer, p *program.Programme, cohort int, opts CohortOptions)
 	body := typeset.Style{Role: typeset.Table, Size: 12, Leading: typeset.PtToMM(12) * 1.35}
 	head := body
 	head.Role = typeset.Heading1
+	place := "地点"
+	if from.Summary != nil {
+		place = "主讲人/地点"
+	}
 	t := &ruledTable{d: d, x: listMargin, bottom: listBottom, body: body, head: head, pad: 1.8,
 		cols: []ruledCol{
 			{head: "日期", width: 26, align: typeset.Center},
 			{head: "时间", width: 30, align: typeset.Center},
 			{head: "活动内容", width: 74, align: typeset.Left},
-			{head: "地点", width: 40, align: typeset.Left},
+			{head: place, width: 40, align: typeset.Left},
 		}}
 	pages := 0
 	t.page = func() (float64, error) {
 		d.AddPage()
 		pages++
 		y := listTop
-		if c.Schedule.Example {
+		if sched.Example {
 			if err := exampleLine(d, y-10); err != nil {
 				return 0, err
 			}
@@ -121,12 +136,29 @@ func Schedule(w io.Writer, p *program.Programme, cohort int, opts CohortOptions)
 		return fmt.Errorf("render schedule %s: %w", c.Title(), err)
 	}
 	note := "承办单位：" + strings.Join(c.Hosts, "、")
-	if t.y+12 > listBottom {
+	if src := from.Summary; src != nil {
+		note += fmt.Sprintf("\n本日程据承办单位提交的总结数据（%s，%s收到）的“%s”表排印。", src.File, program.Date{Time: src.Received}.Chinese(), program.SheetSchedule)
+	}
+	// The closing note below the table, on a further page when it does
+	// not fit under it; never cut.
+	st := typeset.Style{Role: typeset.Body, Size: 12}
+	if t.y+4+24 > listBottom { // room for three lines
 		d.AddPage()
 		t.y = listTop
 	}
-	if _, err := d.Paragraph(typeset.Rect{X: listMargin, Y: t.y + 4, W: 170, H: 8}, note, typeset.Style{Role: typeset.Body, Size: 12}); err != nil {
-		return fmt.Errorf("render schedule: %w", err)
+	for try := 0; ; try++ {
+		fit, err := d.Paragraph(typeset.Rect{X: listMargin, Y: t.y + 4, W: 170, H: listBottom - t.y - 4}, note, st)
+		if err != nil {
+			return fmt.Errorf("render schedule: %w", err)
+		}
+		if !fit.Overflow() {
+			break
+		}
+		if try > 0 || len(fit.Lines) > 0 {
+			return fmt.Errorf("render schedule %s: 日程末尾的说明排不下：%q", c.Title(), fit.Rest)
+		}
+		d.AddPage()
+		t.y = listTop
 	}
 	if err := d.Write(w); err != nil {
 		return fmt.Errorf("render schedule: %w", err)

@@ -242,6 +242,9 @@ func (s *Server) bodyLimit(r *http.Request) int64 {
 	case "/hq/import", "/api/applicants":
 		return s.cfg.MaxUpload
 	}
+	if strings.HasSuffix(r.URL.Path, "/summary") { // a host unit's summary files
+		return s.cfg.MaxUpload
+	}
 	return 64 << 10
 }
 

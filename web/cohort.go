@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path"
 	"strconv"
+	"strings"
 
 	"linghang/program"
 	"linghang/storage/archive"
@@ -29,6 +30,11 @@ var cohortDocs = []struct {
 	{"roster", "学员名单（XLSX）", archive.Roster, false, "学员名单.xlsx"},
 	{"roster-pdf", "学员名单（打印版 PDF）", archive.Roster, false, "学员名单.pdf"},
 	{"signin", "签到表（PDF）", archive.Signin, false, "签到表.pdf"},
+	// The host unit's summary: the templates to fill in, the report made
+	// from what came back (see summary.go for the upload).
+	{"summary-template-docx", "总结模板：总结报告（DOCX）", archive.Summary, false, "承办单位总结模板-总结报告.docx"},
+	{"summary-template-xlsx", "总结模板：总结数据（XLSX）", archive.Summary, false, "承办单位总结模板-总结数据.xlsx"},
+	{"summary-report", "活动总结报告（PDF）", archive.Summary, false, "活动总结报告.pdf"},
 }
 
 // CohortDocNames lists the routes /cohort/{n}/{doc} serves (for tests and
@@ -53,6 +59,10 @@ type cohortView struct {
 	Year       int
 	Docs       []cohortDoc
 	Applicants int
+	// SummaryDocs are the templates and the report, shown with the upload.
+	SummaryDocs []cohortDoc
+	Summary     summaryStatus
+	Limit       string
 }
 
 // cohortParam reads {n} and checks p may see that cohort: 404 for no
@@ -137,10 +147,16 @@ func (s *Server) cohortPage(w http.ResponseWriter, r *http.Request, p *Principal
 	if !ok {
 		return
 	}
-	v := cohortView{Cohort: *c, Year: s.cfg.Programme.Year, Docs: docs}
+	v := cohortView{Cohort: *c, Year: s.cfg.Programme.Year, Docs: docs, Summary: s.summaryStatus(r, c), Limit: archive.HumanSize(s.summaryLimits().FileBytes)}
+	v.Docs = nil
 	for _, d := range docs {
 		if d.Slug == "forms.zip" {
 			v.Applicants = len(d.Entries)
+		}
+		if strings.HasPrefix(d.Slug, "summary-") {
+			v.SummaryDocs = append(v.SummaryDocs, d)
+		} else {
+			v.Docs = append(v.Docs, d)
 		}
 	}
 	s.render(w, r, "cohort.html", view{Title: c.Title(), Data: v})

@@ -4,10 +4,14 @@
 //   - 总部 (RoleHQ): the programme and its cohorts, the applicant upload
 //     with its validation table before anything is imported, generating
 //     any document now, the job schedule and history, storage health and
-//     the scheduler's state; and everything the others see.
+//     the scheduler's state, the year-end evaluation (/hq/evaluation:
+//     which cohorts' summaries came in and when); and everything the
+//     others see.
 //   - 承办单位 (RoleHost): its own cohort only (/cohort/{n}): notice, blank
 //     form, filled forms as one streamed zip, bound forms, badges, roster,
-//     sign-in sheets.
+//     sign-in sheets, the summary templates and report; the filled
+//     summary is uploaded, checked like `linghang summary import` and
+//     shown as a table, and stored only on confirmation (summary.go).
 //   - 档案 (RoleArchivist): browse, search, versions with metadata
 //     (SHA-256 included), download any version, verify a document or a
 //     year; never the applicant data beyond what documents show.

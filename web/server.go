@@ -81,11 +81,12 @@ type Server struct {
 
 	storeDown atomic.Int64 // unix nanos until which the store counts as down
 
-	mu         sync.Mutex
-	damaged    map[string]string // object key → what was found
-	damageRead time.Time         // when the stored damage marks were last read
-	pending    map[string]*pendingImport
-	accounts   time.Time // last reload check of the accounts file
+	mu          sync.Mutex
+	damaged     map[string]string // object key → what was found
+	damageRead  time.Time         // when the stored damage marks were last read
+	pending     map[string]*pendingImport
+	pendingSums map[string]*pendingSummary // host units' summary uploads awaiting confirmation
+	accounts    time.Time                  // last reload check of the accounts file
 }
 
 // New returns the server.
@@ -120,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, tmpl: t, mux: http.NewServeMux(), m: cfg.Metrics,
 		sess: newSessions(cfg.Clock), login: newLimiter(cfg.Clock, 5, 15*time.Minute),
-		damaged: map[string]string{}, pending: map[string]*pendingImport{}}
+		damaged: map[string]string{}, pending: map[string]*pendingImport{}, pendingSums: map[string]*pendingSummary{}}
 	s.routes()
 	return s, nil
 }
@@ -152,6 +153,9 @@ func (s *Server) routes() {
 
 	m.HandleFunc("GET /cohort/{n}", s.page([]Role{RoleHQ, RoleHost}, s.cohortPage))
 	m.HandleFunc("GET /cohort/{n}/{doc}", s.page([]Role{RoleHQ, RoleHost}, s.cohortDoc))
+	m.HandleFunc("POST /cohort/{n}/summary", s.page([]Role{RoleHQ, RoleHost}, s.summaryUpload))
+	m.HandleFunc("POST /cohort/{n}/summary/confirm", s.page([]Role{RoleHQ, RoleHost}, s.summaryConfirm))
+	m.HandleFunc("GET /hq/evaluation", s.page([]Role{RoleHQ}, s.hqEvaluation))
 
 	m.HandleFunc("GET /archive", s.page([]Role{RoleHQ, RoleArchivist}, s.archiveHome))
 	m.HandleFunc("GET /find", s.page([]Role{RoleHQ, RoleArchivist}, s.find))
@@ -165,6 +169,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/documents/{key...}", s.api(everyone, s.apiDownload))
 	m.HandleFunc("GET /api/jobs", s.api([]Role{RoleHQ}, s.apiJobs))
 	m.HandleFunc("POST /api/jobs/{name}/run", s.api([]Role{RoleHQ}, s.apiRun))
+	m.HandleFunc("POST /api/cohorts/{n}/summary", s.api([]Role{RoleHQ, RoleHost}, s.apiSummary))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "没有这个接口。", nil)
 	})

@@ -80,6 +80,10 @@ var cohortFiles = map[string]archive.Doc{
 	"roster":      {Kind: archive.Roster, Filename: "学员名单.xlsx"},
 	"roster-pdf":  {Kind: archive.Roster, Filename: "学员名单.pdf", MIME: "application/pdf"},
 	"signin":      {Kind: archive.Signin, Filename: "签到表.pdf", MIME: "application/pdf"},
+	// The host unit's summary templates and the report made from them.
+	"summary-template-docx": {Kind: archive.Summary, Filename: "承办单位总结模板-总结报告.docx"},
+	"summary-template-xlsx": {Kind: archive.Summary, Filename: "承办单位总结模板-总结数据.xlsx"},
+	"summary-report":        {Kind: archive.Summary, Filename: "活动总结报告.pdf", MIME: "application/pdf"},
 }
 
 func newFixture(t *testing.T, cfg Config) *fixture {
@@ -258,7 +262,7 @@ func TestAuthorisation(t *testing.T) {
 	}
 	addCase("/api/documents?cohort=2", want{"token:hq": 200, "token:host1": 403, "token:host2": 200, "token:archivist": 200, "": anonAPI})
 	addCase("/api/documents?kind=data", want{"token:hq": 200, "token:host1": 403, "token:archivist": 403, "": anonAPI})
-	for _, p := range []string{"/hq", "/hq/jobs", "/hq/import"} {
+	for _, p := range []string{"/hq", "/hq/jobs", "/hq/import", "/hq/evaluation"} {
 		addCase(p, want{"hq": 200, "host1": 403, "archivist": 403, "": anonPage})
 	}
 	for _, p := range []string{"/archive", "/find?year=2022"} {
@@ -294,6 +298,34 @@ func TestAuthorisation(t *testing.T) {
 	}
 	if rec := f.do("POST", "/api/applicants", "", strings.NewReader("[]")); rec.Code != 401 {
 		t.Errorf("anonymous POST /api/applicants: %d, want 401", rec.Code)
+	}
+	// The host unit's summary upload: its own cohort only (another's is
+	// 403 before the body is read); not for archivists; 401 anonymous.
+	for _, route := range []string{"/cohort/%d/summary", "/cohort/%d/summary/confirm"} {
+		for _, tt := range []struct {
+			who    string
+			cohort int
+			want   int
+		}{{"host1", 2, 403}, {"host2", 1, 403}, {"archivist", 1, 403}, {"", 1, 401},
+			{"host1", 1, 400}, {"hq", 2, 400}} {
+			target := fmt.Sprintf(route, tt.cohort)
+			rec := f.postForm(target, tt.who, url.Values{})
+			if strings.HasSuffix(route, "confirm") && tt.want == 400 {
+				tt.want = 404 // no such pending upload
+			}
+			if rec.Code != tt.want {
+				t.Errorf("POST %s as %q: %d, want %d", target, tt.who, rec.Code, tt.want)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		who  string
+		n    int
+		want int
+	}{{"token:host1", 2, 403}, {"token:host2", 1, 403}, {"token:archivist", 1, 403}, {"", 1, 401}, {"token:host1", 1, 400}, {"token:hq", 2, 400}} {
+		if rec := f.do("POST", fmt.Sprintf("/api/cohorts/%d/summary", tt.n), tt.who, strings.NewReader("")); rec.Code != tt.want {
+			t.Errorf("POST /api/cohorts/%d/summary as %q: %d, want %d", tt.n, tt.who, rec.Code, tt.want)
+		}
 	}
 }
 

@@ -95,8 +95,12 @@ func TestTwoProcessesAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(hist, `"version":2`) {
-		t.Errorf("concurrent processes made second versions:\n%s\n%s", outs[0], outs[1])
+	// One demo alone makes a second 日程 and 结业证书 (after the
+	// summaries); anything else, or a third, was made twice.
+	for k, v := range maxVersions(t, hist) {
+		if v > 2 || v == 2 && !strings.HasSuffix(k, "/日程.pdf") && !strings.HasSuffix(k, "/结业证书.pdf") {
+			t.Errorf("concurrent processes made %d versions of %s:\n%s\n%s", v, k, outs[0], outs[1])
+		}
 	}
 	runs, _, err := runCLI(t, "archive", "runs", "--store", store)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -18,6 +19,9 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
+
+	"linghang/program"
+	"linghang/render"
 )
 
 // addUser runs `linghang users add` and returns the one-time password it
@@ -153,6 +157,20 @@ func TestBrowser(t *testing.T) {
 	if errs, err := runLinghang(t, "sample", "--n", "30", "--seed", "5", "-o", sample); err != nil {
 		t.Fatalf("sample: %v %s", err, errs)
 	}
+	// The host unit's filled summary templates for its cohort, as
+	// render.SampleSummaryFiles fills them for the demo.
+	prog, err := program.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sumDOCX, sumXLSX := filepath.Join(dir, "第3期总结报告.docx"), filepath.Join(dir, "第3期总结数据.xlsx")
+	sd, sx, err := render.SampleSummaryFiles(prog, cohort, program.Sample(prog, 30, 5), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(os.WriteFile(sumDOCX, sd, 0o644), os.WriteFile(sumXLSX, sx, 0o644)); err != nil {
+		t.Fatal(err)
+	}
 	base, _ := startServe(t)
 
 	downloads := filepath.Join(dir, "downloads")
@@ -272,7 +290,27 @@ func TestBrowser(t *testing.T) {
 	if got := text("h1"); !strings.Contains(got, "403") {
 		t.Fatalf("another cohort's page: %q", got)
 	}
-	step("host logout", chromedp.Navigate(base+"/cohort/3"), chromedp.WaitVisible(chromedp.CSS("#docs")), logout)
+	// Its summary: upload both files, see what was read, confirm.
+	step("summary upload", chromedp.Navigate(base+"/cohort/3"), chromedp.WaitVisible(chromedp.CSS("#summary-upload")),
+		chromedp.SetUploadFiles(chromedp.CSS(`#summary-upload input[name="file"]`), []string{sumDOCX, sumXLSX}),
+		chromedp.Click(chromedp.CSS("#summary-upload button")), chromedp.WaitVisible(chromedp.CSS("#confirm")), shot("host-summary-check"))
+	if got := text("#found"); !strings.Contains(got, "一、基本情况") || !strings.Contains(got, "学员考勤") {
+		t.Fatalf("summary check table: %q", got)
+	}
+	step("summary confirm", chromedp.Click(chromedp.CSS("#confirm button")), chromedp.WaitVisible(chromedp.CSS("#submitted")), shot("host-summary-submitted"))
+	if got := text("#submitted"); !strings.Contains(got, "均已齐全") {
+		t.Fatalf("summary submitted: %q", got)
+	}
+	step("host logout", chromedp.Navigate(base+"/cohort/3"), chromedp.WaitVisible(chromedp.CSS("#summary-found")), shot("host-cohort-summary"), logout)
+
+	// 总部 sees the submission on the evaluation page.
+	step("hq evaluation", login("zongbu", hqPW), chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS("#cohorts")),
+		chromedp.Navigate(base+"/hq/evaluation"), chromedp.WaitVisible(chromedp.CSS("#cohort-summaries")), shot("hq-evaluation"))
+	// Submitted now, long after the 2022 deadline: shown with its time, as late.
+	if got := text("#cohort-summaries"); !regexp.MustCompile(`第3期[^\n]*（北京时间）[^\n]*逾期 \d+ 天`).MatchString(got) {
+		t.Fatalf("evaluation page: %q", got)
+	}
+	step("hq logout 2", logout)
 
 	// 档案: find the 2022 notice by 文号.
 	step("archivist", login("dangan", archPW), chromedp.Click(chromedp.CSS("#login button")),
