@@ -402,6 +402,7 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 			if err := AttachArchivedPhotos(ctx, p.Archive, p.Store, set); err != nil {
 				return out, err
 			}
+			attachPlanned(todo, in.Applicants)
 			break
 		}
 	}
@@ -656,4 +657,30 @@ func Render(ctx context.Context, c Catalogue, in *Inputs, sel Selection, sink Si
 	}
 	res, err := Generate(ctx, docs, sink, workers, progress)
 	return res, plan, err
+}
+
+// attachPlanned gives the planned documents' subjects the photos now
+// held by all: the plan copied the applicants, per cohort, before the
+// photos were read.
+func attachPlanned(plan []Planned, all []program.Applicant) {
+	photos := make(map[string][]byte, len(all))
+	for _, a := range all {
+		if a.Photo != "" && len(a.PhotoJPEG) > 0 {
+			photos[a.Photo] = a.PhotoJPEG
+		}
+	}
+	set := func(a *program.Applicant) {
+		if a.Photo != "" && len(a.PhotoJPEG) == 0 {
+			a.PhotoJPEG = photos[a.Photo]
+		}
+	}
+	for i := range plan {
+		s := &plan[i].Subject
+		for k := range s.Applicants {
+			set(&s.Applicants[k])
+		}
+		if s.Applicant != nil {
+			set(s.Applicant)
+		}
+	}
 }

@@ -385,3 +385,43 @@ func TestUntypesettablePersonIsLeftOut(t *testing.T) {
 		t.Errorf("forms %d, bound copies %d; want 5 and 1 (keys %v)", forms, bound, out.Keys)
 	}
 }
+
+// TestArchivedDocumentsCarryPhotos: the photos, read from the archive
+// only once something about people is rendered, reach every form, the
+// bound copy and the badges.
+func TestArchivedDocumentsCarryPhotos(t *testing.T) {
+	st := fsStore(t)
+	p0, _ := program.Default()
+	set := sampleSet(t, p0, 6)
+	for i := range set.Applicants {
+		set.Applicants[i].Cohort = 2
+	}
+	pl := testPipeline(t, st, set)
+	ctx := context.Background()
+	_, out, err := pl.Run(ctx, Request{Job: JobRegistrationClose, Cohorts: []int{2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, k := range out.Keys {
+		if !strings.Contains(k, "/报名表/") && !strings.Contains(k, "/胸卡/") {
+			continue
+		}
+		rc, _, err := pl.Archive.Open(ctx, k, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := bytes.Count(b, []byte("/Subtype /Image")); n < 1 {
+			t.Errorf("%s has no photo", k)
+		}
+		checked++
+	}
+	if checked != 6+1+1 {
+		t.Errorf("checked %d documents, want 6 forms, the bound copy and the badges", checked)
+	}
+}

@@ -9,6 +9,7 @@ import (
 // renderKinds are the document kinds of `linghang render KIND`.
 func renderKinds() map[string]command {
 	return map[string]command{
+		"all":    {"按文档目录生成任意部分（--job/--cohort/--entry）到文件夹，不写入归档", renderAll},
 		"notice": {"通知（GB/T 9704 信函格式 PDF，或可编辑 DOCX）", renderNotice},
 		"form":   {"空白报名表 PDF（--blank）", renderForm},
 		"forms":  {"每位学员已填写的报名表 PDF（附照片），并按班次合订", renderForms},
@@ -41,7 +42,7 @@ func runRender(ctx context.Context, e *env, args []string) error {
 	}
 	k, ok := kinds[args[0]]
 	if !ok {
-		return fmt.Errorf("未知的文档类型 %q（可选: notice, form, forms, badges, roster, signin, intake-template, checkin-notice, summary-template, summary, evaluation）", args[0])
+		return fmt.Errorf("未知的文档类型 %q（可选: all, notice, form, forms, badges, roster, signin, intake-template, checkin-notice, summary-template, summary, evaluation）", args[0])
 	}
 	return k.run(ctx, e, args[1:])
 }
