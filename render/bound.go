@@ -165,7 +165,7 @@ func (b *bound) contents(apps []program.Applicant, starts []int) {
 			b.center(20, "目　录", st)
 			b.pageNumber(b.d.PageCount())
 			h := typeset.Style{Role: typeset.Heading1, Size: typeset.Size5, VAlign: typeset.Middle, Field: "目录表头"}
-			b.cells(boundTop-8, [4]string{"序号", "姓名", "工作单位及职务、职称", "页码"}, h)
+			b.cells(boundTop-boundRowH, [4]string{"序号", "姓名", "工作单位及职务、职称", "页码"}, h)
 		}
 		if len(apps) == 0 {
 			break
