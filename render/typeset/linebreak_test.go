@@ -132,6 +132,53 @@ func TestBreakLongURL(t *testing.T) {
 	}
 }
 
+// An e-mail address wider than its cell breaks after the '@' or before a
+// '.', never leaving a stray letter of the domain alone on a line (on the
+// 通讯录 "maxingang1990@126.co" | "m" was printed).
+func TestBreakEmail(t *testing.T) {
+	fs := mustFonts(t)
+	st := Style{Size: 10}
+	tests := []struct {
+		addr  string
+		width float64 // mm
+		want  []string
+	}{
+		{"maxingang1990@126.com", 34, []string{"maxingang1990@126", ".com"}},
+		{"zhouhaosong@changan.com.cn", 34, []string{"zhouhaosong@", "changan.com.cn"}},
+		{"huxiangsong@xmu.edu.cn", 34, []string{"huxiangsong@xmu", ".edu.cn"}},
+		{"a.very.long.local.part.of.an.address@example.org", 30, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			lines, err := fs.Break(tt.addr, st, tt.width)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range lines {
+				got = append(got, l.Text)
+				if l.Width > tt.width+0.01 {
+					t.Errorf("line %q is %.1f mm, wider than %.1f", l.Text, l.Width, tt.width)
+				}
+			}
+			if strings.Join(got, "") != tt.addr {
+				t.Errorf("text changed: %q", got)
+			}
+			if len(got) < 2 {
+				t.Fatalf("%q fits in %.0f mm; widen the test", tt.addr, tt.width)
+			}
+			for i, l := range got[:len(got)-1] {
+				if !strings.HasSuffix(l, "@") && !strings.HasPrefix(got[i+1], ".") {
+					t.Errorf("address broken elsewhere than after '@' or before '.': %q | %q", l, got[i+1])
+				}
+			}
+			if tt.want != nil && strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func containsLine(lines []string, s string) bool {
 	for _, l := range lines {
 		if strings.Contains(l, s) {
