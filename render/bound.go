@@ -190,7 +190,7 @@ func (b *bound) cells(y float64, v [4]string, st typeset.Style) {
 			s.Align = typeset.Right
 		}
 		r := typeset.Rect{X: x + 1.5, Y: y, W: boundCols[j] - 3, H: boundRowH}
-		fit, err := b.d.Fit(r, text, s, typeset.SizeSmall5-1.5)
+		fit, err := b.d.Fit(r, cellWords(text), s, typeset.SizeSmall5-1.5)
 		b.check(err)
 		if err == nil && fit.Overflow() {
 			b.check(fmt.Errorf("目录第“%s”行的“%s”放不下", v[1], text))

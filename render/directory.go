@@ -94,7 +94,11 @@ func DirectoryPDF(w io.Writer, p *program.Programme, cohort int, as []program.Ap
 	}
 	groups := make([]ruledGroup, len(rows))
 	for i, r := range rows {
-		groups[i] = ruledGroup{rows: [][]string{r}}
+		cells := make([]string, len(r))
+		for j, v := range r {
+			cells[j] = cellWords(v)
+		}
+		groups[i] = ruledGroup{rows: [][]string{cells}}
 	}
 	if err := t.groups(groups, false); err != nil {
 		return fmt.Errorf("render directory %s: %w", c.Title(), err)

@@ -85,3 +85,18 @@ func breakableUnit(s string) string {
 	}
 	return typeset.JoinWords(words)
 }
+
+// cellWords marks a table cell's text, when it holds Chinese, so that it
+// wraps between words and never leaves one character alone on its last
+// line (新疆维吾尔自治区科/协 became 新疆维吾尔自治区/科协); text broken
+// into lines already is marked line by line.
+func cellWords(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = breakableUnit(l)
+	}
+	return strings.Join(lines, "\n")
+}
