@@ -164,7 +164,7 @@ func SummaryReportPDF(w io.Writer, p *program.Programme, n int, as []program.App
 		for _, it := range s.Schedule {
 			rows = append(rows, []string{it.Day, it.Time, it.Activity, it.Speaker})
 		}
-		f.table([]reportCol{{head: "日期", width: 34}, {head: "时间", width: 24}, {head: "活动内容"}, {head: "主讲人/地点", width: 48}}, rows)
+		f.table([]reportCol{{head: "日期", width: 34}, {head: "时间", width: 27}, {head: "活动内容"}, {head: "主讲人/地点", width: 45}}, rows)
 	}
 
 	// 六、承办单位总结

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"linghang/program"
+	"linghang/render/typeset"
 )
 
 // rezip rewrites an OOXML package with some parts changed.
@@ -486,4 +487,47 @@ func TestSummaryReportLongValues(t *testing.T) {
 	if !strings.Contains(text, squashText(cellCut)) || strings.Contains(text, "这句不会出现") {
 		t.Error("an over-long comment is not cut with its mark")
 	}
+}
+
+// A session's time stays on one line in the 活动日程 table: on paper the
+// report printed “14:00—” and “17:00” on two lines while “8:30—11:30” fitted.
+func TestSummaryReportScheduleTimes(t *testing.T) {
+	needPoppler(t)
+	p, as := summaryFixture(t)
+	const n = 3
+	var mine []program.Applicant
+	for _, a := range as {
+		if a.Cohort == n {
+			mine = append(mine, a)
+		}
+	}
+	times := []string{"08:30—11:30", "14:00—17:00", "19:00—21:30"}
+	s := &program.Summary{Year: p.Year, Cohort: n, Days: []string{"6月26日（星期日）"},
+		Attendance: []program.AttendanceRow{{Name: mine[0].Name, Marks: []string{program.Present}}}}
+	for _, tm := range times {
+		s.Schedule = append(s.Schedule, program.SummaryScheduleItem{Day: "6月26日（星期日）", Time: tm, Activity: "专题报告：科技自立自强与国家战略", Speaker: "陕西西安"})
+	}
+	fonts, err := typeset.Default() // the demo's and the service's fonts
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(t.TempDir(), "times.pdf")
+	os.WriteFile(pdf, renderBytes(t, func(w io.Writer) error {
+		return SummaryReportPDF(w, p, n, mine, s, ReportOptions{Fonts: fonts})
+	}), 0o644)
+	all := strings.Split(poppler(t, "pdftotext", "-layout", "-enc", "UTF-8", pdf, "-"), "\n")
+	for _, tm := range times {
+		if !containsAny(all, tm) {
+			t.Errorf("the time %q is not on one line of the 活动日程", tm)
+		}
+	}
+}
+
+func containsAny(lines []string, s string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, s) {
+			return true
+		}
+	}
+	return false
 }
