@@ -28,6 +28,9 @@ func TestCellWordsWrap(t *testing.T) {
 		{"纳米器件与材料研究部研究员、博士生导师、部门主任", 18, []string{"纳米器件与材料研究部研究员、", "博士生导师、部门主任"}},
 		{"内蒙古大学集成电路学院科研院副院长、副研究员", 19, []string{"内蒙古大学集成电路学院科研院副院长、", "副研究员"}},
 		{"zhangsan@zzu.edu.cn", 30, []string{"zhangsan@zzu.edu.cn"}},
+		// A closing mark half an em over is still squeezed in (挤进).
+		{"6月26日（星期日）", 8.55, []string{"6月26日（星期日）"}},
+		{"中国女科技工作者协会班", 7, []string{"中国女科技", "工作者协会班"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
