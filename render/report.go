@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	"linghang/render/typeset"
 )
@@ -136,13 +137,16 @@ func (f *flow) table(cols []reportCol, rows [][]string) { f.tableRows(cols, rows
 func (f *flow) tableRows(cols []reportCol, rows [][]string, fixed bool) {
 	ws := reportWidths(cols, f.width)
 	const pad = 1.2
-	height := func(row []string, st typeset.Style) float64 {
+	height := func(row []string, st typeset.Style, header bool) float64 {
 		h := chartRow
 		if fixed {
 			return h
 		}
 		for i, v := range row {
-			ls, err := f.d.Fonts().Break(v, st, ws[i]-2*pad)
+			if numeric(cols[i], header) {
+				v = "" // one line, shrunk to fit (see draw)
+			}
+			ls, err := f.d.Fonts().Break(reportWords(v), st, ws[i]-2*pad)
 			if err != nil {
 				continue
 			}
@@ -169,15 +173,20 @@ func (f *flow) tableRows(cols []reportCol, rows [][]string, fixed bool) {
 				s.Align = cols[i].align
 			}
 			s.VAlign = typeset.Middle
-			f.cellText(cell.Inset(pad), v, s, cellMin, cellCut)
+			in := cell.Inset(pad)
+			if numeric(cols[i], header) {
+				// A number never wraps (100./0%): one line, shrunk if need be.
+				in = typeset.Rect{X: in.X, Y: in.Y + (in.H-s.Leading)/2, W: in.W, H: s.Leading}
+			}
+			f.cellText(in, reportWords(v), s, cellMin, cellCut)
 			x += ws[i]
 		}
 		f.y += h
 	}
-	hh := height(heads, reportHead)
+	hh := height(heads, reportHead, true)
 	maxRow := reportBottom - reportTop - hh
 	for i, row := range rows {
-		h := min(height(row, reportCell), maxRow) // a longer cell is cut, with a mark
+		h := min(height(row, reportCell, false), maxRow) // a longer cell is cut, with a mark
 		if i == 0 {
 			f.need(hh + h)
 			draw(heads, reportHead, hh, true)
@@ -189,6 +198,19 @@ func (f *flow) tableRows(cols []reportCol, rows [][]string, fixed bool) {
 	}
 	f.y += 3
 }
+
+// reportWords keeps the words of a short cell (a unit, a heading, a
+// cohort's name) together; prose breaks at any character as in the body.
+func reportWords(s string) string {
+	if utf8.RuneCountInString(s) > 40 {
+		return s
+	}
+	return cellWords(s)
+}
+
+// numeric reports whether a body cell of c holds a number (the
+// right-aligned columns: counts, shares, scores), set on one line.
+func numeric(c reportCol, header bool) bool { return !header && c.align == typeset.Right }
 
 // bar is one bar of a chart.
 type bar struct {
