@@ -362,8 +362,9 @@ func breakParagraph(gs []glyph, st Style, width float64) []Line {
 			continue
 		}
 		// The whole line is glued to a: split a if it is a word (a URL
-		// after '/' where possible), else break before it all the same.
-		if len(a.g) > 1 && !a.space && !isCJK(a.g[0].r) {
+		// after '/' where possible, a joined Chinese word wider than the
+		// line between its characters), else break before it all the same.
+		if len(a.g) > 1 && !a.space && (!isCJK(a.g[0].r) || aw-max(tr, 0) > width+eps) {
 			for i, p := range splitWide(a, avail-w, width, tr) {
 				if i > 0 {
 					flush(false)

@@ -179,6 +179,42 @@ func TestBreakEmail(t *testing.T) {
 	}
 }
 
+// A joined word (WordJoiner) wider than the whole line is split between
+// its characters rather than drawn past the edge: the 年度评估's heading
+// 高等院校 ran into the next cell.
+func TestBreakJoinedWordWiderThanLine(t *testing.T) {
+	fs := mustFonts(t)
+	st := Style{Size: 10}
+	em := st.em()
+	tests := []struct {
+		text  string
+		chars float64
+		want  []string
+	}{
+		{JoinWords([]string{"高等院校"}), 3, []string{"高等院", "校"}},
+		{JoinWords([]string{"医疗", "卫生", "机构"}), 3, []string{"医疗", "卫生", "机构"}},
+		{JoinWords([]string{"中国", "高等院校"}), 3, []string{"中国", "高等院", "校"}},
+		{JoinWords([]string{"高等院校"}), 4, []string{"高等院校"}},
+	}
+	for _, tt := range tests {
+		width := tt.chars*em + 0.001
+		lines, err := fs.Break(tt.text, st, width)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range lines {
+			got = append(got, l.Text)
+			if l.Width > width+0.01 {
+				t.Errorf("%q: line %q is %.1f mm, wider than %.1f", tt.want, l.Text, l.Width, width)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}
+
 func containsLine(lines []string, s string) bool {
 	for _, l := range lines {
 		if strings.Contains(l, s) {
