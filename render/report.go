@@ -183,20 +183,49 @@ func (f *flow) tableRows(cols []reportCol, rows [][]string, fixed bool) {
 		}
 		f.y += h
 	}
-	hh := height(heads, reportHead, true)
+	head := f.headStyle(heads, ws, pad)
+	hh := height(heads, head, true)
 	maxRow := reportBottom - reportTop - hh
 	for i, row := range rows {
 		h := min(height(row, reportCell, false), maxRow) // a longer cell is cut, with a mark
 		if i == 0 {
 			f.need(hh + h)
-			draw(heads, reportHead, hh, true)
+			draw(heads, head, hh, true)
 		} else if f.y+h > reportBottom {
 			f.newPage()
-			draw(heads, reportHead, hh, true)
+			draw(heads, head, hh, true)
 		}
 		draw(row, reportCell, h, false)
 	}
 	f.y += 3
+}
+
+// headStyle is the style of a table's heading row: reportHead, shrunk by
+// half points (to cellMin at most) until every word of every heading fits
+// its column, so a narrow column's 高等院校 stays whole instead of
+// breaking 高等院/校. The whole row shares one size.
+func (f *flow) headStyle(heads []string, ws []float64, pad float64) typeset.Style {
+	st := reportHead
+	for ; st.Size > cellMin; st.Size -= 0.5 {
+		st.Leading = reportHead.Leading * st.Size / reportHead.Size
+		if f.wordsFit(heads, ws, pad, st) {
+			return st
+		}
+	}
+	st.Size = cellMin
+	st.Leading = reportHead.Leading * st.Size / reportHead.Size
+	return st
+}
+
+func (f *flow) wordsFit(heads []string, ws []float64, pad float64, st typeset.Style) bool {
+	for i, h := range heads {
+		for _, w := range unitWords(h) {
+			if n, err := f.d.Fonts().Measure(w, st); err == nil && n > ws[i]-2*pad+1e-6 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // reportWords keeps the words of a short cell (a unit, a heading, a
