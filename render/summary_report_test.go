@@ -531,3 +531,46 @@ func containsAny(lines []string, s string) bool {
 	}
 	return false
 }
+
+// Every sheet of the workbooks meant for print (总结数据 template, 活动总结
+// 报告 XLSX, 年度评估 XLSX) prints one page wide: fitToWidth alone was
+// ignored without fitToPage, so LibreOffice printed 综合排名's last
+// column on a page of its own.
+func TestReportWorkbooksFitOnePageWide(t *testing.T) {
+	p, as := summaryFixture(t)
+	const n = 3
+	docx, xlsx := filledSummary(t, p, n, as)
+	s := readSummary(t, p, n, map[string][]byte{"总结报告.docx": docx, "总结数据.xlsx": xlsx})
+	for _, tt := range []struct {
+		name   string
+		render func(w io.Writer) error
+	}{
+		{"总结数据模板", func(w io.Writer) error { return SummaryTemplateXLSX(w, p, n, as, SummaryTemplateOptions{}) }},
+		{"活动总结报告", func(w io.Writer) error { return SummaryReportXLSX(w, p, n, as, s, ReportOptions{}) }},
+		{"年度评估", func(w io.Writer) error { return EvaluationXLSX(w, p, as, evalSummaries(p, as), ReportOptions{}) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := excelize.OpenReader(bytes.NewReader(renderBytes(t, tt.render)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			for _, sh := range f.GetSheetList() {
+				lay, err := f.GetPageLayout(sh)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if lay.FitToWidth == nil || *lay.FitToWidth != 1 {
+					continue // a sheet not set up for print (模板信息)
+				}
+				props, err := f.GetSheetProps(sh)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if props.FitToPage == nil || !*props.FitToPage {
+					t.Errorf("sheet %q: fitToWidth=1 without fitToPage, which Excel and LibreOffice ignore", sh)
+				}
+			}
+		})
+	}
+}
