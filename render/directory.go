@@ -175,11 +175,18 @@ func writeDirectory(f *excelize.File, p *program.Programme, c *program.Cohort, h
 		return err
 	}
 	for r, row := range rows {
+		n := 1
 		for i, v := range row {
 			cell, _ := excelize.CoordinatesToCellName(i+1, r+3)
 			if err := f.SetCellStr(sheet, cell, v); err != nil {
 				return err
 			}
+			n = max(n, lines(v, widths[i]*0.55))
+		}
+		// As tall as its wrapped lines: LibreOffice keeps a row without a
+		// height at one line and prints the second over the next row.
+		if err := f.SetRowHeight(sheet, r+3, max(20, float64(n)*xlsxLineHeight+5)); err != nil {
+			return err
 		}
 	}
 	if len(rows) > 0 {
@@ -189,6 +196,27 @@ func writeDirectory(f *excelize.File, p *program.Programme, c *program.Cohort, h
 	}
 	noteRow := len(rows) + 4
 	if err := f.SetCellStr(sheet, fmt.Sprintf("A%d", noteRow), directoryNote); err != nil {
+		return err
+	}
+	// Printed on A4 one page wide (at 100 % the 电子邮箱 column fell on a
+	// page of its own), the heading rows on every page, numbered.
+	portrait, a4, one, any, fit := "portrait", 9, 1, 0, true
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &portrait, FitToWidth: &one, FitToHeight: &any}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	m := func(v float64) *float64 { return &v }
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Left: m(xlsxMargin), Right: m(xlsxMargin), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
+	}); err != nil {
+		return err
+	}
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页 共 &N 页"}); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$2", sheet), Scope: sheet}); err != nil {
 		return err
 	}
 	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
