@@ -146,7 +146,7 @@ func (b *bound) cover(n int) {
 			y += 11
 		}
 	}
-	b.center(y, fmt.Sprintf("报名表共 %d 份", n), body)
+	b.center(y, fmt.Sprintf("报名表共%d份", n), body)
 	created := formInfo(b.p, nil).Created
 	b.center(250, b.p.IssuingBody, body)
 	b.center(261, fmt.Sprintf("%d年%d月%d日", created.Year(), int(created.Month()), created.Day()), body)
