@@ -69,10 +69,6 @@ func DirectoryPDF(w io.Writer, p *program.Programme, cohort int, as []program.Ap
 	t.page = func() (float64, error) {
 		d.AddPage()
 		pages++
-		foot := typeset.Style{Role: typeset.Body, Size: 9, Color: typeset.Gray, Align: typeset.Center}
-		if err := d.Text(105, 290, fmt.Sprintf("%s　%s　第%d页", title, directoryNote, pages), foot); err != nil {
-			return 0, err
-		}
 		if pages > 1 {
 			return listTop, nil
 		}
@@ -103,6 +99,15 @@ func DirectoryPDF(w io.Writer, p *program.Programme, cohort int, as []program.Ap
 	if err := t.groups(groups, false); err != nil {
 		return fmt.Errorf("render directory %s: %w", c.Title(), err)
 	}
+	// The foot names the page of how many, as the 名单 and 签到表 do.
+	foot := typeset.Style{Role: typeset.Body, Size: 9, Color: typeset.Gray, Align: typeset.Center}
+	for n := 1; n <= pages; n++ {
+		d.SetPage(n)
+		if err := d.Text(105, 290, fmt.Sprintf("%s　%s　第%d页 共%d页", title, directoryNote, n, pages), foot); err != nil {
+			return fmt.Errorf("render directory: %w", err)
+		}
+	}
+	d.SetPage(pages)
 	if err := d.Write(w); err != nil {
 		return fmt.Errorf("render directory: %w", err)
 	}
