@@ -149,7 +149,7 @@ func (b *bound) cover(n int) {
 			y += 11
 		}
 	}
-	b.center(y, fmt.Sprintf("报名表共 %d 份", n), body)
+	b.center(y, fmt.Sprintf("报名表共%d份", n), body)
 	created := formInfo(b.p, nil).Created
 	b.center(250, b.p.IssuingBody, body)
 	b.center(261, fmt.Sprintf("%d年%d月%d日", created.Year(), int(created.Month()), created.Day()), body)
@@ -168,7 +168,7 @@ func (b *bound) contents(apps []program.Applicant, starts []int) {
 			b.center(20, "目　录", st)
 			b.pageNumber(b.d.PageCount())
 			h := typeset.Style{Role: typeset.Heading1, Size: typeset.Size5, VAlign: typeset.Middle, Field: "目录表头"}
-			b.cells(boundTop-8, [4]string{"序号", "姓名", "工作单位及职务、职称", "页码"}, h)
+			b.cells(boundTop-boundRowH, [4]string{"序号", "姓名", "工作单位及职务、职称", "页码"}, h)
 		}
 		if len(apps) == 0 {
 			break
@@ -193,7 +193,7 @@ func (b *bound) cells(y float64, v [4]string, st typeset.Style) {
 			s.Align = typeset.Right
 		}
 		r := typeset.Rect{X: x + 1.5, Y: y, W: boundCols[j] - 3, H: boundRowH}
-		fit, err := b.d.Fit(r, text, s, typeset.SizeSmall5-1.5)
+		fit, err := b.d.Fit(r, cellWords(text), s, typeset.SizeSmall5-1.5)
 		b.check(err)
 		if err == nil && fit.Overflow() {
 			b.check(fmt.Errorf("目录第“%s”行的“%s”放不下", v[1], text))

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -160,6 +161,41 @@ func TestBoundCopyPixels(t *testing.T) {
 		}
 		if got := formInk(img, right, dpi) > 0; got != tt.right {
 			t.Errorf("page %d: ink at the bottom right %v, want %v", tt.page, got, tt.right)
+		}
+	}
+}
+
+// The contents header is one row above the first entry: the rule under
+// 序号/姓名 must not cut into row 1, so the header and every row share the
+// same pitch (on paper row 1 was squeezed 2 mm against the header's rule).
+func TestBoundContentsRowPitch(t *testing.T) {
+	needPoppler(t)
+	p := formProgramme(t)
+	apps := formSample(t, p, 3)
+	for i := range apps {
+		apps[i].Cohort = 3
+	}
+	var buf bytes.Buffer
+	if err := CohortForms(&buf, formFonts(t), p, 3, apps); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(t.TempDir(), "bound.pdf")
+	if err := os.WriteFile(pdf, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ys []float64
+	for _, l := range textLines(t, pdf)[2] { // page 3: 目录
+		if strings.HasPrefix(l.text, "序号") || strings.Contains(l.text, apps[0].Name) ||
+			strings.Contains(l.text, apps[1].Name) || strings.Contains(l.text, apps[2].Name) {
+			ys = append(ys, l.y)
+		}
+	}
+	if len(ys) != 4 {
+		t.Fatalf("found %d of header + 3 rows on the contents page", len(ys))
+	}
+	for i := 1; i < len(ys); i++ {
+		if got := ys[i] - ys[i-1]; math.Abs(got-boundRowH) > 0.3 {
+			t.Errorf("contents line %d is %.1f mm below the one above, want %.1f (rows %v)", i, got, boundRowH, ys)
 		}
 	}
 }

@@ -69,10 +69,6 @@ func DirectoryPDF(w io.Writer, p *program.Programme, cohort int, as []program.Ap
 	t.page = func() (float64, error) {
 		d.AddPage()
 		pages++
-		foot := typeset.Style{Role: typeset.Body, Size: 9, Color: typeset.Gray, Align: typeset.Center}
-		if err := d.Text(105, 290, fmt.Sprintf("%s　%s　第%d页", title, directoryNote, pages), foot); err != nil {
-			return 0, err
-		}
 		if pages > 1 {
 			return listTop, nil
 		}
@@ -94,11 +90,24 @@ func DirectoryPDF(w io.Writer, p *program.Programme, cohort int, as []program.Ap
 	}
 	groups := make([]ruledGroup, len(rows))
 	for i, r := range rows {
-		groups[i] = ruledGroup{rows: [][]string{r}}
+		cells := make([]string, len(r))
+		for j, v := range r {
+			cells[j] = cellWords(v)
+		}
+		groups[i] = ruledGroup{rows: [][]string{cells}}
 	}
 	if err := t.groups(groups, false); err != nil {
 		return fmt.Errorf("render directory %s: %w", c.Title(), err)
 	}
+	// The foot names the page of how many, as the 名单 and 签到表 do.
+	foot := typeset.Style{Role: typeset.Body, Size: 9, Color: typeset.Gray, Align: typeset.Center}
+	for n := 1; n <= pages; n++ {
+		d.SetPage(n)
+		if err := d.Text(105, 290, fmt.Sprintf("%s　%s　第%d页 共%d页", title, directoryNote, n, pages), foot); err != nil {
+			return fmt.Errorf("render directory: %w", err)
+		}
+	}
+	d.SetPage(pages)
 	if err := d.Write(w); err != nil {
 		return fmt.Errorf("render directory: %w", err)
 	}
@@ -171,11 +180,18 @@ func writeDirectory(f *excelize.File, p *program.Programme, c *program.Cohort, h
 		return err
 	}
 	for r, row := range rows {
+		n := 1
 		for i, v := range row {
 			cell, _ := excelize.CoordinatesToCellName(i+1, r+3)
 			if err := f.SetCellStr(sheet, cell, v); err != nil {
 				return err
 			}
+			n = max(n, lines(v, widths[i]*0.55))
+		}
+		// As tall as its wrapped lines: LibreOffice keeps a row without a
+		// height at one line and prints the second over the next row.
+		if err := f.SetRowHeight(sheet, r+3, max(20, float64(n)*xlsxLineHeight+5)); err != nil {
+			return err
 		}
 	}
 	if len(rows) > 0 {
@@ -185,6 +201,27 @@ func writeDirectory(f *excelize.File, p *program.Programme, c *program.Cohort, h
 	}
 	noteRow := len(rows) + 4
 	if err := f.SetCellStr(sheet, fmt.Sprintf("A%d", noteRow), directoryNote); err != nil {
+		return err
+	}
+	// Printed on A4 one page wide (at 100 % the 电子邮箱 column fell on a
+	// page of its own), the heading rows on every page, numbered.
+	portrait, a4, one, any, fit := "portrait", 9, 1, 0, true
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &portrait, FitToWidth: &one, FitToHeight: &any}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	m := func(v float64) *float64 { return &v }
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Left: m(xlsxMargin), Right: m(xlsxMargin), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
+	}); err != nil {
+		return err
+	}
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页 共 &N 页"}); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$2", sheet), Scope: sheet}); err != nil {
 		return err
 	}
 	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,6 +61,26 @@ func TestDirectory(t *testing.T) {
 		}
 		if !strings.Contains(text, formSqueeze(directoryNote)) || !strings.Contains(sheet, directoryNote) {
 			t.Error("note missing")
+		}
+	}
+}
+
+// Each page of a long 通讯录 says which page of how many it is (it said
+// only 第N页, unlike the 名单 and 签到表).
+func TestDirectoryPageOfPages(t *testing.T) {
+	p := formProgramme(t)
+	as := sampleCohort(t, p, 6, 36)
+	var pdf bytes.Buffer
+	if err := DirectoryPDF(&pdf, p, 6, as, CohortOptions{Fonts: formFonts(t)}); err != nil {
+		t.Fatal(err)
+	}
+	pages := formPDFText(t, pdf.Bytes())
+	if len(pages) < 2 {
+		t.Fatalf("%d page(s); the test wants a directory over several", len(pages))
+	}
+	for i, page := range pages {
+		if want := fmt.Sprintf("第%d页共%d页", i+1, len(pages)); !strings.Contains(formSqueeze(page), want) {
+			t.Errorf("page %d lacks %q", i+1, want)
 		}
 	}
 }

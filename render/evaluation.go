@@ -187,7 +187,7 @@ func EvaluationPDF(w io.Writer, p *program.Programme, as []program.Applicant, su
 	if days <= 0 {
 		days = program.DefaultSummaryDays
 	}
-	f.text(fmt.Sprintf("全年共 %d 期，学员 %d 人；%d 期的承办单位已提交总结材料，其中 %d 期在活动结束后 %d 日内按时提交。"+
+	f.text(fmt.Sprintf("全年共%d期，学员%d人；%d期的承办单位已提交总结材料，其中%d期在活动结束后%d日内按时提交。"+
 		"排名依据依次为学员总体满意度、出勤率、是否按时提交总结；尚未提交总结数据的班次不参加排名。", len(es), total, got, onTime, days), reportBody)
 
 	f.heading("一、综合排名", reportH1, 30)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -227,5 +228,26 @@ func TestSummaryGolden(t *testing.T) {
 				t.Errorf("text differs from %s:\n--- got\n%.3000s\n--- want\n%.3000s", path, got, want)
 			}
 		})
+	}
+}
+
+// Numbers in the report tables stay on one line, shrunk if need be: the
+// 学员构成比较 printed a 100.0% share as “100.” over “0%”.
+func TestEvaluationNumbersWhole(t *testing.T) {
+	needPoppler(t)
+	p, as := summaryFixture(t)
+	var buf bytes.Buffer
+	if err := EvaluationPDF(&buf, p, as, evalSummaries(p, as), ReportOptions{Fonts: noticeTestFonts(t)}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfPlainText(t, buf.Bytes())
+	if !strings.Contains(text, "100.0%") {
+		t.Error("no whole “100.0%” in the text: the fixture's all-women cohort has one, so it is split over lines")
+	}
+	split := regexp.MustCompile(`(?m)\d\.\s*$|^\s*\d%`)
+	for _, l := range strings.Split(text, "\n") {
+		if split.MatchString(l) {
+			t.Errorf("a number is split over lines: %q", l)
+		}
 	}
 }

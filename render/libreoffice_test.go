@@ -6,9 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"linghang/program"
 )
@@ -94,5 +97,54 @@ func TestDirectoryXLSXThroughLibreOffice(t *testing.T) {
 		if !strings.Contains(csv, a.Name) || !strings.Contains(csv, a.Email) {
 			t.Errorf("LibreOffice's CSV lacks %s:\n%s", a.Name, csv)
 		}
+	}
+}
+
+// The 通讯录 XLSX printed by LibreOffice fits one A4 page wide with rows as
+// tall as their wrapped text: at 100 % its 电子邮箱 column printed on a
+// second page, and a wrapped unit ran over the next row.
+func TestDirectoryXLSXPrintsOnePageWide(t *testing.T) {
+	needPoppler(t)
+	p := formProgramme(t)
+	as := sampleCohort(t, p, 6, 4)
+	as[0].Employer = "中国科学院新疆理化技术研究所课题组长、副研究员、博士生导师"
+	var buf bytes.Buffer
+	if err := DirectoryXLSX(&buf, p, 6, as, CohortOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(t.TempDir(), "通讯录.pdf")
+	if err := os.WriteFile(pdf, libreOffice(t, "通讯录.xlsx", buf.Bytes(), "pdf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := poppler(t, "pdfinfo", pdf); !regexp.MustCompile(`(?m)^Pages:\s+1$`).MatchString(got) {
+		t.Errorf("printed on more than one page:\n%s", got)
+	}
+	text := poppler(t, "pdftotext", "-layout", "-enc", "UTF-8", pdf, "-")
+	for _, a := range as {
+		if !containsAny(strings.Split(text, "\n"), a.Email) {
+			t.Errorf("%s's e-mail %s is not printed whole", a.Name, a.Email)
+		}
+	}
+	// The long unit's row is as tall as its wrapped lines.
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("通讯录")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for i, r := range rows {
+		if len(r) > 2 && strings.Contains(r[2], "博士生导师") {
+			found = true
+			if h, err := f.GetRowHeight("通讯录", i+1); err != nil || h < 2*xlsxLineHeight {
+				t.Errorf("row %d holds a wrapped unit but is %.1f pt tall (%v)", i+1, h, err)
+			}
+		}
+	}
+	if !found {
+		t.Error("the long unit is missing")
 	}
 }

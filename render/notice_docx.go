@@ -311,16 +311,28 @@ func balanceLines(s string, perLine float64, width func(string) float64) []strin
 			depth[i+1]--
 		}
 	}
+	// inWord[i] says a break before rs[i] would split a word (工作/者).
+	inWord := make([]bool, len(rs)+1)
+	at := 0
+	for _, w := range unitWords(s) {
+		n := len([]rune(w))
+		if n > 1 && lexicon[w] {
+			for k := at + 1; k < at+n; k++ {
+				inWord[k] = true
+			}
+		}
+		at += n
+	}
 	least := int(math.Ceil(total / perLine))
 	for n := least; n <= least+2 && 2*n <= len(rs); n++ {
-		if lines := balanceN(rs, n, total, perLine, width, depth); lines != nil {
+		if lines := balanceN(rs, n, total, perLine, width, depth, inWord); lines != nil {
 			return lines
 		}
 	}
 	return []string{s} // no acceptable break; let the reader wrap
 }
 
-func balanceN(rs []rune, n int, total, perLine float64, width func(string) float64, depth []int) []string {
+func balanceN(rs []rune, n int, total, perLine float64, width func(string) float64, depth []int, inWord []bool) []string {
 	em := width("国") // costs are in characters, whatever the unit of width
 	if em <= 0 {
 		em = 1
@@ -342,6 +354,9 @@ func balanceN(rs []rune, n int, total, perLine float64, width func(string) float
 				continue
 			}
 			cost := math.Abs(done-target)/em - breakBonus(rs, i)
+			if inWord[i] {
+				cost += wordBreakCost // 标题回行词意完整 (GB/T 9704 7.3.3)
+			}
 			if cost <= bestCost {
 				best, bestCost = i, cost
 			}
@@ -357,6 +372,10 @@ func balanceN(rs []rune, n int, total, perLine float64, width func(string) float
 	}
 	return append(out, string(rs[start:]))
 }
+
+// wordBreakCost is what splitting a word costs a title break, in
+// characters of imbalance.
+const wordBreakCost = 6
 
 func breakable(rs []rune, i int) bool {
 	a, b := rs[i-1], rs[i]

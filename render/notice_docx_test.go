@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"linghang/program"
+	"linghang/render/typeset"
 )
 
 // docxPackage is a DOCX unzipped: part name → content.
@@ -370,6 +371,44 @@ func TestNoticeDOCXErrors(t *testing.T) {
 	got := nonEmpty(wordParagraphs(t, "document", pkg["word/document.xml"]))
 	if len(got) < 3 || got[2] != q.Title { // after 发文机关标志 and 文号
 		t.Errorf("paragraphs %q, want the title %q third", got[:min(3, len(got))], q.Title)
+	}
+}
+
+// A title's lines keep words whole when balancing them: the 第10期
+// 报到通知 printed “关于第10期中国女科技工作” over “者协会党校班报到事项的通知”
+// (measured in the PDF's own type, where 10 is wider than in emWidth).
+func TestBalanceLinesKeepWords(t *testing.T) {
+	fonts := noticeTestFonts(t)
+	st := typeset.Style{Role: typeset.Title, Size: typeset.Size2, Align: typeset.Center}
+	measure := func(s string) float64 {
+		w, err := fonts.Measure(s, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"关于第10期中国女科技工作者协会党校班报到事项的通知", []string{"关于第10期中国女科技工作者", "协会党校班报到事项的通知"}},
+		{"关于第9期全国学会分校班（中国细胞生物学学会）报到事项的通知", nil},
+	}
+	for _, tt := range tests {
+		got := balanceLines(tt.in, 156, measure)
+		if tt.want != nil && strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("balanceLines(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		for i := 1; i < len(got); i++ {
+			for _, w := range []string{"工作者", "学会", "党校", "协会", "细胞", "生物"} {
+				r := []rune(w)
+				for k := 1; k < len(r); k++ {
+					if strings.HasSuffix(got[i-1], string(r[:k])) && strings.HasPrefix(got[i], string(r[k:])) {
+						t.Errorf("%q splits %s: %q", tt.in, w, got)
+					}
+				}
+			}
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	"linghang/render/typeset"
 )
@@ -136,13 +137,16 @@ func (f *flow) table(cols []reportCol, rows [][]string) { f.tableRows(cols, rows
 func (f *flow) tableRows(cols []reportCol, rows [][]string, fixed bool) {
 	ws := reportWidths(cols, f.width)
 	const pad = 1.2
-	height := func(row []string, st typeset.Style) float64 {
+	height := func(row []string, st typeset.Style, header bool) float64 {
 		h := chartRow
 		if fixed {
 			return h
 		}
 		for i, v := range row {
-			ls, err := f.d.Fonts().Break(v, st, ws[i]-2*pad)
+			if numeric(cols[i], header) {
+				v = "" // one line, shrunk to fit (see draw)
+			}
+			ls, err := f.d.Fonts().Break(reportWords(v), st, ws[i]-2*pad)
 			if err != nil {
 				continue
 			}
@@ -169,26 +173,73 @@ func (f *flow) tableRows(cols []reportCol, rows [][]string, fixed bool) {
 				s.Align = cols[i].align
 			}
 			s.VAlign = typeset.Middle
-			f.cellText(cell.Inset(pad), v, s, cellMin, cellCut)
+			in := cell.Inset(pad)
+			if numeric(cols[i], header) {
+				// A number never wraps (100./0%): one line, shrunk if need be.
+				in = typeset.Rect{X: in.X, Y: in.Y + (in.H-s.Leading)/2, W: in.W, H: s.Leading}
+			}
+			f.cellText(in, reportWords(v), s, cellMin, cellCut)
 			x += ws[i]
 		}
 		f.y += h
 	}
-	hh := height(heads, reportHead)
+	head := f.headStyle(heads, ws, pad)
+	hh := height(heads, head, true)
 	maxRow := reportBottom - reportTop - hh
 	for i, row := range rows {
-		h := min(height(row, reportCell), maxRow) // a longer cell is cut, with a mark
+		h := min(height(row, reportCell, false), maxRow) // a longer cell is cut, with a mark
 		if i == 0 {
 			f.need(hh + h)
-			draw(heads, reportHead, hh, true)
+			draw(heads, head, hh, true)
 		} else if f.y+h > reportBottom {
 			f.newPage()
-			draw(heads, reportHead, hh, true)
+			draw(heads, head, hh, true)
 		}
 		draw(row, reportCell, h, false)
 	}
 	f.y += 3
 }
+
+// headStyle is the style of a table's heading row: reportHead, shrunk by
+// half points (to cellMin at most) until every word of every heading fits
+// its column, so a narrow column's 高等院校 stays whole instead of
+// breaking 高等院/校. The whole row shares one size.
+func (f *flow) headStyle(heads []string, ws []float64, pad float64) typeset.Style {
+	st := reportHead
+	for ; st.Size > cellMin; st.Size -= 0.5 {
+		st.Leading = reportHead.Leading * st.Size / reportHead.Size
+		if f.wordsFit(heads, ws, pad, st) {
+			return st
+		}
+	}
+	st.Size = cellMin
+	st.Leading = reportHead.Leading * st.Size / reportHead.Size
+	return st
+}
+
+func (f *flow) wordsFit(heads []string, ws []float64, pad float64, st typeset.Style) bool {
+	for i, h := range heads {
+		for _, w := range unitWords(h) {
+			if n, err := f.d.Fonts().Measure(w, st); err == nil && n > ws[i]-2*pad+1e-6 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// reportWords keeps the words of a short cell (a unit, a heading, a
+// cohort's name) together; prose breaks at any character as in the body.
+func reportWords(s string) string {
+	if utf8.RuneCountInString(s) > 40 {
+		return s
+	}
+	return cellWords(s)
+}
+
+// numeric reports whether a body cell of c holds a number (the
+// right-aligned columns: counts, shares, scores), set on one line.
+func numeric(c reportCol, header bool) bool { return !header && c.align == typeset.Right }
 
 // bar is one bar of a chart.
 type bar struct {

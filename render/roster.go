@@ -627,7 +627,7 @@ func (t *pdfTable) rowHeights(fonts *typeset.Fonts, s *pdfSection, avail float64
 			}
 			st := t.body
 			st.Field = s.cols[j].header
-			v = atSpaces(fonts, v, st, s.cols[j].width-2*t.pad)
+			v = cellWords(atSpaces(fonts, v, st, s.cols[j].width-2*t.pad))
 			ls, err := fonts.Break(v, st, s.cols[j].width-2*t.pad)
 			if err != nil {
 				return nil, fmt.Errorf("第%d行“%s”：%w", i+1, s.cols[j].header, err)
@@ -781,7 +781,7 @@ func (t *pdfTable) drawRow(d *typeset.Document, s *pdfSection, row []string, y, 
 			if header {
 				v = halves(d.Fonts(), v, st, inner.W)
 			} else {
-				v = atSpaces(d.Fonts(), v, st, inner.W)
+				v = cellWords(atSpaces(d.Fonts(), v, st, inner.W))
 			}
 			fit, err := d.Fit(inner, v, st, t.minSize)
 			if err != nil {

@@ -81,7 +81,8 @@ func ScheduleWithSummary(w io.Writer, p *program.Programme, cohort int, sum *pro
 		}
 		g := ruledGroup{lead: lead}
 		for _, it := range day.Items {
-			g.rows = append(g.rows, []string{it.Time, it.Activity, it.Place})
+			// Kept to words: no character alone on a line (考察座/谈).
+			g.rows = append(g.rows, []string{it.Time, cellWords(it.Activity), cellWords(it.Place)})
 		}
 		groups = append(groups, g)
 	}

@@ -123,7 +123,7 @@ func SummaryReportPDF(w io.Writer, p *program.Programme, n int, as []program.App
 			rows = append(rows, []string{dd.Day, fmt.Sprint(dd.Present), fmt.Sprint(dd.Leave), fmt.Sprint(dd.Absent)})
 		}
 		rate, _ := s.AttendanceRate()
-		f.text(fmt.Sprintf("考勤学员 %d 人，共 %d 天；总出勤率 %.1f%%。下图为每日出勤率。", len(s.Attendance), len(days), rate*100), reportBody)
+		f.text(fmt.Sprintf("考勤学员%d人，共%d天；总出勤率%.1f%%。下图为每日出勤率。", len(s.Attendance), len(days), rate*100), reportBody)
 		f.chartWithTable(bars, 100, 4, func(v float64) string { return fmt.Sprintf("%.0f%%", v) },
 			[]reportCol{{head: "日期"}, {head: "出勤", width: 10, align: typeset.Right}, {head: "请假", width: 10, align: typeset.Right}, {head: "缺勤", width: 10, align: typeset.Right}}, rows)
 	}
@@ -140,7 +140,7 @@ func SummaryReportPDF(w io.Writer, p *program.Programme, n int, as []program.App
 			bars = append(bars, bar{label: sc.Item, value: sc.Mean, text: fmt.Sprintf("%.2f", sc.Mean)})
 			rows = append(rows, []string{sc.Item, fmt.Sprintf("%.2f", sc.Mean), fmt.Sprint(sc.Responses)})
 		}
-		f.text(fmt.Sprintf("收回反馈 %d 份（学员 %d 人）；各项平均分（满分 %d 分）如下。", s.Respondents(), len(s.Feedback), program.ScoreMax), reportBody)
+		f.text(fmt.Sprintf("收回反馈%d份（学员%d人）；各项平均分（满分%d分）如下。", s.Respondents(), len(s.Feedback), program.ScoreMax), reportBody)
 		f.chartWithTable(bars, program.ScoreMax, program.ScoreMax, func(v float64) string { return fmt.Sprintf("%.0f", v) },
 			[]reportCol{{head: "项目"}, {head: "平均分", width: 14, align: typeset.Right}, {head: "评分人数", width: 16, align: typeset.Right}}, rows)
 		var comments [][]string
@@ -164,7 +164,7 @@ func SummaryReportPDF(w io.Writer, p *program.Programme, n int, as []program.App
 		for _, it := range s.Schedule {
 			rows = append(rows, []string{it.Day, it.Time, it.Activity, it.Speaker})
 		}
-		f.table([]reportCol{{head: "日期", width: 34}, {head: "时间", width: 24}, {head: "活动内容"}, {head: "主讲人/地点", width: 48}}, rows)
+		f.table([]reportCol{{head: "日期", width: 34}, {head: "时间", width: 27}, {head: "活动内容"}, {head: "主讲人/地点", width: 45}}, rows)
 	}
 
 	// 六、承办单位总结

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"linghang/program"
+	"linghang/render/typeset"
 )
 
 // rezip rewrites an OOXML package with some parts changed.
@@ -485,5 +486,91 @@ func TestSummaryReportLongValues(t *testing.T) {
 	}
 	if !strings.Contains(text, squashText(cellCut)) || strings.Contains(text, "这句不会出现") {
 		t.Error("an over-long comment is not cut with its mark")
+	}
+}
+
+// A session's time stays on one line in the 活动日程 table: on paper the
+// report printed “14:00—” and “17:00” on two lines while “8:30—11:30” fitted.
+func TestSummaryReportScheduleTimes(t *testing.T) {
+	needPoppler(t)
+	p, as := summaryFixture(t)
+	const n = 3
+	var mine []program.Applicant
+	for _, a := range as {
+		if a.Cohort == n {
+			mine = append(mine, a)
+		}
+	}
+	times := []string{"08:30—11:30", "14:00—17:00", "19:00—21:30"}
+	s := &program.Summary{Year: p.Year, Cohort: n, Days: []string{"6月26日（星期日）"},
+		Attendance: []program.AttendanceRow{{Name: mine[0].Name, Marks: []string{program.Present}}}}
+	for _, tm := range times {
+		s.Schedule = append(s.Schedule, program.SummaryScheduleItem{Day: "6月26日（星期日）", Time: tm, Activity: "专题报告：科技自立自强与国家战略", Speaker: "陕西西安"})
+	}
+	fonts, err := typeset.Default() // the demo's and the service's fonts
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(t.TempDir(), "times.pdf")
+	os.WriteFile(pdf, renderBytes(t, func(w io.Writer) error {
+		return SummaryReportPDF(w, p, n, mine, s, ReportOptions{Fonts: fonts})
+	}), 0o644)
+	all := strings.Split(poppler(t, "pdftotext", "-layout", "-enc", "UTF-8", pdf, "-"), "\n")
+	for _, tm := range times {
+		if !containsAny(all, tm) {
+			t.Errorf("the time %q is not on one line of the 活动日程", tm)
+		}
+	}
+}
+
+func containsAny(lines []string, s string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Every sheet of the workbooks meant for print (总结数据 template, 活动总结
+// 报告 XLSX, 年度评估 XLSX) prints one page wide: fitToWidth alone was
+// ignored without fitToPage, so LibreOffice printed 综合排名's last
+// column on a page of its own.
+func TestReportWorkbooksFitOnePageWide(t *testing.T) {
+	p, as := summaryFixture(t)
+	const n = 3
+	docx, xlsx := filledSummary(t, p, n, as)
+	s := readSummary(t, p, n, map[string][]byte{"总结报告.docx": docx, "总结数据.xlsx": xlsx})
+	for _, tt := range []struct {
+		name   string
+		render func(w io.Writer) error
+	}{
+		{"总结数据模板", func(w io.Writer) error { return SummaryTemplateXLSX(w, p, n, as, SummaryTemplateOptions{}) }},
+		{"活动总结报告", func(w io.Writer) error { return SummaryReportXLSX(w, p, n, as, s, ReportOptions{}) }},
+		{"年度评估", func(w io.Writer) error { return EvaluationXLSX(w, p, as, evalSummaries(p, as), ReportOptions{}) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := excelize.OpenReader(bytes.NewReader(renderBytes(t, tt.render)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			for _, sh := range f.GetSheetList() {
+				lay, err := f.GetPageLayout(sh)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if lay.FitToWidth == nil || *lay.FitToWidth != 1 {
+					continue // a sheet not set up for print (模板信息)
+				}
+				props, err := f.GetSheetProps(sh)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if props.FitToPage == nil || !*props.FitToPage {
+					t.Errorf("sheet %q: fitToWidth=1 without fitToPage, which Excel and LibreOffice ignore", sh)
+				}
+			}
+		})
 	}
 }

@@ -423,6 +423,10 @@ func (s *sheetWriter) start(name, title, note string, head []string, widths []fl
 	s.check(f.SetCellStyle(name, a, b, s.st.head))
 	s.check(f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: program.SummaryHeaderRow, TopLeftCell: fmt.Sprintf("A%d", program.SummaryFirstRow), ActivePane: "bottomLeft"}))
 	s.check(f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: intPtr(9), Orientation: strPtr("landscape"), FitToWidth: intPtr(1), FitToHeight: intPtr(0)}))
+	// Without fitToPage, Excel and LibreOffice ignore the fit and print
+	// the sheet at 100 %, its right columns on a second page.
+	fit := true
+	s.check(f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}))
 	s.check(f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", name, program.SummaryHeaderRow), Scope: name}))
 }
 

@@ -75,7 +75,9 @@ func (t *ruledTable) height(cells []string, from int, st typeset.Style) (float64
 	return float64(lines)*t.lineHeight(st) + 2*t.pad, nil
 }
 
-func (t *ruledTable) drawCells(cells []string, from int, y, h float64, st typeset.Style) error {
+// drawCells draws cells from column from on; a heading row is centred in
+// every column, as the 学员名单's is, whatever the column's body alignment.
+func (t *ruledTable) drawCells(cells []string, from int, y, h float64, st typeset.Style, head bool) error {
 	x := t.x
 	for i := 0; i < from; i++ {
 		x += t.cols[i].width
@@ -86,6 +88,9 @@ func (t *ruledTable) drawCells(cells []string, from int, y, h float64, st typese
 		t.d.Rect(r, ruledPen)
 		cst := st
 		cst.Align = c.align
+		if head {
+			cst.Align = typeset.Center
+		}
 		cst.VAlign = typeset.Middle
 		fit, err := t.d.Paragraph(r.Inset(t.pad), s, cst)
 		if err != nil {
@@ -111,7 +116,7 @@ func (t *ruledTable) drawRow(cells []string, st typeset.Style, head bool) error 
 		}
 		t.d.Fill(typeset.Rect{X: t.x, Y: t.y, W: w, H: h}, typeset.Color{R: 230, G: 230, B: 230})
 	}
-	if err := t.drawCells(cells, 0, t.y, h, st); err != nil {
+	if err := t.drawCells(cells, 0, t.y, h, st, head); err != nil {
 		return err
 	}
 	t.y += h
@@ -153,12 +158,12 @@ func (t *ruledTable) groups(gs []ruledGroup, merged bool) error {
 			}
 		}
 		if merged {
-			if err := t.drawCells([]string{g.lead}, 0, t.y, total, t.body); err != nil {
+			if err := t.drawCells([]string{g.lead}, 0, t.y, total, t.body, false); err != nil {
 				return err
 			}
 		}
 		for i, r := range g.rows {
-			if err := t.drawCells(r, from, t.y, hs[i], t.body); err != nil {
+			if err := t.drawCells(r, from, t.y, hs[i], t.body, false); err != nil {
 				return err
 			}
 			t.y += hs[i]

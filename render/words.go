@@ -33,6 +33,8 @@ var affiliationLexicon = strings.Fields(`
 西安 成都 兰州 合肥 长沙 苏州 无锡 厦门 青岛 大连 哈尔滨 沈阳 长春 郑州 济南 太原 南昌 福州 昆明 贵阳
 南宁 海口 拉萨 西宁 银川 乌鲁木齐 呼和浩特 石家庄 宁波 中南 西南 东南 西北 东北 华南 华中 华东 华北
 清华 北大 复旦 同济 浙大 南开 中山 厦大 交通大学
+高等院校 科研院所 院校 院所 科研 卫生 机构 医疗卫生 省委 党校 政协 科协 产业 联盟 开发区 工作者
+平均 年龄 总体 满意度 出勤率 学员 人数 占比 评分 提交
 `)
 
 var lexicon = func() map[string]bool {
@@ -80,8 +82,26 @@ func unitWords(s string) []string {
 // characters are joined when the last word is a single character.
 func breakableUnit(s string) string {
 	words := unitWords(s)
-	if n := len(words); n >= 2 && utf8.RuneCountInString(words[n-1]) == 1 && !unicode.IsSpace([]rune(words[n-2])[0]) {
+	// Only a Han character is joined: a closing mark never starts a line
+	// anyway, and joined it could no longer be squeezed into the line (挤进).
+	if n := len(words); n >= 2 && utf8.RuneCountInString(words[n-1]) == 1 && unicode.Is(unicode.Han, []rune(words[n-1])[0]) &&
+		!unicode.IsSpace([]rune(words[n-2])[0]) {
 		words = append(words[:n-2], words[n-2]+words[n-1])
 	}
 	return typeset.JoinWords(words)
+}
+
+// cellWords marks a table cell's text, when it holds Chinese, so that it
+// wraps between words and never leaves one character alone on its last
+// line (新疆维吾尔自治区科/协 became 新疆维吾尔自治区/科协); text broken
+// into lines already is marked line by line.
+func cellWords(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = breakableUnit(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -80,6 +80,7 @@ type atom struct {
 	space bool // a breakable space, dropped at line ends
 	glue  bool // no break between this atom and the next
 	url   bool // may split after '/' as a last resort
+	email bool // may split after '@' or before '.' as a last resort
 }
 
 func (a atom) width(tracking float64) float64 {
@@ -192,6 +193,7 @@ func atoms(gs []glyph) []atom {
 			}
 			w := runesOf(gs[i:j])
 			a.url = strings.Contains(w, "://") || strings.HasPrefix(w, "www.")
+			a.email = !a.url && strings.Contains(w, "@")
 		}
 		a.g = gs[i:j]
 		out = append(out, a)
@@ -360,8 +362,9 @@ func breakParagraph(gs []glyph, st Style, width float64) []Line {
 			continue
 		}
 		// The whole line is glued to a: split a if it is a word (a URL
-		// after '/' where possible), else break before it all the same.
-		if len(a.g) > 1 && !a.space && !isCJK(a.g[0].r) {
+		// after '/' where possible, a joined Chinese word wider than the
+		// line between its characters), else break before it all the same.
+		if len(a.g) > 1 && !a.space && (!isCJK(a.g[0].r) || aw-max(tr, 0) > width+eps) {
 			for i, p := range splitWide(a, avail-w, width, tr) {
 				if i > 0 {
 					flush(false)
@@ -418,8 +421,10 @@ func wordCut(a atom) int {
 
 // splitWide cuts a word wider than the room left: the first piece fits in
 // first mm, the others in rest mm. URLs are cut after a '/' where one
-// fits; otherwise (the last resort) after the last character that fits, not
-// before a mark that may not start a line. The first piece may be empty.
+// fits, e-mail addresses after the '@' or before a '.' (so no line holds
+// a stray "m" of ".com" that a reader could copy wrong); otherwise (the
+// last resort) after the last character that fits, not before a mark that
+// may not start a line. The first piece may be empty.
 func splitWide(a atom, first, rest, tr float64) []atom {
 	const eps = 1e-6
 	var out []atom
@@ -432,6 +437,9 @@ func splitWide(a atom, first, rest, tr float64) []atom {
 			if a.url && g[n-1].r == '/' && n < len(g) && g[n].r != '/' {
 				slash = n
 			}
+			if a.email && n < len(g) && (g[n-1].r == '@' || g[n].r == '.') && n > 1 {
+				slash = n
+			}
 		}
 		if n == len(g) {
 			out = append(out, atom{g: g, glue: a.glue})
@@ -440,7 +448,8 @@ func splitWide(a atom, first, rest, tr float64) []atom {
 		if slash > 0 {
 			n = slash
 		}
-		for n > 1 && isNoStart(g[n].r) {
+		// A '.' may start a line inside an address: that is where one breaks.
+		for n > 1 && isNoStart(g[n].r) && !(a.email && n == slash) {
 			n--
 		}
 		if n == 0 && len(out) == 0 && room < rest {

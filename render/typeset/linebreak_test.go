@@ -132,6 +132,89 @@ func TestBreakLongURL(t *testing.T) {
 	}
 }
 
+// An e-mail address wider than its cell breaks after the '@' or before a
+// '.', never leaving a stray letter of the domain alone on a line (on the
+// 通讯录 "maxingang1990@126.co" | "m" was printed).
+func TestBreakEmail(t *testing.T) {
+	fs := mustFonts(t)
+	st := Style{Size: 10}
+	tests := []struct {
+		addr  string
+		width float64 // mm
+		want  []string
+	}{
+		{"maxingang1990@126.com", 34, []string{"maxingang1990@126", ".com"}},
+		{"zhouhaosong@changan.com.cn", 34, []string{"zhouhaosong@", "changan.com.cn"}},
+		{"huxiangsong@xmu.edu.cn", 34, []string{"huxiangsong@xmu", ".edu.cn"}},
+		{"a.very.long.local.part.of.an.address@example.org", 30, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			lines, err := fs.Break(tt.addr, st, tt.width)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range lines {
+				got = append(got, l.Text)
+				if l.Width > tt.width+0.01 {
+					t.Errorf("line %q is %.1f mm, wider than %.1f", l.Text, l.Width, tt.width)
+				}
+			}
+			if strings.Join(got, "") != tt.addr {
+				t.Errorf("text changed: %q", got)
+			}
+			if len(got) < 2 {
+				t.Fatalf("%q fits in %.0f mm; widen the test", tt.addr, tt.width)
+			}
+			for i, l := range got[:len(got)-1] {
+				if !strings.HasSuffix(l, "@") && !strings.HasPrefix(got[i+1], ".") {
+					t.Errorf("address broken elsewhere than after '@' or before '.': %q | %q", l, got[i+1])
+				}
+			}
+			if tt.want != nil && strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// A joined word (WordJoiner) wider than the whole line is split between
+// its characters rather than drawn past the edge: the 年度评估's heading
+// 高等院校 ran into the next cell.
+func TestBreakJoinedWordWiderThanLine(t *testing.T) {
+	fs := mustFonts(t)
+	st := Style{Size: 10}
+	em := st.em()
+	tests := []struct {
+		text  string
+		chars float64
+		want  []string
+	}{
+		{JoinWords([]string{"高等院校"}), 3, []string{"高等院", "校"}},
+		{JoinWords([]string{"医疗", "卫生", "机构"}), 3, []string{"医疗", "卫生", "机构"}},
+		{JoinWords([]string{"中国", "高等院校"}), 3, []string{"中国", "高等院", "校"}},
+		{JoinWords([]string{"高等院校"}), 4, []string{"高等院校"}},
+	}
+	for _, tt := range tests {
+		width := tt.chars*em + 0.001
+		lines, err := fs.Break(tt.text, st, width)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range lines {
+			got = append(got, l.Text)
+			if l.Width > width+0.01 {
+				t.Errorf("%q: line %q is %.1f mm, wider than %.1f", tt.want, l.Text, l.Width, width)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}
+
 func containsLine(lines []string, s string) bool {
 	for _, l := range lines {
 		if strings.Contains(l, s) {
