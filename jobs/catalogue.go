@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"linghang/program"
@@ -125,6 +126,9 @@ type Inputs struct {
 	Summaries map[int]*program.Summary
 
 	files map[string]string // applicant ID → unique file name of their forms
+
+	certMu sync.Mutex
+	certs  map[int][]render.Certificate // by cohort, made once (certificates)
 }
 
 // Blocked is an applicant whose documents cannot be made.

@@ -21,6 +21,23 @@ func cohortOptions(in *Inputs) render.CohortOptions {
 // certificates numbers the cohort's certificates; with a certificate key,
 // each carries its verification token.
 func certificates(in *Inputs, s Subject) []render.Certificate {
+	// Every certificate of a cohort needs the cohort's numbering: made
+	// once per cohort, not once per applicant (sorting by strokes for
+	// each of 1,000 people was a quadratic part of a year's run).
+	in.certMu.Lock()
+	defer in.certMu.Unlock()
+	if c, ok := in.certs[s.Cohort.Number]; ok {
+		return c
+	}
+	if in.certs == nil {
+		in.certs = map[int][]render.Certificate{}
+	}
+	c := cohortCertificates(in, s)
+	in.certs[s.Cohort.Number] = c
+	return c
+}
+
+func cohortCertificates(in *Inputs, s Subject) []render.Certificate {
 	var token func(string, *program.Applicant) string
 	if in.Certify != nil {
 		token = func(n string, a *program.Applicant) string {

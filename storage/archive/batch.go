@@ -266,14 +266,18 @@ func (a *Archive) put(ctx context.Context, e *Entry, body []byte) error {
 		known = -1 // index unreadable: list, as below
 	}
 	var last storage.Info
+	n := known
 	switch {
 	case known > 0:
-		if info, err := a.store.Stat(ctx, versionKey(e.Key, known)); err == nil {
+		info, err := a.store.Stat(ctx, versionKey(e.Key, known))
+		if err == nil {
 			if same, err := a.reuse(ctx, e, info); err != nil || same {
 				return err
 			}
 		}
-		fallthrough
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("查看 %s：%w", versionKey(e.Key, known), err)
+		}
 	case known < 0:
 		if last, err = a.lastVersion(ctx, e.Key); err != nil {
 			return err
@@ -283,9 +287,9 @@ func (a *Archive) put(ctx context.Context, e *Entry, body []byte) error {
 				return err
 			}
 		}
+		_, n, _ = splitVersion(last.Key)
 	}
-	_, n, _ := splitVersion(last.Key)
-	listed := known != 0
+	listed := known < 0
 	for try := 0; try < maxVersionTries; try++ {
 		n++
 		e.Version, e.Object = n, versionKey(e.Key, n)
