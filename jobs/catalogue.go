@@ -127,6 +127,9 @@ type Inputs struct {
 
 	files map[string]string // applicant ID → unique file name of their forms
 
+	digestMu sync.Mutex
+	digests  map[string][32]byte // applicant ID → digest of their record
+
 	certMu sync.Mutex
 	certs  map[int][]render.Certificate // by cohort, made once (certificates)
 }
@@ -694,15 +697,25 @@ func inputHash(base [2][]byte, in *Inputs, e *Entry, s Subject) (string, error) 
 		fmt.Fprintf(h, "cohort %d\n", s.Cohort.Number)
 	}
 	if e.needs(InApplicants) {
-		var v any = s.Applicants
+		// Each applicant's record is digested once per run (photos are
+		// named by content: a new photo is a new name); a list is the
+		// digest of its members' digests, in order.
 		if s.Applicant != nil {
-			v = s.Applicant
+			d, err := in.applicantDigest(s.Applicant)
+			if err != nil {
+				return "", err
+			}
+			h.Write(d[:])
+		} else {
+			fmt.Fprintf(h, "applicants %d\n", len(s.Applicants))
+			for i := range s.Applicants {
+				d, err := in.applicantDigest(&s.Applicants[i])
+				if err != nil {
+					return "", err
+				}
+				h.Write(d[:])
+			}
 		}
-		b, err := json.Marshal(v) // photos are named by content: a new photo is a new name
-		if err != nil {
-			return "", err
-		}
-		h.Write(b)
 	}
 	if e.needs(InSummaries) {
 		if err := hashSummaries(h, in, s); err != nil {
@@ -779,4 +792,23 @@ func sortedCohorts(as []program.Applicant) []int {
 	}
 	sort.Ints(out)
 	return out
+}
+
+// applicantDigest is the SHA-256 of a's record as JSON, memoised by ID.
+func (in *Inputs) applicantDigest(a *program.Applicant) ([32]byte, error) {
+	in.digestMu.Lock()
+	defer in.digestMu.Unlock()
+	if d, ok := in.digests[a.ID]; ok {
+		return d, nil
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	d := sha256.Sum256(b)
+	if in.digests == nil {
+		in.digests = map[string][32]byte{}
+	}
+	in.digests[a.ID] = d
+	return d, nil
 }
