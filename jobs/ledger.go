@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -300,6 +301,41 @@ func (l *Ledger) acquire(ctx context.Context, key, what, holder, runID string, t
 func (l *Ledger) renew(ctx context.Context, key string, ls lease, ttl time.Duration) (lease, error) {
 	ls.Expires = l.clock().Add(ttl)
 	return l.write(ctx, key, ls, false, ls.etag)
+}
+
+// keepAlive renews a lease or lock we hold every third of its ttl until
+// stop is called; stop returns the lease as last written, for the
+// conditional write that ends it. A failed renewal is logged and tried
+// again at the next tick.
+func (l *Ledger) keepAlive(key string, ls lease, ttl time.Duration, log *slog.Logger) (stop func() lease) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(ttl / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), ttl/3)
+				n, err := l.renew(ctx, key, ls, ttl)
+				cancel()
+				if err != nil {
+					log.Warn("续租失败", "key", key, "err", err)
+					continue
+				}
+				ls = n
+			}
+		}
+	}()
+	return func() lease {
+		close(done)
+		wg.Wait() // ls is the goroutine's until here
+		return ls
+	}
 }
 
 // finish records the end of an occurrence in its lease.

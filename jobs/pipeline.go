@@ -180,7 +180,7 @@ func (p *Pipeline) Run(ctx context.Context, req Request) (Record, Outcome, error
 		p.save(ctx, rec)
 		return rec, Outcome{Status: StatusFailed}, fmt.Errorf("作业 %s：取得作业锁：%w", what, err)
 	}
-	stopRenew := p.renewLock(lk, lock)
+	stopRenew := p.Ledger.keepAlive(lk, lock, p.LockTTL, p.Log)
 	defer func() {
 		stopRenew()
 		if err := p.Ledger.release(context.WithoutCancel(ctx), lk, lock); err != nil {
@@ -243,34 +243,6 @@ func (p *Pipeline) save(ctx context.Context, rec Record) {
 	if err := p.Ledger.Save(context.WithoutCancel(ctx), rec); err != nil {
 		p.Log.Warn("运行记录暂未写入存储（存储恢复后补写）", "run", rec.ID, "err", err)
 	}
-}
-
-// renewLock extends the lock every third of its life until stopped.
-func (p *Pipeline) renewLock(key string, ls lease) func() {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(p.LockTTL / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), p.LockTTL/3)
-				n, err := p.Ledger.renew(ctx, key, ls, p.LockTTL)
-				cancel()
-				if err != nil {
-					p.Log.Warn("续租作业锁失败", "lock", key, "err", err)
-					continue
-				}
-				ls = n
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
 }
 
 func (p *Pipeline) attemptSafely(ctx context.Context, req Request) (out Outcome, err error) {

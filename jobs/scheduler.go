@@ -230,7 +230,7 @@ func (s *Scheduler) runOccurrence(ctx context.Context, o Occurrence) (rec Record
 	case err != nil:
 		return Record{}, false, fmt.Errorf("取得 %s 的租约：%w", o.ID(), err)
 	}
-	stop := s.renew(key, &ls)
+	stop := s.Ledger.keepAlive(key, ls, s.LeaseTTL, s.Log)
 	req := Request{Job: o.Job, Trigger: o.Trigger, Scheduled: o.At, Occurrence: o.ID()}
 	if o.Cohort > 0 {
 		req.Cohorts = []int{o.Cohort}
@@ -289,41 +289,6 @@ func (s *Scheduler) markDone(id string) {
 	s.mu.Lock()
 	s.done[id] = true
 	s.mu.Unlock()
-}
-
-// renew keeps the occurrence lease alive while it runs; stop returns the
-// lease as last written.
-func (s *Scheduler) renew(key string, ls *lease) (stop func() lease) {
-	done := make(chan struct{})
-	var mu sync.Mutex
-	cur := *ls
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(s.LeaseTTL / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), s.LeaseTTL/3)
-				mu.Lock()
-				n, err := s.Ledger.renew(ctx, key, cur, s.LeaseTTL)
-				if err == nil {
-					cur = n
-				}
-				mu.Unlock()
-				cancel()
-			}
-		}
-	}()
-	return func() lease {
-		close(done)
-		wg.Wait()
-		return cur
-	}
 }
 
 // Run ticks until ctx is done: it runs what is due (catching up after
