@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -16,6 +14,7 @@ import (
 
 	"linghang/storage"
 	"linghang/storage/s3"
+	"linghang/storage/s3/s3test"
 )
 
 // S3: the behaviour tests (forEachStore) also run on the server that
@@ -49,74 +48,12 @@ func newS3(t testing.TB, cfg s3.Config) *s3.Store {
 	return st
 }
 
-// versitygw runs a private S3 server that a test may stop and restart.
-type versitygw struct {
-	bin, dir, addr string
-	cmd            *exec.Cmd
-}
-
-func (v *versitygw) start(t testing.TB) {
-	t.Helper()
-	log, err := os.OpenFile(filepath.Join(v.dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer log.Close()
-	v.cmd = exec.Command(v.bin, "--port", v.addr, "--access", "archive-test", "--secret", "archive-test-secret",
-		"--quiet", "posix", "--versioning-dir", filepath.Join(v.dir, "versions"), filepath.Join(v.dir, "data"))
-	v.cmd.Stdout, v.cmd.Stderr = log, log
-	if err := v.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for range 200 {
-		if c, err := net.Dial("tcp", v.addr); err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("versitygw did not listen on %s", v.addr)
-}
-
-func (v *versitygw) stop() {
-	if v.cmd == nil || v.cmd.Process == nil {
-		return
-	}
-	v.cmd.Process.Kill()
-	v.cmd.Wait()
-	v.cmd = nil
-}
-
 // The real server stops in the middle of a batch: the rest of the batch
 // waits in the spool, Commit names the endpoint, and once the server is
 // back a flush completes the batch with nothing lost.
 func TestS3ServerStopsMidBatch(t *testing.T) {
-	bin := os.Getenv("LINGHANG_TEST_S3_BIN")
-	if bin == "" {
-		if c, err := os.UserCacheDir(); err == nil {
-			bin = filepath.Join(c, "linghang", "bin", "versitygw-v1.8.0")
-		}
-	}
-	if fi, err := os.Stat(bin); err != nil || !fi.Mode().IsRegular() {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but there is no versitygw binary (%s)", bin)
-		}
-		t.Skip("no versitygw binary (source .ci/s3server once to build it)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	v := &versitygw{bin: bin, dir: t.TempDir(), addr: addr}
-	for _, d := range []string{"data/archive-test", "versions"} {
-		os.MkdirAll(filepath.Join(v.dir, d), 0o755)
-	}
-	v.start(t)
-	defer v.stop()
-
-	cfg := s3.Config{Endpoint: addr, Bucket: "archive-test", AccessKey: "archive-test", SecretKey: "archive-test-secret", Timeout: 2 * time.Second}
+	v := s3test.StartVersitygw(t)
+	cfg := v.Config()
 	st := newS3(t, cfg)
 	spool := filepath.Join(t.TempDir(), "spool")
 	a := newArchive(t, st, spool)
@@ -131,7 +68,7 @@ func TestS3ServerStopsMidBatch(t *testing.T) {
 	}
 	for i, d := range docs {
 		if i == 3 {
-			v.stop()
+			v.Stop()
 		}
 		if _, err := b.Add(ctx, d); err != nil {
 			t.Fatalf("Add %d: %v", i, err)
@@ -139,12 +76,12 @@ func TestS3ServerStopsMidBatch(t *testing.T) {
 	}
 	_, err = b.Commit(ctx)
 	var se *SpoolError
-	if !errors.As(err, &se) || !strings.Contains(err.Error(), addr) || se.Spooled != 5 {
-		t.Fatalf("Commit with the server down = %v; want a SpoolError naming %s with 5 documents", err, addr)
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), v.Addr) || se.Spooled != 5 {
+		t.Fatalf("Commit with the server down = %v; want a SpoolError naming %s with 5 documents", err, v.Addr)
 	}
 	t.Logf("用户看到的错误：%v", err)
 
-	v.start(t)
+	v.Start(t)
 	rep, err := a.Flush(ctx)
 	if err != nil || rep.Uploaded != 5 || len(rep.Runs) != 1 {
 		t.Fatalf("Flush after restart = %+v, %v", rep, err)
