@@ -217,15 +217,10 @@ func SaveApplicants(ctx context.Context, a *archive.Archive, set *program.Applic
 	if err != nil {
 		return fail(fmt.Errorf("归档学员数据：%w", err))
 	}
-	if b.Changed() == 0 {
-		// Another import stored the same data a moment ago: no manifest.
-		if err := b.Abort(ctx); err != nil {
-			return nil, entry, err
-		}
-		return nil, entry, nil
-	}
-	m, err := b.Commit(ctx)
-	if err != nil {
+	// Another import may have stored the same data a moment ago: then no
+	// manifest.
+	m, committed, err := b.CommitIfChanged(ctx)
+	if err != nil || !committed {
 		return nil, entry, err // a *SpoolError keeps everything for `linghang archive flush`
 	}
 	for _, en := range m.Entries {

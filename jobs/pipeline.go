@@ -405,23 +405,22 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 		}
 	}
 	sort.Strings(out.Keys)
-	if batch.Changed() == 0 {
-		// Everything rendered is identical to what is archived: no
-		// versions, no manifest.
-		if err := batch.Abort(ctx); err != nil {
-			return out, err
-		}
+	// Everything rendered identical to what is archived: no versions, no
+	// manifest.
+	m, committed, err := batch.CommitIfChanged(ctx)
+	out.Manifest = m
+	switch {
+	case !committed && err != nil:
+		return out, err
+	case !committed:
 		out.Status = StatusNothing
-	} else {
-		m, err := batch.Commit(ctx)
-		out.Manifest = m
-		if err != nil {
-			var se *archive.SpoolError
-			if errors.As(err, &se) {
-				return out, fmt.Errorf("文档已生成并暂存在本机 %s，但归档存储暂不可用：%w；存储恢复后运行 linghang archive flush 补交", p.Archive.SpoolDir(), err)
-			}
-			return out, fmt.Errorf("提交归档批次 %s: %w", out.RunID, err)
+	case err != nil:
+		var se *archive.SpoolError
+		if errors.As(err, &se) {
+			return out, fmt.Errorf("文档已生成并暂存在本机 %s，但归档存储暂不可用：%w；存储恢复后运行 linghang archive flush 补交", p.Archive.SpoolDir(), err)
 		}
+		return out, fmt.Errorf("提交归档批次 %s: %w", out.RunID, err)
+	default:
 		out.Status = StatusSucceeded
 	}
 	if err := p.remember(ctx, todo, sink.entries); err != nil {

@@ -110,14 +110,8 @@ func ImportSummary(ctx context.Context, a *archive.Archive, p *program.Programme
 	if _, err := b.Add(ctx, d); err != nil {
 		return fail(fmt.Errorf("归档总结数据：%w", err))
 	}
-	if b.Changed() == 0 {
-		// The same files again: nothing new to keep.
-		if err := b.Abort(ctx); err != nil {
-			return nil, nil, err
-		}
-		return merged, nil, nil
-	}
-	m, err := b.Commit(ctx)
+	// The same files again: nothing new to keep, no manifest.
+	m, _, err := b.CommitIfChanged(ctx)
 	if err != nil {
 		return nil, nil, err // a *SpoolError keeps everything for `linghang archive flush`
 	}

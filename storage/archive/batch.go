@@ -124,6 +124,18 @@ func (b *Batch) Changed() int {
 	return n
 }
 
+// CommitIfChanged commits the batch when it made a new version or holds
+// a document in the spool; otherwise (everything was identical to the
+// current versions) it aborts it, so no manifest records nothing new.
+// committed says which was done; err is Commit's or Abort's.
+func (b *Batch) CommitIfChanged(ctx context.Context) (m *Manifest, committed bool, err error) {
+	if b.Changed() == 0 {
+		return nil, false, b.Abort(ctx)
+	}
+	m, err = b.Commit(ctx)
+	return m, true, err
+}
+
 // Release ends this process's hold on an unfinished batch (after a
 // failure or timeout) without committing or aborting: its journal and
 // spooled documents stay for the next Begin or Flush to complete, in this
