@@ -223,11 +223,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if *daemon {
 		return runDaemon(ctx, e, &s, l)
 	}
-	a, st, err := s.openArchive(ctx, e)
-	if err != nil {
-		return err
-	}
-	p, err := l.pipeline(e, a, st)
+	p, err := s.openPipeline(ctx, e, l)
 	if err != nil {
 		return err
 	}
@@ -244,7 +240,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	_, err = runAll(ctx, e, p, reqs, *force, *out)
-	fmt.Fprintf(e.stdout, "归档位置：%s\n", a.Endpoint())
+	fmt.Fprintf(e.stdout, "归档位置：%s\n", p.Archive.Endpoint())
 	if *out != "" {
 		abs, _ := filepath.Abs(*out)
 		fmt.Fprintf(e.stdout, "本次生成的文档另存在：%s\n", abs)

@@ -41,11 +41,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	prog := l.prog
 	// The store is checked before any work, so a wrong address fails now.
-	a, st, err := s.openArchive(ctx, e)
-	if err != nil {
-		return err
-	}
-	p, err := l.pipeline(e, a, st)
+	p, err := s.openPipeline(ctx, e, l)
 	if err != nil {
 		return err
 	}
@@ -83,7 +79,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if rep.Rejected > 0 {
 		fmt.Fprintf(e.stdout, "（演示校验：样例中故意加入了 %d 行有误的数据，已被拒绝，其余照常导入）\n", len(withFaults)-len(apps))
 	}
-	_, entry, err := jobs.SaveApplicants(ctx, a, set)
+	_, entry, err := jobs.SaveApplicants(ctx, p.Archive, set)
 	if err != nil {
 		return fmt.Errorf("保存学员数据: %w", err)
 	}
@@ -93,7 +89,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintln(e.stdout)
 	docsDir := filepath.Join(*out, "文档")
 	rendered, runErr := demoRun(ctx, e, p, docsDir, *seed)
-	fmt.Fprintf(e.stdout, "\n共生成 %d 份文档，用时 %.1f 秒。归档位置：%s\n", rendered, time.Since(start).Seconds(), a.Endpoint())
+	fmt.Fprintf(e.stdout, "\n共生成 %d 份文档，用时 %.1f 秒。归档位置：%s\n", rendered, time.Since(start).Seconds(), p.Archive.Endpoint())
 	if rendered > 0 {
 		abs, _ := filepath.Abs(docsDir)
 		fmt.Fprintf(e.stdout, "可直接打开的副本：%s\n", abs)

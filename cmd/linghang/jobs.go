@@ -167,11 +167,7 @@ func jobsRun(ctx context.Context, e *env, args []string) error {
 		}
 		cohorts = []int{*cohort}
 	}
-	a, st, err := s.openArchive(ctx, e)
-	if err != nil {
-		return err
-	}
-	p, err := l.pipeline(e, a, st)
+	p, err := s.openPipeline(ctx, e, l)
 	if err != nil {
 		return err
 	}

@@ -87,11 +87,7 @@ func renderAll(ctx context.Context, e *env, args []string) error {
 		in = &jobs.Inputs{Programme: l.prog, Applicants: as, Fonts: l.fonts, Order: l.order}
 		in.BlockUntypesettable()
 	} else {
-		a, st, err := s.openArchive(ctx, e)
-		if err != nil {
-			return err
-		}
-		p, err := l.pipeline(e, a, st)
+		p, err := s.openPipeline(ctx, e, l)
 		if err != nil {
 			return err
 		}
@@ -99,7 +95,7 @@ func renderAll(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		set := &program.ApplicantSet{Year: l.prog.Year, Applicants: in.Applicants}
-		if err := jobs.AttachArchivedPhotos(ctx, a, st, set); err != nil {
+		if err := jobs.AttachArchivedPhotos(ctx, p.Archive, p.Store, set); err != nil {
 			return err
 		}
 	}

@@ -106,6 +106,15 @@ func (s *settings) openArchiveRetrying(ctx context.Context, e *env) (*archive.Ar
 	}
 }
 
+// openPipeline opens the archive and builds the year's pipeline over it.
+func (s *settings) openPipeline(ctx context.Context, e *env, l *loaded) (*jobs.Pipeline, error) {
+	a, st, err := s.openArchive(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return l.pipeline(e, a, st)
+}
+
 // pipeline builds the year's document pipeline over an open archive.
 func (l *loaded) pipeline(e *env, a *archive.Archive, st storage.Store) (*jobs.Pipeline, error) {
 	key, err := checkinKey(e)
