@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -777,20 +776,6 @@ func names(as []program.Applicant) []string {
 	for i := range as {
 		out[i] = as[i].Name
 	}
-	return out
-}
-
-// sortedCohorts returns the cohort numbers present in as.
-func sortedCohorts(as []program.Applicant) []int {
-	seen := map[int]bool{}
-	var out []int
-	for _, a := range as {
-		if !seen[a.Cohort] {
-			seen[a.Cohort] = true
-			out = append(out, a.Cohort)
-		}
-	}
-	sort.Ints(out)
 	return out
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -424,4 +425,18 @@ func TestArchivedDocumentsCarryPhotos(t *testing.T) {
 	if checked != 6+1+1 {
 		t.Errorf("checked %d documents, want 6 forms, the bound copy and the badges", checked)
 	}
+}
+
+// sortedCohorts returns the cohort numbers present in as.
+func sortedCohorts(as []program.Applicant) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, a := range as {
+		if !seen[a.Cohort] {
+			seen[a.Cohort] = true
+			out = append(out, a.Cohort)
+		}
+	}
+	sort.Ints(out)
+	return out
 }

@@ -113,24 +113,6 @@ func formConfigOf(opts []FormOption) formConfig {
 	return c
 }
 
-// FormPath returns where a filled form is filed: a folder per cohort and a
-// file name that sorts and reads well, e.g.
-// 第03期-江苏省科协党校班/报名表-张三-1234.pdf (last four of the ID).
-func FormPath(p *program.Programme, a *program.Applicant) string {
-	return CohortFolder(p, a.Cohort) + "/报名表-" + fileSafe(a.Name) + "-" + idTail(a.ID) + ".pdf"
-}
-
-// CohortFolder names a cohort's folder: 第03期-江苏省科协党校班.
-func CohortFolder(p *program.Programme, n int) string {
-	if p == nil {
-		return fmt.Sprintf("第%02d期", n)
-	}
-	if c, ok := p.Cohort(n); ok {
-		return fmt.Sprintf("第%02d期-%s", n, fileSafe(c.Name))
-	}
-	return fmt.Sprintf("第%02d期-班次未知", n)
-}
-
 func idTail(id string) string {
 	if len(id) >= 4 {
 		return fileSafe(id[len(id)-4:])

@@ -648,23 +648,6 @@ func TestCohortFormsBound(t *testing.T) {
 	}
 }
 
-func TestFormPath(t *testing.T) {
-	p := formProgramme(t)
-	tests := []struct {
-		a    program.Applicant
-		want string
-	}{
-		{program.Applicant{Name: "张三", ID: "11010519491231002X", Cohort: 3}, "第03期-江苏省科协党校班/报名表-张三-002X.pdf"},
-		{program.Applicant{Name: "欧阳/娜娜", ID: "110105194912310021", Cohort: 10}, "第10期-中国女科技工作者协会党校班/报名表-欧阳_娜娜-0021.pdf"},
-		{program.Applicant{Name: "李四", ID: "110105194912310021", Cohort: 42}, "第42期-班次未知/报名表-李四-0021.pdf"},
-	}
-	for _, tt := range tests {
-		if got := FormPath(p, &tt.a); got != tt.want {
-			t.Errorf("FormPath(%s) = %q, want %q", tt.a.Name, got, tt.want)
-		}
-	}
-}
-
 func TestTitleLines(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"“领航计划”青年科技领军人才国情研修活动报名表", "“领航计划”青年科技领军人才|国情研修活动报名表"},
@@ -735,19 +718,6 @@ func formCPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func ExampleFormPath() {
-	p, err := program.Default()
-	if err != nil {
-		panic(err)
-	}
-	a := program.Applicant{Name: "张三", ID: "32010219900101002X", Cohort: 3}
-	fmt.Println(FormPath(p, &a))
-	fmt.Println(CohortFolder(p, 3) + "-报名表合订本.pdf")
-	// Output:
-	// 第03期-江苏省科协党校班/报名表-张三-002X.pdf
-	// 第03期-江苏省科协党校班-报名表合订本.pdf
 }
 
 // TestFormDeterministic: the same applicant gives the same bytes (the

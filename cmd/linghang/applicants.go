@@ -14,11 +14,7 @@ import (
 // openArchive opens the archive over the store named by storeFlag (else
 // LINGHANG_STORE, else ./linghang-data), spooling to LINGHANG_SPOOL.
 func openArchive(ctx context.Context, e *env, storeFlag string) (*archive.Archive, storage.Store, error) {
-	st, err := openStore(ctx, e, storeFlag)
-	if err != nil {
-		return nil, nil, err
-	}
-	return archive.New(st, archive.Options{Program: "linghang", Version: version, SpoolDir: e.getenv("LINGHANG_SPOOL")}), st, nil
+	return (&settings{store: storeFlag}).openArchive(ctx, e)
 }
 
 // loadApplicants returns the applicants every render command works on:
