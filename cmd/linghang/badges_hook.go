@@ -11,11 +11,7 @@ import (
 
 // cycleBadges renders a cohort's badges for the main job in the given
 // layout, with check-in tokens made with the deployment's key.
-func cycleBadges(e *env, layoutName string, created time.Time) (func(w io.Writer, p *program.Programme, cohort int, as []program.Applicant) error, error) {
-	key, err := checkinKey(e)
-	if err != nil {
-		return nil, err
-	}
+func cycleBadges(key []byte, layoutName string, created time.Time) (func(w io.Writer, p *program.Programme, cohort int, as []program.Applicant) error, error) {
 	layout, err := loadLayout(layoutName)
 	if err != nil {
 		return nil, err

@@ -73,6 +73,12 @@ func renderAll(ctx context.Context, e *env, args []string) error {
 		}
 		sel.Cohorts = []int{*cohort}
 	}
+	// The pipeline gives the badges and certificate tokens (the check-in
+	// key read once); it opens the archive only when no file is given.
+	p, err := l.pipeline(e, nil, nil)
+	if err != nil {
+		return err
+	}
 	var in *jobs.Inputs
 	if *applicants != "" {
 		set, rejected, err := loadApplicantsForBatch(ctx, e, l.prog, *applicants, *photos, s.store)
@@ -87,8 +93,7 @@ func renderAll(ctx context.Context, e *env, args []string) error {
 		in = &jobs.Inputs{Programme: l.prog, Applicants: as, Fonts: l.fonts, Order: l.order}
 		in.BlockUntypesettable()
 	} else {
-		p, err := s.openPipeline(ctx, e, l)
-		if err != nil {
+		if p.Archive, p.Store, err = s.openArchive(ctx, e); err != nil {
 			return err
 		}
 		if in, err = p.Inputs(ctx, sel); err != nil {
@@ -99,16 +104,7 @@ func renderAll(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	key, err := checkinKey(e)
-	if err != nil {
-		return err
-	}
-	if in.Badges, err = cycleBadges(e, "a4-8", l.prog.Date.Time); err != nil {
-		return err
-	}
-	in.Certify = func(year, cohort int, n string, a *program.Applicant) string {
-		return program.CertificateToken(key, year, cohort, n, a)
-	}
+	in.Badges, in.Certify = p.Badges, p.Certify
 	in.PlainPDF = !*pdfa
 	sink := &jobs.DirSink{Dir: *out}
 	progress, finish := progressFor(e, "生成文档")

@@ -122,7 +122,7 @@ func (l *loaded) pipeline(e *env, a *archive.Archive, st storage.Store) (*jobs.P
 		return nil, err
 	}
 	sum := sha256.Sum256(append([]byte("linghang/key-id/"), key...))
-	badges, err := cycleBadges(e, "a4-8", l.prog.Date.Time)
+	badges, err := cycleBadges(key, "a4-8", l.prog.Date.Time)
 	if err != nil {
 		return nil, err
 	}
