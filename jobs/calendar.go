@@ -88,6 +88,8 @@ func LoadSchedule(name string) (*Schedule, error) {
 
 var atRE = regexp.MustCompile(`^\s*(start|end|date|\d{1,2}-\d{1,2})\s*(?:([+-])\s*(\d{1,3})\s*d)?\s+(\d{1,2}):(\d{2})\s*$`)
 
+var jobNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // ParseSchedule reads a schedule. Every problem names the file and line:
@@ -147,7 +149,7 @@ func ParseSchedule(r io.Reader, name string) (*Schedule, error) {
 		at := func(format string, a ...any) error {
 			return fmt.Errorf("日程文件 %s 第%d行（作业 %s）：%s", name, line, j.Name, fmt.Sprintf(format, a...))
 		}
-		if !regexp.MustCompile(`^[a-z][a-z0-9-]*$`).MatchString(j.Name) {
+		if !jobNameRE.MatchString(j.Name) {
 			return nil, at("作业名 %q 无效：只能用小写英文字母、数字和连字符", j.Name)
 		}
 		if prev, dup := seen[j.Name]; dup {
