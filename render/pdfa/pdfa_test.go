@@ -43,7 +43,7 @@ func TestPDFACheckFindsViolations(t *testing.T) {
 		{"no output intent", func(b []byte) []byte { return bytes.Replace(b, []byte("/OutputIntents"), []byte("/OutputIntentz"), 1) }, "6.2.2"},
 		{"font not embedded", func(b []byte) []byte { return bytes.Replace(b, []byte("/FontFile2"), []byte("/FontFileX"), 1) }, "6.2.11.4.1"},
 		{"width differs from the font program", func(b []byte) []byte {
-			return regexp.MustCompile(`\d+ \]\n/CIDToGIDMap`).ReplaceAll(b, []byte("777 ]\n/CIDToGIDMap"))
+			return regexp.MustCompile(`\d+\]\]\n/CIDToGIDMap`).ReplaceAll(b, []byte("777]]\n/CIDToGIDMap"))
 		}, "6.2.11.5"},
 		{"JavaScript", func(b []byte) []byte { return bytes.Replace(b, []byte("/Lang"), []byte("/JavaScript 1 0 R /Lang"), 1) }, "6.6.1"},
 	}

@@ -608,12 +608,12 @@ func (d *Document) Write(w io.Writer) (err error) {
 		}
 		sort.Slice(half, func(a, b int) bool { return half[a] < half[b] })
 		codes[f] = halfCodes(half, runes)
-		data, err := f.subset(runes, half...)
+		sf, err := f.embedding(runes, half)
 		if err != nil {
 			return fmt.Errorf("生成 PDF《%s》：%w", d.name, err)
 		}
 		name := fmt.Sprintf("%s-%d", sanitizePS(f.PostScript), i)
-		pdf.AddUTF8FontFromBytes(name, "", data)
+		pdf.AddUTF8SubsetFont(name, sf)
 		pdf.SetFont(name, "", 10) // fpdf only prints a font it cannot parse; SetFont reports it
 		if err := pdf.Error(); err != nil {
 			return fmt.Errorf("生成 PDF《%s》：嵌入字体 %s：%w", d.name, f.Family, err)

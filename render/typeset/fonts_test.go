@@ -18,11 +18,11 @@ func fakeFace(t *testing.T, f *Font, family string, runes string) []byte {
 	t.Helper()
 	c := *f
 	c.PostScript = family
-	data, err := c.subset([]rune(runes))
+	sub, err := c.subset([]rune(runes))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return data
+	return sub.data
 }
 
 // makeTTC packs TrueType files into a collection, rebasing table offsets.
@@ -166,10 +166,11 @@ func TestSubset(t *testing.T) {
 				keep = append(keep, r)
 			}
 		}
-		data, err := f.subset(keep)
+		sub, err := f.subset(keep)
 		if err != nil {
 			t.Fatal(err)
 		}
+		data := sub.data
 		faces, err := parseFonts(data, "subset")
 		if err != nil {
 			t.Fatalf("%s: subset does not parse: %v", role, err)

@@ -59,10 +59,11 @@ func FuzzBreak(f *testing.F) {
 // Any bytes either parse as a font or fail with an error.
 func FuzzParseFont(f *testing.F) {
 	fs := mustFonts(f)
-	good, err := fs.Font(Title).subset([]rune("领航"))
+	sub, err := fs.Font(Title).subset([]rune("领航"))
 	if err != nil {
 		f.Fatal(err)
 	}
+	good := sub.data
 	f.Add(good)
 	f.Add(good[:100])
 	f.Add(makeTTC(good, good))

@@ -3,19 +3,34 @@ package typeset
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"sort"
 	"unicode/utf16"
 )
 
+// subsetFont is a font cut to one document's characters: the TrueType
+// file, each character's glyph in it (one glyph per character, so that
+// glyph IDs can be the PDF character codes), and each glyph's advance in
+// 1/1000 em.
+type subsetFont struct {
+	data   []byte
+	gids   map[rune]uint16
+	widths []int
+}
+
 // subset builds a minimal TrueType font holding .notdef and the glyphs of
 // runes (all BMP and covered by f), composite glyphs resolved and glyph IDs
 // renumbered. The result carries head, hhea, maxp, OS/2, hmtx, loca (long),
-// glyf, cmap (format 4), name and post (format 3): what fpdf parses.
+// glyf, cmap (format 4), name and post (format 3).
 //
 // halves lists marks that also get a half-width variant (标点挤压): the same
 // outline with half the advance, mapped at the private-use code that
 // halfCodes assigns, so viewers and text extraction see no overlap.
-func (f *Font) subset(runes []rune, halves ...rune) ([]byte, error) {
+//
+// Two characters drawn with the same glyph (a compatibility ideograph and
+// its unified form) each get their own copy, so that every glyph maps back
+// to exactly one character.
+func (f *Font) subset(runes []rune, halves ...rune) (*subsetFont, error) {
 	rs := append([]rune(nil), runes...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
 	newID := map[uint16]uint16{0: 0}
@@ -58,9 +73,6 @@ func (f *Font) subset(runes []rune, halves ...rune) ([]byte, error) {
 			add(c)
 		}
 	}
-	if len(order) > 0xFFFF {
-		return nil, fmt.Errorf("字体 %s 的子集字形过多", f.Family)
-	}
 
 	codes := halfCodes(halves, runes)
 	type variant struct {
@@ -78,6 +90,21 @@ func (f *Font) subset(runes []rune, halves ...rune) ([]byte, error) {
 	for _, v := range variants {
 		all = append(all, v.g)
 	}
+	// A glyph claimed by a second character is copied for it.
+	gids := make(map[rune]uint16, len(cmap)+len(variants))
+	claimed := map[uint16]bool{}
+	for _, p := range cmap {
+		id := newID[p.g]
+		if claimed[id] {
+			id = uint16(len(all))
+			all = append(all, p.g)
+		}
+		claimed[id] = true
+		gids[p.r] = id
+	}
+	for i, v := range variants {
+		gids[v.code] = uint16(len(order) + i)
+	}
 	if len(all) > 0xFFFF {
 		return nil, fmt.Errorf("字体 %s 的子集字形过多", f.Family)
 	}
@@ -85,11 +112,13 @@ func (f *Font) subset(runes []rune, halves ...rune) ([]byte, error) {
 	var newGlyf []byte
 	loca := make([]byte, 4*(len(all)+1))
 	hmtx := make([]byte, 4*len(all))
+	widths := make([]int, len(all))
 	for i, g := range all {
 		adv := f.advances[g]
-		if i >= len(order) {
+		if i >= len(order) && i < len(order)+len(variants) {
 			adv /= 2 // the half-width variant
 		}
+		widths[i] = int(math.Round(float64(adv) * 1000 / f.upem))
 		binary.BigEndian.PutUint32(loca[4*i:], uint32(len(newGlyf)))
 		binary.BigEndian.PutUint16(hmtx[4*i:], adv)
 		binary.BigEndian.PutUint16(hmtx[4*i+2:], uint16(f.lsbs[g]))
@@ -118,12 +147,9 @@ func (f *Font) subset(runes []rune, halves ...rune) ([]byte, error) {
 	}
 	binary.BigEndian.PutUint32(post, 0x00030000)
 
-	cm := make([]cmapPair, 0, len(cmap)+len(variants))
-	for _, p := range cmap {
-		cm = append(cm, cmapPair{uint16(p.r), newID[p.g]})
-	}
-	for i, v := range variants {
-		cm = append(cm, cmapPair{uint16(v.code), uint16(len(order) + i)})
+	cm := make([]cmapPair, 0, len(gids))
+	for r, g := range gids {
+		cm = append(cm, cmapPair{uint16(r), g})
 	}
 	sort.Slice(cm, func(i, j int) bool { return cm[i].r < cm[j].r })
 	tables := map[string][]byte{
@@ -134,7 +160,7 @@ func (f *Font) subset(runes []rune, halves ...rune) ([]byte, error) {
 	if os2, ok := f.tables["OS/2"]; ok {
 		tables["OS/2"] = os2
 	}
-	return assemble(tables), nil
+	return &subsetFont{data: assemble(tables), gids: gids, widths: widths}, nil
 }
 
 // halfCodes assigns private-use codes (from U+E000) to the half-width

@@ -1068,7 +1068,7 @@ func (f *Fpdf) GetStringSymbolWidth(s string) int {
 	if f.isCurrentUTF8 {
 		for _, char := range s {
 			intChar := int(char)
-			if len(f.currentFont.Cw) >= intChar && f.currentFont.Cw[intChar] > 0 {
+			if intChar < len(f.currentFont.Cw) && f.currentFont.Cw[intChar] > 0 { // linghang: was >=, an index out of range
 				if f.currentFont.Cw[intChar] != 65535 {
 					w += f.currentFont.Cw[intChar]
 				}
@@ -2558,7 +2558,14 @@ func (f *Fpdf) Bookmark(txtStr string, level int, y float64) {
 // or Write() which are the standard methods to print text.
 func (f *Fpdf) Text(x, y float64, txtStr string) {
 	var txt2 string
-	if f.isCurrentUTF8 {
+	if sf := f.currentFont.subset; sf != nil { // linghang: glyph IDs
+		enc, err := subsetText(sf, txtStr)
+		if err != nil {
+			f.err = err
+			return
+		}
+		txt2 = f.escape(enc)
+	} else if f.isCurrentUTF8 {
 		if f.isRTL {
 			txtStr = reverseText(txtStr)
 			x -= f.GetStringWidth(txtStr)
@@ -4503,6 +4510,10 @@ func (f *Fpdf) putfonts() {
 				f.out(s.String())
 				f.out("endobj")
 			case "UTF8":
+				if font.subset != nil { // linghang: subsetfont.go
+					f.putSubsetFont(font)
+					break
+				}
 				usedRunes := font.usedRunes
 				delete(usedRunes, 0)
 				utf8FontStream := font.utf8File.GenerateCutFont(usedRunes)

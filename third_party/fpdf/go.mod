@@ -10,3 +10,5 @@ require (
 )
 
 require github.com/pkg/errors v0.9.1 // indirect
+
+require github.com/klauspost/compress v1.20.1
