@@ -91,3 +91,27 @@ func (mem *membuffer) copy() []byte {
 	copy(dst, src)
 	return dst
 }
+
+// profiles keeps the compressed form of each ICC profile seen (linghang
+// patch): every PDF/A document carries the same sRGB profile, and
+// compressing it again for each one was 1 % of a year's rendering.
+var profiles struct {
+	sync.Mutex
+	m map[string][]byte
+}
+
+func compressedProfile(icc []byte) []byte {
+	profiles.Lock()
+	defer profiles.Unlock()
+	if z, ok := profiles.m[string(icc)]; ok {
+		return z
+	}
+	if profiles.m == nil || len(profiles.m) >= 8 {
+		profiles.m = map[string][]byte{}
+	}
+	mem := xmem.compress(icc)
+	z := mem.copy()
+	mem.release()
+	profiles.m[string(icc)] = z
+	return z
+}
