@@ -62,6 +62,9 @@ type Entry struct {
 	// Want, when set, leaves out the subjects it rejects (a certificate
 	// for an applicant whose attendance falls short).
 	Want func(in *Inputs, s Subject) bool
+	// Photos says the document draws the applicants' photos; a pipeline
+	// run reads them from the archive as the document is rendered.
+	Photos bool
 }
 
 func (e *Entry) needs(i Input) bool {
@@ -251,7 +254,7 @@ func DefaultCatalogue() Catalogue {
 		},
 		{
 			Name: "form", Title: "报名表（已填写，含照片）", Kind: archive.Form, Scope: PerApplicantDoc,
-			Jobs: refresh, Needs: withApps,
+			Jobs: refresh, Needs: withApps, Photos: true,
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				a := s.Applicant
 				return archive.Doc{Title: fmt.Sprintf("报名表 %s（%s）", a.Name, s.Cohort.Title()), Author: a.Recommender,
@@ -263,7 +266,7 @@ func DefaultCatalogue() Catalogue {
 		},
 		{
 			Name: "forms-bound", Title: "报名表合订本", Kind: archive.Form, Scope: PerCohortDoc,
-			Jobs: closing, Needs: withApps,
+			Jobs: closing, Needs: withApps, Photos: true,
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				return archive.Doc{Title: s.Cohort.Title() + " 报名表合订本", Names: names(s.Applicants), Filename: "报名表合订本.pdf", MIME: mimePDF}
 			},
@@ -273,7 +276,7 @@ func DefaultCatalogue() Catalogue {
 		},
 		{
 			Name: "badges", Title: "胸卡", Kind: archive.Badges, Scope: PerCohortDoc,
-			Jobs: closing, Needs: []Input{InProgramme, InFonts, InApplicants, InCheckinKey},
+			Jobs: closing, Needs: []Input{InProgramme, InFonts, InApplicants, InCheckinKey}, Photos: true,
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				return archive.Doc{Title: s.Cohort.Title() + " 胸卡", Names: names(s.Applicants), Filename: "胸卡.pdf", MIME: mimePDF}
 			},

@@ -368,13 +368,14 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 		return out, nil
 	}
 	for _, d := range todo {
-		if d.Entry.needs(InApplicants) {
-			// Photos only now, when something about people is rendered.
-			set := &program.ApplicantSet{Year: p.Programme.Year, Applicants: in.Applicants}
-			if err := AttachArchivedPhotos(ctx, p.Archive, p.Store, set); err != nil {
+		if d.Entry.Photos {
+			// Photos only now, when a document drawing them is rendered,
+			// and only while it is.
+			ps, err := newPhotoSource(ctx, p.Archive, p.Store, p.Programme.Year)
+			if err != nil {
 				return out, err
 			}
-			attachPlanned(todo, in.Applicants)
+			withPhotos(ctx, todo, in, ps)
 			break
 		}
 	}
@@ -630,28 +631,3 @@ func Render(ctx context.Context, c Catalogue, in *Inputs, sel Selection, sink Si
 	return res, plan, err
 }
 
-// attachPlanned gives the planned documents' subjects the photos now
-// held by all: the plan copied the applicants, per cohort, before the
-// photos were read.
-func attachPlanned(plan []Planned, all []program.Applicant) {
-	photos := make(map[string][]byte, len(all))
-	for _, a := range all {
-		if a.Photo != "" && len(a.PhotoJPEG) > 0 {
-			photos[a.Photo] = a.PhotoJPEG
-		}
-	}
-	set := func(a *program.Applicant) {
-		if a.Photo != "" && len(a.PhotoJPEG) == 0 {
-			a.PhotoJPEG = photos[a.Photo]
-		}
-	}
-	for i := range plan {
-		s := &plan[i].Subject
-		for k := range s.Applicants {
-			set(&s.Applicants[k])
-		}
-		if s.Applicant != nil {
-			set(s.Applicant)
-		}
-	}
-}
