@@ -39,21 +39,12 @@ func drawQR(d *typeset.Document, r typeset.Rect, s string) error {
 	mod := side / float64(n+2*qrQuiet)
 	x0 := r.X + (r.W-side)/2 + qrQuiet*mod
 	y0 := r.Y + (r.H-side)/2 + qrQuiet*mod
-	for y, row := range m {
-		for x := 0; x < len(row); {
-			if !row[x] {
-				x++
-				continue
-			}
-			end := x
-			for end < len(row) && row[end] {
-				end++
-			}
-			// A hair of overlap closes the seams some viewers show
-			// between abutting rectangles.
-			d.Fill(typeset.Rect{X: x0 + float64(x)*mod, Y: y0 + float64(y)*mod, W: float64(end-x)*mod + 0.02, H: mod + 0.02}, typeset.Black)
-			x = end
-		}
+	cells := make([]bool, 0, n*n)
+	for _, row := range m {
+		cells = append(cells, row...)
 	}
+	// A hair of overlap closes the seams some viewers show between
+	// abutting rectangles.
+	d.Cells(typeset.Rect{X: x0, Y: y0, W: float64(n) * mod, H: float64(n) * mod}, n, cells, typeset.Black, 0.02)
 	return nil
 }

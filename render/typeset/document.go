@@ -83,6 +83,10 @@ const (
 	OpBookmark
 	OpRotate    // turn what follows by Size degrees about (Box.X, Box.Y)
 	OpRotateEnd // end of the turned part
+	// OpCells fills the set cells of a grid (a QR code) in Fill: Box is
+	// the grid, Size its number of columns. One op for the whole grid
+	// keeps a thousand badges' codes small in memory.
+	OpCells
 )
 
 // Op is one drawing operation of the display list.
@@ -103,6 +107,8 @@ type Op struct {
 	spacing  float64 // extra mm after each character (tracking + justification)
 	half     bool    // a squeezed mark, drawn with its half-width variant
 	image    []byte
+	cells    []bool  // OpCells, row by row
+	overlap  float64 // OpCells: mm added to each filled run, closing seams
 }
 
 // Pen is a stroke: width in mm, colour and optional dash pattern (mm).
@@ -195,6 +201,18 @@ func (d *Document) Rect(r Rect, p Pen) { d.add(Op{Kind: OpRect, Box: r, Pen: p})
 
 // Fill paints r with c.
 func (d *Document) Fill(r Rect, c Color) { d.add(Op{Kind: OpRect, Box: r, Fill: &c}) }
+
+// Cells fills, in c, the set cells of a grid of cols columns covering r
+// (len(cells)/cols rows, row by row). Each run of set cells in a row is
+// one rectangle, widened and heightened by overlap mm so that viewers
+// show no seams between abutting runs.
+func (d *Document) Cells(r Rect, cols int, cells []bool, c Color, overlap float64) {
+	if cols <= 0 || len(cells)%cols != 0 {
+		d.fail(fmt.Errorf("文档《%s》：%d 个格子排不成 %d 列", d.name, len(cells), cols))
+		return
+	}
+	d.add(Op{Kind: OpCells, Box: r, Size: float64(cols), Fill: &c, cells: slices.Clone(cells), overlap: overlap})
+}
 
 // Image draws a JPEG or PNG image scaled to fill r.
 func (d *Document) Image(r Rect, data []byte) error {
@@ -685,6 +703,26 @@ func (d *Document) Write(w io.Writer) (err error) {
 					pdf.Rect(op.Box.X, op.Box.Y, op.Box.W, op.Box.H, "D")
 					pdf.SetDashPattern(nil, 0)
 				}
+			case OpCells:
+				cols := int(op.Size)
+				rows := len(op.cells) / cols
+				w, h := op.Box.W/float64(cols), op.Box.H/float64(rows)
+				pdf.SetFillColor(int(op.Fill.R), int(op.Fill.G), int(op.Fill.B))
+				for y := 0; y < rows; y++ {
+					row := op.cells[y*cols : (y+1)*cols]
+					for x := 0; x < cols; {
+						if !row[x] {
+							x++
+							continue
+						}
+						end := x
+						for end < cols && row[end] {
+							end++
+						}
+						pdf.Rect(op.Box.X+float64(x)*w, op.Box.Y+float64(y)*h, float64(end-x)*w+op.overlap, h+op.overlap, "F")
+						x = end
+					}
+				}
 			case OpBookmark:
 				pdf.Bookmark(op.Text, int(op.Size), op.Box.Y)
 			case OpRotate:
@@ -707,12 +745,9 @@ func (d *Document) Write(w io.Writer) (err error) {
 			}
 		}
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return fmt.Errorf("生成 PDF《%s》：%w", d.name, err)
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("写出 PDF《%s》：%w", d.name, err)
+	// Straight to w: a 1,000-page bound copy is not held a third time.
+	if err := pdf.Output(w); err != nil {
+		return fmt.Errorf("生成或写出 PDF《%s》：%w", d.name, err)
 	}
 	return nil
 }
