@@ -440,3 +440,23 @@ func sortedCohorts(as []program.Applicant) []int {
 	sort.Ints(out)
 	return out
 }
+
+// TestNoApplicantsYet: before any import, the jobs about people have
+// nothing to make and succeed; the year's notice and blank form are made.
+func TestNoApplicantsYet(t *testing.T) {
+	st := fsStore(t)
+	pl := testPipeline(t, st, nil)
+	ctx := context.Background()
+	for _, job := range []string{JobRegistrationOpen, JobRegistrationClose} {
+		rec, _, err := pl.Run(ctx, Request{Job: job})
+		if err != nil {
+			t.Fatalf("%s: %v", job, err)
+		}
+		if len(rec.Attempts) != 1 {
+			t.Errorf("%s: %d attempts, want 1", job, len(rec.Attempts))
+		}
+	}
+	if n := len(versions(t, pl.Archive)); n == 0 {
+		t.Error("nothing archived")
+	}
+}

@@ -294,7 +294,7 @@ func (a *Archive) Find(ctx context.Context, q Query) ([]Entry, error) {
 			name != "" && !hasName(e.Names, name):
 			continue
 		}
-		if !containsAll(fold(e.Title), words) {
+		if len(words) > 0 && !containsAll(fold(e.Title), words) {
 			continue
 		}
 		out = append(out, e)
