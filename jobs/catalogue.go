@@ -134,6 +134,7 @@ type Inputs struct {
 
 	certMu sync.Mutex
 	certs  map[int][]render.Certificate // by cohort, made once (certificates)
+	issue  map[int]map[string]bool      // by cohort: IDs that get a certificate (issued)
 }
 
 // Blocked is an applicant whose documents cannot be made.
@@ -427,14 +428,7 @@ func DefaultCatalogue() Catalogue {
 		{
 			Name: "certificate", Title: "结业证书（每人一份）", Kind: archive.Certificate, Scope: PerApplicantDoc,
 			Jobs: certificateJobs, Needs: certificateNeeds,
-			Want: func(in *Inputs, s Subject) bool {
-				for _, a := range eligibility(in, s).Issue {
-					if a.ID == s.Applicant.ID {
-						return true
-					}
-				}
-				return false
-			},
+			Want: func(in *Inputs, s Subject) bool { return in.issued(s)[s.Applicant.ID] },
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				a := s.Applicant
 				return archive.Doc{Title: fmt.Sprintf("结业证书 %s（%s）", a.Name, s.Cohort.Title()), Author: strings.Join(s.Cohort.Hosts, "、"),
@@ -536,6 +530,15 @@ type Planned struct {
 	Entry    *Entry
 	Subject  Subject
 	InputSHA string
+	key      string // the archive key, once worked out (see Key)
+}
+
+// Key is the document's archive key.
+func (p *Planned) Key() (string, error) {
+	if p.key != "" {
+		return p.key, nil
+	}
+	return archive.DocKey(p.Doc.Doc)
 }
 
 // Selection picks the part of the catalogue a run makes.
@@ -625,8 +628,9 @@ func (c Catalogue) Plan(in *Inputs, sel Selection) ([]Planned, error) {
 		}
 		d.InputSHA = h
 		entry, subj := e, s
+		key, _ := archive.DocKey(d) // an error is reported where the key is needed
 		out = append(out, Planned{Doc: Doc{Doc: d, Render: func(w io.Writer) error { return entry.Render(w, in, subj) }},
-			Entry: e, Subject: s, InputSHA: h})
+			Entry: e, Subject: s, InputSHA: h, key: key})
 		return nil
 	}
 	for i := range c {

@@ -619,7 +619,7 @@ func (p *Pipeline) changed(ctx context.Context, plan []Planned) ([]Planned, erro
 	}
 	var out []Planned
 	for _, d := range plan {
-		key, err := archive.DocKey(d.Doc.Doc)
+		key, err := d.Key()
 		if err != nil {
 			return nil, err
 		}
@@ -639,7 +639,7 @@ func (p *Pipeline) remember(ctx context.Context, done []Planned, entries map[str
 			return err
 		}
 		for _, d := range done {
-			key, err := archive.DocKey(d.Doc.Doc)
+			key, err := d.Key()
 			if err != nil {
 				continue
 			}
