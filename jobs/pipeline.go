@@ -609,13 +609,9 @@ func (p *Pipeline) changed(ctx context.Context, plan []Planned) ([]Planned, erro
 	if err != nil {
 		return nil, err
 	}
-	current := map[string]bool{}
-	es, err := p.Archive.Find(ctx, archive.Query{Year: p.Programme.Year})
+	versions, err := p.Archive.Versions(ctx, p.Programme.Year)
 	if err != nil {
 		return nil, fmt.Errorf("读取%d年归档索引：%w", p.Programme.Year, err)
-	}
-	for _, e := range es {
-		current[e.Key] = true
 	}
 	var out []Planned
 	for _, d := range plan {
@@ -623,7 +619,7 @@ func (p *Pipeline) changed(ctx context.Context, plan []Planned) ([]Planned, erro
 		if err != nil {
 			return nil, err
 		}
-		if st.Docs[key] == d.InputSHA && current[key] {
+		if st.Docs[key] == d.InputSHA && versions[key] > 0 {
 			continue
 		}
 		out = append(out, d)

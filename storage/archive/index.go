@@ -84,11 +84,38 @@ func (a *Archive) indexedVersion(ctx context.Context, year int, key string) (int
 	if etag == "" && len(es) == 0 {
 		return 0, nil // no index: nothing committed that it could name
 	}
+	if etag == "" {
+		return -1, nil // a store without ETags: unknown, list instead
+	}
+	return a.latest(year, etag, es)[key], nil
+}
+
+// decodeIndex parses an index, one JSON entry per line. The lines are
+// decoded on every CPU: a year of 30,000 entries is read by each command
+// that plans documents.
+// Versions returns the newest version of every document of year that the
+// index records, from the cached index (one Stat when it is unchanged).
+// The map is shared: callers must not modify it.
+func (a *Archive) Versions(ctx context.Context, year int) (map[string]int, error) {
+	es, etag, err := a.readIndex(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return a.latest(year, etag, es), nil
+}
+
+// latest maps each key of es (year's index at etag) to its newest
+// version, built once per cached index version.
+func (a *Archive) latest(year int, etag string, es []Entry) map[string]int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	c, ok := a.indexes[year]
-	if !ok {
-		return -1, nil // a store without ETags: unknown, list instead
+	if !ok || c.etag != etag || etag == "" {
+		m := make(map[string]int, len(es))
+		for _, e := range es {
+			m[e.Key] = max(m[e.Key], e.Version)
+		}
+		return m
 	}
 	if c.latest == nil {
 		c.latest = make(map[string]int, len(c.entries))
@@ -97,12 +124,9 @@ func (a *Archive) indexedVersion(ctx context.Context, year int, key string) (int
 		}
 		a.indexes[year] = c
 	}
-	return c.latest[key], nil
+	return c.latest
 }
 
-// decodeIndex parses an index, one JSON entry per line. The lines are
-// decoded on every CPU: a year of 30,000 entries is read by each command
-// that plans documents.
 func decodeIndex(r io.Reader) ([]Entry, error) {
 	type rawLine struct {
 		n int
