@@ -81,6 +81,10 @@ func CertificateText(p *program.Programme, c *program.Cohort, a *program.Applica
 }
 
 func certificatePage(d *typeset.Document, p *program.Programme, c *program.Cohort, cert Certificate, page typeset.Page) error {
+	// The title, 特发此证, signature and labels are the cohort's; the
+	// statement (it names the person) and the number are the person's.
+	d.Sharing(true)
+	defer d.Sharing(false)
 	d.AddPage()
 	d.Rect(typeset.Rect{X: 10, Y: 10, W: page.W - 20, H: page.H - 20}, typeset.Pen{Width: 1.6, Color: certRed})
 	d.Rect(typeset.Rect{X: 14, Y: 14, W: page.W - 28, H: page.H - 28}, typeset.Pen{Width: 0.4, Color: certRed})
@@ -96,7 +100,9 @@ func certificatePage(d *typeset.Document, p *program.Programme, c *program.Cohor
 	}
 	body := typeset.Style{Role: typeset.Body, Size: 20, Align: typeset.Justify, Indent: 2, Leading: typeset.PtToMM(20) * 1.9, Field: "证书正文"}
 	box := typeset.Rect{X: 40, Y: 70, W: page.W - 80, H: 68}
+	d.Sharing(false)
 	fit, err := d.Fit(box, CertificateText(p, c, cert.Applicant), body, 14)
+	d.Sharing(true)
 	if err != nil {
 		return err
 	}
@@ -127,5 +133,6 @@ func certificatePage(d *typeset.Document, p *program.Programme, c *program.Cohor
 			return err
 		}
 	}
+	d.Sharing(false)
 	return d.Text(30, page.H-26, "证书编号："+cert.Number, small)
 }

@@ -177,6 +177,10 @@ func checkinLetters(p *program.Programme, cohort int, as []program.Applicant) (*
 }
 
 func (l *letter) checkin(cl *checkinLetter) error {
+	// Every letter of a cohort has the same wording; only the addressee
+	// is the person's own.
+	l.d.Sharing(true)
+	defer l.d.Sharing(false)
 	if err := l.newPage(); err != nil {
 		return err
 	}
@@ -193,9 +197,11 @@ func (l *letter) checkin(cl *checkinLetter) error {
 	}
 	g := l.g
 	l.skip(1)
+	l.d.Sharing(false)
 	if _, err := l.flow(cl.addressee+"：", l.flat(), g.Left, g.Width, 1); err != nil {
 		return err
 	}
+	l.d.Sharing(true)
 	if _, err := l.flow(cl.lead, l.body(), g.Left, g.Width, 1); err != nil {
 		return err
 	}

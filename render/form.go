@@ -205,6 +205,10 @@ func formPage(d *typeset.Document, p *program.Programme, a *program.Applicant, l
 		return errors.New("报名表：未提供年度计划")
 	}
 	f := &formDraw{d: d, p: p, a: a, left: formLeft, width: formWidth}
+	// The labels, notes and cohort names are every form's; the values
+	// (mine, below) are the applicant's own.
+	d.Sharing(true)
+	defer d.Sharing(false)
 	y := formTop
 	bottom := formBottom
 	d.AddPage()
@@ -356,7 +360,9 @@ func (f *formDraw) recommender(y float64) float64 {
 	if v := f.value(func(a *program.Applicant) string { return a.Recommender }); v != "" {
 		vs := st
 		vs.Role = typeset.Body
+		f.d.Sharing(false)
 		fit, err := f.d.Fit(typeset.Rect{X: f.left + w, Y: y, W: f.width - w, H: h}, v, vs, formValueMin)
+		f.d.Sharing(true)
 		f.check(err)
 		if err == nil && fit.Overflow() {
 			f.check(fmt.Errorf("报名表字段“%s”内容过长：%q", program.ColRecommender, v))
@@ -391,6 +397,8 @@ func (f *formDraw) cellValue(r typeset.Rect, field, v string, align typeset.Alig
 	if v == "" {
 		return
 	}
+	f.d.Sharing(false)
+	defer f.d.Sharing(true)
 	st := typeset.Style{Role: typeset.Body, Size: formValueSize, Align: align, VAlign: typeset.Middle,
 		Leading: typeset.PtToMM(formValueSize) * 1.25, Field: field}
 	box := r.Inset(formPad)
@@ -601,7 +609,9 @@ func (f *formDraw) bioRow(y, bottom float64) (rest string, size float64, midPara
 	// Two or three lines too many are absorbed by closing up the leading
 	// to 1.25 and then the type down to formBioMin, before a
 	// continuation page is used.
+	f.d.Sharing(false)
 	fit, err := f.d.Tighten(r, bio, st, formBioLead, formBioMin)
+	f.d.Sharing(true)
 	f.check(err)
 	mid := len(fit.Lines) > 0 && !fit.Lines[len(fit.Lines)-1].End
 	return fit.Rest, fit.Size, mid
@@ -663,9 +673,11 @@ func (f *formDraw) continuation(rest string, size float64, midParagraph bool) er
 			return fmt.Errorf("个人简介过长：续页超过%d页", page-2)
 		}
 		f.d.AddPage()
+		f.d.Sharing(true)
 		head := typeset.Style{Role: typeset.Heading1, Size: typeset.Size3, Align: typeset.Center, Field: "个人简介（续）"}
 		f.check(f.d.Text(f.left+f.width/2, formTop+8, "个人简介（续）", head))
 		who := typeset.Style{Role: typeset.Table, Size: formLabelSize, Field: program.ColName}
+		f.d.Sharing(false) // the rest of a continuation page is the applicant's
 		f.check(f.d.Text(f.left, formTop+18, fmt.Sprintf("姓名：%s　　身份证号：%s", f.a.Name, f.a.ID), who))
 		box := typeset.Rect{X: f.left, Y: formTop + 22, W: f.width, H: formBottom - formTop - 22}
 		st := typeset.Style{Role: typeset.Body, Size: size, Align: typeset.Justify, Field: program.ColBio}

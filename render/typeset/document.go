@@ -67,7 +67,17 @@ type Document struct {
 	pages []Page
 	cur   int // page drawn on; 0 means the last
 	err   error
+	// sharing marks the text drawn as shared (see Sharing).
+	sharing bool
 }
+
+// Sharing marks the text drawn from now on as the same in every document
+// of its kind (on: a form's labels, a letter's wording) or as this
+// document's own (off, the default: a name, a biography). Shared text is
+// embedded in a subset of its own that the documents share, cut and
+// compressed once for all of them. It changes nothing drawn, only which
+// subset a glyph is embedded in.
+func (d *Document) Sharing(on bool) { d.sharing = on }
 
 // OpKind is the kind of a display-list operation.
 type OpKind int
@@ -106,6 +116,7 @@ type Op struct {
 	baseline float64
 	spacing  float64 // extra mm after each character (tracking + justification)
 	half     bool    // a squeezed mark, drawn with its half-width variant
+	shared   bool    // drawn while Sharing: embedded in the subset documents share
 	image    []byte
 	cells    []bool  // OpCells, row by row
 	overlap  float64 // OpCells: mm added to each filled run, closing seams
@@ -348,7 +359,7 @@ func (d *Document) drawLine(l Line, x, y, width float64, st Style, justify bool)
 		w -= gap[j-1]
 		d.add(Op{Kind: OpText, Box: Rect{x, y - asc*em, w, em}, Text: runesOf(gs[i:j]),
 			Font: gs[i].font, Size: st.size(), Field: st.Field, Color: st.Color,
-			baseline: y, spacing: gap[i], half: gs[i].squeezed})
+			baseline: y, spacing: gap[i], half: gs[i].squeezed, shared: d.sharing})
 		x += w + gap[j-1]
 		i = j
 	}
@@ -584,24 +595,26 @@ func (d *Document) Write(w io.Writer) (err error) {
 		})
 	}
 
-	// Fonts: one subset per font, named after it.
-	used := map[*Font]map[rune]bool{}
-	halves := map[*Font]map[rune]bool{}
-	var order []*Font
+	// Fonts: one subset per font and kind of text (shared or not), named
+	// after the font.
+	used := map[embedKey]map[rune]bool{}
+	halves := map[embedKey]map[rune]bool{}
+	var order []embedKey
 	for _, op := range d.ops {
 		if op.Kind != OpText {
 			continue
 		}
-		m := used[op.Font]
+		fc := subsetOf(op)
+		m := used[fc]
 		if m == nil {
 			m = map[rune]bool{}
-			used[op.Font] = m
-			halves[op.Font] = map[rune]bool{}
-			order = append(order, op.Font)
+			used[fc] = m
+			halves[fc] = map[rune]bool{}
+			order = append(order, fc)
 		}
 		if op.half {
 			for _, r := range op.Text {
-				halves[op.Font][r] = true
+				halves[fc][r] = true
 			}
 			continue
 		}
@@ -612,21 +625,22 @@ func (d *Document) Write(w io.Writer) (err error) {
 			m[r] = true
 		}
 	}
-	names := map[*Font]string{}
-	codes := map[*Font]map[rune]rune{}
-	for i, f := range order {
-		runes := make([]rune, 0, len(used[f]))
-		for r := range used[f] {
+	names := map[embedKey]string{}
+	codes := map[embedKey]map[rune]rune{}
+	for i, fc := range order {
+		f := fc.font
+		runes := make([]rune, 0, len(used[fc]))
+		for r := range used[fc] {
 			runes = append(runes, r)
 		}
 		sort.Slice(runes, func(a, b int) bool { return runes[a] < runes[b] })
 		var half []rune
-		for r := range halves[f] {
+		for r := range halves[fc] {
 			half = append(half, r)
 		}
 		sort.Slice(half, func(a, b int) bool { return half[a] < half[b] })
-		codes[f] = halfCodes(half, runes)
-		sf, err := f.embedding(runes, half)
+		codes[fc] = halfCodes(half, runes)
+		sf, err := f.embedding(runes, half, fc.shared)
 		if err != nil {
 			return fmt.Errorf("生成 PDF《%s》：%w", d.name, err)
 		}
@@ -636,7 +650,7 @@ func (d *Document) Write(w io.Writer) (err error) {
 		if err := pdf.Error(); err != nil {
 			return fmt.Errorf("生成 PDF《%s》：嵌入字体 %s：%w", d.name, f.Family, err)
 		}
-		names[f] = name
+		names[fc] = name
 	}
 
 	images := map[string]string{}
@@ -655,19 +669,19 @@ func (d *Document) Write(w io.Writer) (err error) {
 			switch op.Kind {
 			case OpText:
 				if r, _ := utf8.DecodeRuneInString(op.Text); r > 0xFFFF {
-					if err := drawOutline(pdf, op, r, names[op.Font]); err != nil {
+					if err := drawOutline(pdf, op, r, names[subsetOf(op)]); err != nil {
 						return fmt.Errorf("生成 PDF《%s》第 %d 页：%w", d.name, page, err)
 					}
 					break
 				}
-				pdf.SetFont(names[op.Font], "", op.Size)
+				pdf.SetFont(names[subsetOf(op)], "", op.Size)
 				pdf.SetTextColor(int(op.Color.R), int(op.Color.G), int(op.Color.B))
 				if op.half {
 					// The half-width variant sits at a private-use code;
 					// ActualText gives the mark back to text extraction.
 					r, _ := utf8.DecodeRuneInString(op.Text)
 					pdf.RawWriteStr("/Span <</ActualText " + pdfTextString(op.Text) + ">> BDC")
-					pdf.Text(op.Box.X, op.baseline, string(codes[op.Font][r]))
+					pdf.Text(op.Box.X, op.baseline, string(codes[subsetOf(op)][r]))
 					pdf.RawWriteStr("EMC")
 					break
 				}
@@ -751,6 +765,14 @@ func (d *Document) Write(w io.Writer) (err error) {
 	}
 	return nil
 }
+
+// embedKey is a font and the kind of text it sets: one embedded subset each.
+type embedKey struct {
+	font   *Font
+	shared bool
+}
+
+func subsetOf(op Op) embedKey { return embedKey{op.Font, op.shared} }
 
 // drawOutline fills the outline of r, then draws an invisible space as
 // wide as the glyph inside an ActualText span holding r, so that the

@@ -12,13 +12,15 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 )
 
-// A document embeds each font as a subset of the characters it uses, and
-// many documents of a run share a subset: every 报名表 draws its labels in
-// the same heading face, every 结业证书 its title. The embedding of a
-// subset (cut, compressed and tagged) is kept per font and reused.
+// A document embeds each font as a subset of the characters it uses.
+// Text marked Style.Shared (a form's labels, a letter's wording) has a
+// subset of its own that every document of the kind shares: it is cut,
+// compressed (harder, since it is done once) and tagged once per font
+// and kept. The subsets of text about one person are made per document
+// and not kept.
 
-// embedCacheSize bounds the subsets kept per font (a cycle uses a few
-// dozen shared ones; the per-person ones are not worth keeping).
+// embedCacheSize bounds the shared subsets kept per font (a year has a
+// few dozen: each kind's wording, per cohort for the letters).
 const embedCacheSize = 64
 
 type embedCache struct {
@@ -33,8 +35,9 @@ type embedCache struct {
 var embeds sync.Map // *Font → *embedCache
 
 // embedding returns the subset of f holding runes and the half-width
-// variants of halves, ready for fpdf.AddUTF8SubsetFont.
-func (f *Font) embedding(runes, halves []rune) (*fpdf.SubsetFont, error) {
+// variants of halves, ready for fpdf.AddUTF8SubsetFont; a shared one is
+// kept for the next document that asks for the same characters.
+func (f *Font) embedding(runes, halves []rune, shared bool) (*fpdf.SubsetFont, error) {
 	v, _ := embeds.LoadOrStore(f, &embedCache{m: map[string]*fpdf.SubsetFont{}})
 	c := v.(*embedCache)
 	var k strings.Builder
@@ -42,11 +45,13 @@ func (f *Font) embedding(runes, halves []rune) (*fpdf.SubsetFont, error) {
 	k.WriteByte(0)
 	k.WriteString(string(halves))
 	key := k.String()
-	c.mu.Lock()
-	sf, ok := c.m[key]
-	c.mu.Unlock()
-	if ok {
-		return sf, nil
+	if shared {
+		c.mu.Lock()
+		sf, ok := c.m[key]
+		c.mu.Unlock()
+		if ok {
+			return sf, nil
+		}
 	}
 
 	sub, err := f.subset(runes, halves...)
@@ -57,8 +62,12 @@ func (f *Font) embedding(runes, halves []rune) (*fpdf.SubsetFont, error) {
 	if c.err != nil {
 		return nil, fmt.Errorf("字体 %s：%w", f.Family, c.err)
 	}
+	level := zlib.BestSpeed
+	if shared {
+		level = zlib.BestCompression
+	}
 	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestSpeed)
+	zw, _ := zlib.NewWriterLevel(&z, level)
 	zw.Write(sub.data)
 	zw.Close()
 	sum := sha256.Sum256(sub.data)
@@ -66,8 +75,11 @@ func (f *Font) embedding(runes, halves []rune) (*fpdf.SubsetFont, error) {
 	for i := range tag {
 		tag[i] = 'A' + sum[i]%26
 	}
-	sf = &fpdf.SubsetFont{Data: sub.data, Zdata: z.Bytes(), Tag: string(tag), GIDs: sub.gids, Widths: sub.widths, Desc: c.desc}
-
+	sf := &fpdf.SubsetFont{Data: sub.data, Zdata: z.Bytes(), Tag: string(tag), GIDs: sub.gids, Widths: sub.widths, Desc: c.desc}
+	if !shared {
+		return sf, nil
+	}
+	sf.ToUnicode = fpdf.SubsetToUnicode(sub.gids)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.m[key]; ok {

@@ -59,15 +59,15 @@ func TestSharedGlyphExtractsBothCharacters(t *testing.T) {
 func TestEmbeddingIsShared(t *testing.T) {
 	fs := mustFonts(t)
 	f := fs.Font(Heading1)
-	x, err := f.embedding([]rune("报名表"), nil)
+	x, err := f.embedding([]rune("报名表"), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	y, err := f.embedding([]rune("报名表"), nil)
+	y, err := f.embedding([]rune("报名表"), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	z, err := f.embedding([]rune("报名"), nil)
+	z, err := f.embedding([]rune("报名"), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,17 @@ type SubsetFont struct {
 	// Desc is the font descriptor (the same for every subset of a font;
 	// see UTF8FontDescriptor).
 	Desc FontDescType
+	// ToUnicode, when set, is the zlib-compressed ToUnicode CMap of GIDs
+	// (SubsetToUnicode); fpdf makes it when nil.
+	ToUnicode []byte
+}
+
+// SubsetToUnicode returns the ToUnicode CMap of a subset font, zlib-
+// compressed, for SubsetFont.ToUnicode.
+func SubsetToUnicode(gids map[rune]uint16) []byte {
+	mem := xmem.compress([]byte(subsetToUnicode(gids)))
+	defer mem.release()
+	return mem.copy()
 }
 
 // UTF8FontDescriptor reads the font descriptor values (ascent, descent,
@@ -141,10 +152,13 @@ func (f *Fpdf) putSubsetFont(font fontDefType) {
 	f.out(w.String())
 	f.out("endobj")
 
-	cmap := subsetToUnicode(sf.GIDs)
+	cmap := sf.ToUnicode
+	if cmap == nil {
+		cmap = SubsetToUnicode(sf.GIDs)
+	}
 	f.newobj()
-	f.out("<</Length " + strconv.Itoa(len(cmap)) + ">>")
-	f.putstream([]byte(cmap))
+	f.out("<</Length " + strconv.Itoa(len(cmap)) + "/Filter /FlateDecode>>")
+	f.putstream(cmap)
 	f.out("endobj")
 
 	f.newobj() // CIDSystemInfo
