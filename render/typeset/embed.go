@@ -34,6 +34,13 @@ type embedCache struct {
 
 var embeds sync.Map // *Font → *embedCache
 
+// zlib writers are reused: each new one allocates some 600 KB of state,
+// for every per-person subset of a year.
+var (
+	fastWriters = sync.Pool{New: func() any { zw, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed); return zw }}
+	bestWriters = sync.Pool{New: func() any { zw, _ := zlib.NewWriterLevel(nil, zlib.BestCompression); return zw }}
+)
+
 // embedding returns the subset of f holding runes and the half-width
 // variants of halves, ready for fpdf.AddUTF8SubsetFont; a shared one is
 // kept for the next document that asks for the same characters.
@@ -62,15 +69,20 @@ func (f *Font) embedding(runes, halves []rune, shared bool) (*fpdf.SubsetFont, e
 	if c.err != nil {
 		return nil, fmt.Errorf("字体 %s：%w", f.Family, c.err)
 	}
-	level := zlib.BestSpeed
+	pool := &fastWriters
 	if shared {
-		level = zlib.BestCompression
+		pool = &bestWriters
 	}
 	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, level)
+	zw := pool.Get().(*zlib.Writer)
+	zw.Reset(&z)
 	zw.Write(sub.data)
 	zw.Close()
-	sum := sha256.Sum256(sub.data)
+	pool.Put(zw)
+	// The tag names the subset: the font and its characters determine
+	// its bytes, and hashing them (a few hundred bytes) is cheaper than
+	// hashing the font file made from them.
+	sum := sha256.Sum256([]byte(f.PostScript + "\x00" + key))
 	tag := make([]byte, 6)
 	for i := range tag {
 		tag[i] = 'A' + sum[i]%26
