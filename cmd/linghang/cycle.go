@@ -167,7 +167,13 @@ func runAll(ctx context.Context, e *env, p *jobs.Pipeline, reqs []jobs.Request, 
 	var errs []error
 	var copy jobs.Sink
 	if copyDir != "" {
-		copy = &jobs.DirSink{Dir: filepath.Join(copyDir, fmt.Sprint(p.Programme.Year))}
+		dir := &jobs.DirSink{Dir: filepath.Join(copyDir, fmt.Sprint(p.Programme.Year))}
+		defer func() {
+			if cerr := dir.Close(); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("复制到 %s：%w", copyDir, cerr))
+			}
+		}()
+		copy = dir
 	}
 	for _, req := range reqs {
 		req.Force = force

@@ -110,6 +110,9 @@ func renderAll(ctx context.Context, e *env, args []string) error {
 	progress, finish := progressFor(e, "生成文档")
 	res, _, err := jobs.Render(ctx, cat, in, sel, sink, 0, progress)
 	finish()
+	if cerr := sink.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("写出文档：%w", cerr)
+	}
 	if err != nil {
 		return err
 	}

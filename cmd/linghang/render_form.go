@@ -116,6 +116,7 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	res, plan, err := jobs.Render(ctx, cat, in, jobs.Selection{Entries: []string{"form"}, Cohorts: cohorts}, sink, 0, progress)
 	finish()
 	if err != nil {
+		sink.Close() // what was written stays whole
 		return fmt.Errorf("生成报名表被中断（已完成 %d 份）: %w", res.Done, err)
 	}
 	// Bound copies hold the forms that were made, in roster order.
@@ -142,6 +143,9 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	}
 	in.Applicants = good
 	bres, _, err := jobs.Render(ctx, cat, in, jobs.Selection{Entries: []string{"forms-bound"}, Cohorts: cohorts}, sink, 0, nil)
+	if cerr := sink.Close(); cerr != nil && err == nil {
+		return fmt.Errorf("写出报名表：%w", cerr)
+	}
 	if err != nil {
 		return fmt.Errorf("生成合订本被中断: %w", err)
 	}
