@@ -132,6 +132,12 @@ type Inputs struct {
 	digestMu sync.Mutex
 	digests  map[string][32]byte // applicant ID → digest of their record
 
+	// Forms laid out for a bound copy still to come in this run, so that
+	// each form is laid out once (see bindForms).
+	formMu  sync.Mutex
+	binding map[int]bool                         // cohort → its bound copy is still to be made
+	laidOut map[int]map[string]*typeset.Document // cohort → applicant ID → their form
+
 	certMu sync.Mutex
 	certs  map[int][]render.Certificate // by cohort, made once (certificates)
 	issue  map[int]map[string]bool      // by cohort: IDs that get a certificate (issued)
@@ -262,7 +268,12 @@ func DefaultCatalogue() Catalogue {
 					Names: []string{a.Name}, Filename: in.files[a.ID], MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
-				return render.Form(w, in.Fonts, in.Programme, s.Applicant, formOpts(in)...)
+				d, err := render.FormLayout(in.Fonts, in.Programme, s.Applicant, formOpts(in)...)
+				if err != nil {
+					return err
+				}
+				in.keepForm(s.Cohort.Number, s.Applicant.ID, d)
+				return d.Write(w)
 			},
 		},
 		{
@@ -272,7 +283,10 @@ func DefaultCatalogue() Catalogue {
 				return archive.Doc{Title: s.Cohort.Title() + " 报名表合订本", Names: names(s.Applicants), Filename: "报名表合订本.pdf", MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
-				return render.CohortForms(w, in.Fonts, in.Programme, s.Cohort.Number, s.Applicants, formOpts(in)...)
+				n := s.Cohort.Number
+				defer in.boundDone(n)
+				laid := render.FormsLaidOut(func(a *program.Applicant) *typeset.Document { return in.laidForm(n, a.ID) })
+				return render.CohortForms(w, in.Fonts, in.Programme, n, s.Applicants, append(formOpts(in), laid)...)
 			},
 		},
 		{

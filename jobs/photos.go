@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"linghang/program"
+	"linghang/render/typeset"
 	"linghang/storage"
 	"linghang/storage/archive"
 )
@@ -153,4 +154,55 @@ func cohortOf(p Planned) int {
 		return 0
 	}
 	return p.Subject.Cohort.Number
+}
+
+// bindForms tells in which cohorts' bound copies of 报名表 the plan makes:
+// their forms, laid out for the per-person PDFs, are kept until the
+// bound copy takes them. The plan is ordered cohort by cohort (withPhotos),
+// so at most about a cohort's forms are held at once.
+func bindForms(plan []Planned, in *Inputs) {
+	in.formMu.Lock()
+	defer in.formMu.Unlock()
+	for _, p := range plan {
+		if p.Entry.Name == "forms-bound" && p.Subject.Cohort != nil {
+			if in.binding == nil {
+				in.binding = map[int]bool{}
+			}
+			in.binding[p.Subject.Cohort.Number] = true
+		}
+	}
+}
+
+// keepForm keeps applicant id's laid-out form for their cohort's bound
+// copy, if one is still to be made.
+func (in *Inputs) keepForm(cohort int, id string, d *typeset.Document) {
+	in.formMu.Lock()
+	defer in.formMu.Unlock()
+	if !in.binding[cohort] {
+		return
+	}
+	if in.laidOut == nil {
+		in.laidOut = map[int]map[string]*typeset.Document{}
+	}
+	if in.laidOut[cohort] == nil {
+		in.laidOut[cohort] = map[string]*typeset.Document{}
+	}
+	in.laidOut[cohort][id] = d
+}
+
+// laidForm hands over applicant id's kept form (nil if none).
+func (in *Inputs) laidForm(cohort int, id string) *typeset.Document {
+	in.formMu.Lock()
+	defer in.formMu.Unlock()
+	d := in.laidOut[cohort][id]
+	delete(in.laidOut[cohort], id)
+	return d
+}
+
+// boundDone drops what is kept for cohort's bound copy, now made.
+func (in *Inputs) boundDone(cohort int) {
+	in.formMu.Lock()
+	defer in.formMu.Unlock()
+	delete(in.binding, cohort)
+	delete(in.laidOut, cohort)
 }

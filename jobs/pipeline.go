@@ -438,6 +438,7 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 				return out, err
 			}
 			withPhotos(ctx, todo, in, ps)
+			bindForms(todo, in)
 			break
 		}
 	}

@@ -39,8 +39,9 @@ func CohortForms(w io.Writer, fonts *typeset.Fonts, p *program.Programme, cohort
 		return errors.New("报名表合订本：未提供年度计划或字体")
 	}
 	name := fmt.Sprintf("第%d期报名表合订本", cohort)
+	cfg := formConfigOf(opts)
 	info := formInfo(p, nil)
-	info.Plain = formConfigOf(opts).plain
+	info.Plain = cfg.plain
 	c, ok := p.Cohort(cohort)
 	if ok {
 		name = c.Title() + " 报名表合订本"
@@ -52,9 +53,14 @@ func CohortForms(w io.Writer, fonts *typeset.Fonts, p *program.Programme, cohort
 	counts := make([]int, len(apps))
 	laid := make([]*typeset.Document, len(apps))
 	for i := range apps {
-		laid[i] = typeset.New(fonts, formDocName(&apps[i]), typeset.A4, info)
-		if err := FormPage(laid[i], p, &apps[i]); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		if cfg.laid != nil {
+			laid[i] = cfg.laid(&apps[i])
+		}
+		if laid[i] == nil {
+			laid[i] = typeset.New(fonts, formDocName(&apps[i]), typeset.A4, info)
+			if err := FormPage(laid[i], p, &apps[i]); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
 		}
 		counts[i] = laid[i].PageCount()
 	}

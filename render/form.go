@@ -85,22 +85,43 @@ func FormAttachmentPage(d *typeset.Document, p *program.Programme, label string)
 // Form writes the one-page 报名表 of applicant a (nil: the blank form) as a
 // PDF, with continuation pages for a long 个人简介.
 func Form(w io.Writer, fonts *typeset.Fonts, p *program.Programme, a *program.Applicant, opts ...FormOption) error {
-	if fonts == nil {
-		return errors.New("报名表：未加载字体")
-	}
-	info := formInfo(p, a)
-	info.Plain = formConfigOf(opts).plain
-	d := typeset.New(fonts, formDocName(a), typeset.A4, info)
-	if err := FormPage(d, p, a); err != nil {
+	d, err := FormLayout(fonts, p, a, opts...)
+	if err != nil {
 		return err
 	}
 	return d.Write(w)
 }
 
+// FormLayout lays out applicant a's form (nil: the blank form) as a
+// document of its own: written, it is Form's PDF; handed to CohortForms
+// through FormsLaidOut, it is bound without being laid out again.
+func FormLayout(fonts *typeset.Fonts, p *program.Programme, a *program.Applicant, opts ...FormOption) (*typeset.Document, error) {
+	if fonts == nil {
+		return nil, errors.New("报名表：未加载字体")
+	}
+	info := formInfo(p, a)
+	info.Plain = formConfigOf(opts).plain
+	d := typeset.New(fonts, formDocName(a), typeset.A4, info)
+	if err := FormPage(d, p, a); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // FormOption changes how forms are written.
 type FormOption func(*formConfig)
 
-type formConfig struct{ plain bool }
+type formConfig struct {
+	plain bool
+	laid  func(a *program.Applicant) *typeset.Document
+}
+
+// FormsLaidOut gives CohortForms the forms already laid out by
+// FormLayout (with the same fonts and programme); laid returns nil for a
+// form that is not, which is then laid out.
+func FormsLaidOut(laid func(a *program.Applicant) *typeset.Document) FormOption {
+	return func(c *formConfig) { c.laid = laid }
+}
 
 // FormPlainPDF writes a plain PDF instead of PDF/A-2b.
 func FormPlainPDF() FormOption { return func(c *formConfig) { c.plain = true } }
