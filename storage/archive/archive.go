@@ -51,6 +51,7 @@ type Archive struct {
 
 	mu      sync.Mutex
 	indexes map[int]cachedIndex // by year
+	recent  map[int]recentRead  // by year: the last index read, for put (recentIndex)
 }
 
 // New returns an archive over store.

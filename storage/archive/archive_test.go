@@ -1174,3 +1174,32 @@ func TestRuns(t *testing.T) {
 		t.Errorf("runs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestFirstRunTrustsNoIndexBriefly: an archive that has just found no
+// index for a year does not ask again for each document, yet versions
+// another process commits meanwhile are neither overwritten nor wrongly
+// reused, and its own commit ends the shortcut.
+func TestFirstRunTrustsNoIndexBriefly(t *testing.T) { forEachStore(t, testFirstRunTrustsNoIndexBriefly) }
+
+func testFirstRunTrustsNoIndexBriefly(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	key := "2022/通知/通知-科协办函组字〔2022〕47号.pdf"
+	mine, other := newArchive(t, st, ""), newArchive(t, st, "")
+	if _, _, err := mine.recentIndex(ctx, 2022); err != nil { // no index yet, remembered
+		t.Fatal(err)
+	}
+	commit(t, other, "other-1", noticeDoc("第一版"))
+	commit(t, other, "other-2", noticeDoc("第二版"))
+
+	m := commit(t, mine, "mine-1", noticeDoc("第一版")) // equal to v1, but v2 is current
+	if e := m.Entries[0]; e.Version != 3 || e.Unchanged {
+		t.Errorf("after another process made v1 and v2: version %d unchanged %v, want a new v3", e.Version, e.Unchanged)
+	}
+	m = commit(t, mine, "mine-2", noticeDoc("第一版"))
+	if e := m.Entries[0]; e.Version != 3 || !e.Unchanged {
+		t.Errorf("same content again: version %d unchanged %v, want v3 reused", e.Version, e.Unchanged)
+	}
+	if body, _ := read(t, mine, key, 0); body != "第一版" {
+		t.Errorf("current = %q", body)
+	}
+}

@@ -318,27 +318,31 @@ func (a *Archive) put(ctx context.Context, e *Entry, body []byte) error {
 			}
 			return nil
 		case errors.Is(err, storage.ErrExists):
-			// Another writer took this number; it may hold our content.
+			if !listed {
+				// Versions the index did not know: find the newest once,
+				// and compare with it, not with the one met here (an
+				// older version with this content is not current).
+				listed = true
+				last, err := a.lastVersion(ctx, e.Key)
+				if err != nil {
+					return err
+				}
+				if _, m, ok := splitVersion(last.Key); ok && m >= n {
+					if same, err := a.reuse(ctx, e, last); err != nil || same {
+						return err
+					}
+					n = m
+					continue
+				}
+			}
+			// Another writer took this number just now; it may hold our
+			// content.
 			info, err := a.store.Stat(ctx, e.Object)
 			if err != nil {
 				return fmt.Errorf("查看 %s：%w", e.Object, err)
 			}
 			if same, err := a.reuse(ctx, e, info); err != nil || same {
 				return err
-			}
-			if !listed {
-				// Versions the index did not know: find the newest once.
-				listed = true
-				last, err := a.lastVersion(ctx, e.Key)
-				if err != nil {
-					return err
-				}
-				if _, m, ok := splitVersion(last.Key); ok && m > n {
-					if same, err := a.reuse(ctx, e, last); err != nil || same {
-						return err
-					}
-					n = m
-				}
 			}
 		default:
 			return fmt.Errorf("写入 %s：%w", e.Object, err)

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"linghang/storage"
@@ -29,6 +30,42 @@ func indexKey(year int) string { return fmt.Sprintf("%s%d.jsonl", indexDir, year
 
 // maxIndexTries bounds the optimistic retries of an index update.
 const maxIndexTries = 32
+
+// indexRecheck is how long put trusts a read that found no index for a
+// year (nothing committed yet) without asking the store again: the first
+// run of a year paid two round trips per document for it on S3. A
+// version another writer commits meanwhile is met by put's create-only
+// writes, as when an index is lost. A year that has an index is checked
+// for every document: a stale one could make put reuse an older version.
+const indexRecheck = 2 * time.Second
+
+// recentIndex is readIndex, reusing a recent read that found no index.
+func (a *Archive) recentIndex(ctx context.Context, year int) ([]Entry, string, error) {
+	a.mu.Lock()
+	r, ok := a.recent[year]
+	a.mu.Unlock()
+	if ok && r.etag == "" && len(r.entries) == 0 && time.Since(r.at) < indexRecheck {
+		return nil, "", nil
+	}
+	es, etag, err := a.readIndex(ctx, year)
+	if err != nil {
+		return nil, "", err
+	}
+	a.mu.Lock()
+	if a.recent == nil {
+		a.recent = map[int]recentRead{}
+	}
+	a.recent[year] = recentRead{at: time.Now(), entries: es, etag: etag}
+	a.mu.Unlock()
+	return es, etag, nil
+}
+
+// recentRead is an index read and when it was made.
+type recentRead struct {
+	at      time.Time
+	entries []Entry
+	etag    string
+}
 
 func (a *Archive) readIndex(ctx context.Context, year int) ([]Entry, string, error) {
 	key := indexKey(year)
@@ -77,7 +114,7 @@ type cachedIndex struct {
 // know (an index lost, a batch not yet committed) is found by put's
 // create-only writes, which then list once.
 func (a *Archive) indexedVersion(ctx context.Context, year int, key string) (int, error) {
-	es, etag, err := a.readIndex(ctx, year)
+	es, etag, err := a.recentIndex(ctx, year)
 	if err != nil {
 		return 0, err
 	}
@@ -217,6 +254,9 @@ func (a *Archive) updateIndex(ctx context.Context, year int, fn func([]Entry) ([
 		if err != nil {
 			return fmt.Errorf("写入索引 %s：%w", key, err)
 		}
+		a.mu.Lock()
+		delete(a.recent, year) // the year has an index now
+		a.mu.Unlock()
 		return nil
 	}
 	return fmt.Errorf("写入索引 %s：%d 次并发冲突后放弃", key, maxIndexTries)
