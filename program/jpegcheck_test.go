@@ -289,8 +289,8 @@ func TestNormalizePhotoSameWithoutFullDecode(t *testing.T) {
 	cases["image/jpeg grey"] = goGray(t)
 	refused := 0
 	for name, b := range cases {
-		fast, ferr := normalizePhoto(b, true)
-		full, err := normalizePhoto(b, false)
+		fast, _, ferr := normalizePhoto(b, true)
+		full, _, err := normalizePhoto(b, false)
 		if (ferr == nil) != (err == nil) || (err != nil && ferr.Error() != err.Error()) || !bytes.Equal(fast, full) {
 			t.Errorf("%s: with the check %v (%d bytes), with the full decode %v (%d bytes)", name, ferr, len(fast), err, len(full))
 		}
@@ -368,7 +368,7 @@ func BenchmarkNormalizePhotoKept(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := normalizePhoto(data, check); err != nil {
+				if _, _, err := normalizePhoto(data, check); err != nil {
 					b.Fatal(err)
 				}
 			}

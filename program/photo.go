@@ -48,11 +48,15 @@ func PhotoName(jpegData []byte) string {
 // down to fit. Other formats (HEIC, WebP, …), corrupt or truncated files
 // and absurd sizes are errors whose text is a Chinese reason for the
 // person who supplied the photo.
-func NormalizePhoto(data []byte) ([]byte, error) { return normalizePhoto(data, true) }
+func NormalizePhoto(data []byte) ([]byte, error) {
+	out, _, err := normalizePhoto(data, true)
+	return out, err
+}
 
-// normalizePhoto is NormalizePhoto; without check every photo is decoded
-// in full, as before checkBaselineJPEG (the tests compare the two).
-func normalizePhoto(data []byte, check bool) ([]byte, error) {
+// normalizePhoto is NormalizePhoto; kept says the JPEG is data itself,
+// unchanged. Without check every photo is decoded in full, as before
+// checkBaselineJPEG (the tests compare the two).
+func normalizePhoto(data []byte, check bool) (out []byte, kept bool, err error) {
 	kind := sniffImage(data)
 	var orientation int
 	switch kind {
@@ -62,34 +66,31 @@ func normalizePhoto(data []byte, check bool) ([]byte, error) {
 		orientation = pngOrientation(data)
 	case "":
 		if len(data) == 0 {
-			return nil, errors.New("照片文件为空（0字节）")
+			return nil, false, errors.New("照片文件为空（0字节）")
 		}
-		return nil, errors.New("照片文件不是JPEG或PNG图片（文件已损坏，或扩展名与内容不符）")
+		return nil, false, errors.New("照片文件不是JPEG或PNG图片（文件已损坏，或扩展名与内容不符）")
 	case "HEIC":
-		return nil, errors.New("照片是HEIC/HEIF格式（苹果手机默认格式），暂不支持；请导出为JPEG或PNG后重新提供")
+		return nil, false, errors.New("照片是HEIC/HEIF格式（苹果手机默认格式），暂不支持；请导出为JPEG或PNG后重新提供")
 	default:
-		return nil, fmt.Errorf("照片是%s格式，暂不支持；请提供JPEG或PNG格式的照片", kind)
+		return nil, false, fmt.Errorf("照片是%s格式，暂不支持；请提供JPEG或PNG格式的照片", kind)
 	}
-	var (
-		cfg image.Config
-		err error
-	)
+	var cfg image.Config
 	if kind == "JPEG" {
 		cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
 	} else {
 		cfg, err = png.DecodeConfig(bytes.NewReader(data))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("照片文件（%s）已损坏，无法读取", kind)
+		return nil, false, fmt.Errorf("照片文件（%s）已损坏，无法读取", kind)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > photoMaxPixels {
-		return nil, fmt.Errorf("照片尺寸异常（%d×%d像素），请提供正常大小的证件照", cfg.Width, cfg.Height)
+		return nil, false, fmt.Errorf("照片尺寸异常（%d×%d像素），请提供正常大小的证件照", cfg.Width, cfg.Height)
 	}
 	if mp := cfg.Width * cfg.Height / 1_000_000; len(data) < mp*photoMinBytesPerMPixel {
-		return nil, fmt.Errorf("照片文件（%s）不完整：图片声称有%d×%d像素，文件却只有%d字节", kind, cfg.Width, cfg.Height, len(data))
+		return nil, false, fmt.Errorf("照片文件（%s）不完整：图片声称有%d×%d像素，文件却只有%d字节", kind, cfg.Width, cfg.Height, len(data))
 	}
 	if min(cfg.Width, cfg.Height) < PhotoMinSide {
-		return nil, fmt.Errorf("照片分辨率过低（%d×%d像素），短边至少需要%d像素", cfg.Width, cfg.Height, PhotoMinSide)
+		return nil, false, fmt.Errorf("照片分辨率过低（%d×%d像素），短边至少需要%d像素", cfg.Width, cfg.Height, PhotoMinSide)
 	}
 	// A JPEG that is already upright, within the box's pixel budget, in
 	// YCbCr or grey and carries nothing but the picture is kept byte for
@@ -99,7 +100,7 @@ func normalizePhoto(data []byte, check bool) ([]byte, error) {
 	// without the inverse DCT, and whatever it cannot prove is decoded in
 	// full below.
 	if kind == "JPEG" && orientation <= 1 && cfg.Width <= PhotoMaxWidth && cfg.Height <= PhotoMaxHeight && check && checkBaselineJPEG(data) == nil {
-		return data, nil
+		return data, true, nil
 	}
 	var src image.Image
 	if kind == "JPEG" {
@@ -108,7 +109,7 @@ func normalizePhoto(data []byte, check bool) ([]byte, error) {
 		src, err = png.Decode(bytes.NewReader(data))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("照片文件（%s）已损坏或不完整，无法解码", kind)
+		return nil, false, fmt.Errorf("照片文件（%s）已损坏或不完整，无法解码", kind)
 	}
 	// The JPEGs checkBaselineJPEG leaves to the decoder (progressive,
 	// with zero padding after EOI, …) are kept on the same terms as
@@ -117,15 +118,15 @@ func normalizePhoto(data []byte, check bool) ([]byte, error) {
 	if kind == "JPEG" && orientation <= 1 && cfg.Width <= PhotoMaxWidth && cfg.Height <= PhotoMaxHeight && jpegWithoutMetadata(data) {
 		switch src.(type) {
 		case *image.YCbCr, *image.Gray:
-			return data, nil
+			return data, true, nil
 		}
 	}
 	img := uprightRGBA(src, orientation, PhotoMaxWidth, PhotoMaxHeight)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: PhotoQuality}); err != nil {
-		return nil, fmt.Errorf("照片编码为JPEG失败：%w", err)
+		return nil, false, fmt.Errorf("照片编码为JPEG失败：%w", err)
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), false, nil
 }
 
 // sniffImage names the image format from its magic bytes ("" if unknown).
