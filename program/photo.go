@@ -334,6 +334,9 @@ func uprightRGBA(src image.Image, o, maxW, maxH int) *image.RGBA {
 			tw, th = max(1, w*boxH/h), boxH
 		}
 	}
+	if y, ok := src.(*image.YCbCr); ok && tw == w && th == h && b.Min == (image.Point{}) {
+		return orientYCbCr(y, o) // the same pixels in one pass
+	}
 	canvas := image.NewRGBA(image.Rect(0, 0, tw, th))
 	draw.Draw(canvas, canvas.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	if tw == w && th == h {
@@ -351,6 +354,89 @@ func uprightRGBA(src image.Image, o, maxW, maxH int) *image.RGBA {
 		draw.CatmullRom.Scale(canvas, canvas.Bounds(), src, b, draw.Over, nil)
 	}
 	return orient(canvas, o)
+}
+
+// orientYCbCr is orient(src drawn on an RGBA canvas, o) without the
+// canvas: each pixel is converted once (color.YCbCrToRGB, the formula
+// image/draw uses; a decoded JPEG is opaque, so white underneath changes
+// nothing) and written where orientation o puts it. A turned phone photo
+// is the one kind of photo an import re-encodes without scaling it.
+func orientYCbCr(src *image.YCbCr, o int) *image.RGBA {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	dw, dh := w, h
+	if o >= 5 && o <= 8 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	// The destination of source pixel (x, y) is
+	// (ax·x + bx·y + cx, ay·x + by·y + cy), the inverse of orient's map.
+	ax, bx, cx, ay, by, cy := 1, 0, 0, 0, 1, 0
+	switch o {
+	case 2:
+		ax, cx = -1, w-1
+	case 3:
+		ax, cx, by, cy = -1, w-1, -1, h-1
+	case 4:
+		by, cy = -1, h-1
+	case 5:
+		ax, bx, ay, by = 0, 1, 1, 0
+	case 6:
+		ax, bx, cx, ay, by = 0, -1, h-1, 1, 0
+	case 7:
+		ax, bx, cx, ay, by, cy = 0, -1, h-1, -1, 0, w-1
+	case 8:
+		ax, bx, ay, by, cy = 0, 1, -1, 0, w-1
+	}
+	stepX := ay*dst.Stride + ax*4
+	// Chroma sample of pixel (x, y): (y>>vs)·CStride + x>>hs.
+	var hs, vs uint
+	switch src.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		hs = 1
+	case image.YCbCrSubsampleRatio420:
+		hs, vs = 1, 1
+	case image.YCbCrSubsampleRatio440:
+		vs = 1
+	case image.YCbCrSubsampleRatio411:
+		hs = 2
+	case image.YCbCrSubsampleRatio410:
+		hs, vs = 2, 1
+	}
+	for y := 0; y < h; y++ {
+		di := (cy+by*y)*dst.Stride + (cx+bx*y)*4
+		yrow := src.Y[y*src.YStride : y*src.YStride+w]
+		crow := (y >> vs) * src.CStride
+		cbrow, crrow := src.Cb[crow:], src.Cr[crow:]
+		for x, yv := range yrow {
+			// color.YCbCrToRGB, written out: too large to be inlined.
+			yy1 := int32(yv) * 0x10101
+			cb1 := int32(cbrow[x>>hs]) - 128
+			cr1 := int32(crrow[x>>hs]) - 128
+			r := yy1 + 91881*cr1
+			if uint32(r)&0xff000000 == 0 {
+				r >>= 16
+			} else {
+				r = ^(r >> 31)
+			}
+			g := yy1 - 22554*cb1 - 46802*cr1
+			if uint32(g)&0xff000000 == 0 {
+				g >>= 16
+			} else {
+				g = ^(g >> 31)
+			}
+			bl := yy1 + 116130*cb1
+			if uint32(bl)&0xff000000 == 0 {
+				bl >>= 16
+			} else {
+				bl = ^(bl >> 31)
+			}
+			p := dst.Pix[di : di+4 : di+4]
+			p[0], p[1], p[2], p[3] = uint8(r), uint8(g), uint8(bl), 0xFF
+			di += stepX
+		}
+	}
+	return dst
 }
 
 // orient applies EXIF orientation o (1–8) to m.
