@@ -426,30 +426,44 @@ func (c *jpegChecker) interval(n int) (done int, err error) {
 		c.data = append(c.data, 0)
 	}
 	p := c.data
-	pos := uint(0)
-	// action decodes the code at pos.
-	action := func(t *jpegHuff, w uint64) uint16 {
-		if e := t.lut[w>>(64-jpegHuffLUTBits)]; e != 0 {
-			return e
-		}
-		return t.long(uint32(w >> 48))
-	}
+	// The next nb bits are at the top of acc; i is the next byte to load.
+	var (
+		acc uint64
+		nb  uint
+		i   int
+	)
 	for ; done < n; done++ {
 		for ci := range c.comps {
 			cp := &c.comps[ci]
 			dc, ac := &c.dc[cp.td], &c.ac[cp.ta]
 			for range int(cp.h) * int(cp.v) {
-				e := action(dc, binary.BigEndian.Uint64(p[pos>>3:])<<(pos&7))
+				// Before each code at least 32 bits are loaded: a code and
+				// its extra bits take at most 16+15.
+				if nb < 32 {
+					acc |= uint64(binary.BigEndian.Uint32(p[i:])) << (32 - nb)
+					i, nb = i+4, nb+32
+				}
+				e := dc.lut[acc>>(64-jpegHuffLUTBits)]
+				if e == 0 {
+					e = dc.long(uint32(acc >> 48))
+				}
 				if e == 0 || e&huffBad != 0 {
 					return done, jpegErr("bad DC code")
 				}
-				pos += uint(e & huffSkip)
+				acc, nb = acc<<(e&huffSkip), nb-uint(e&huffSkip)
 				for k := 1; k < 64; {
-					e := action(ac, binary.BigEndian.Uint64(p[pos>>3:])<<(pos&7))
+					if nb < 32 {
+						acc |= uint64(binary.BigEndian.Uint32(p[i:])) << (32 - nb)
+						i, nb = i+4, nb+32
+					}
+					e := ac.lut[acc>>(64-jpegHuffLUTBits)]
+					if e == 0 {
+						e = ac.long(uint32(acc >> 48))
+					}
 					if e == 0 || e&huffBad != 0 {
 						return done, jpegErr("bad AC code")
 					}
-					pos += uint(e & huffSkip)
+					acc, nb = acc<<(e&huffSkip), nb-uint(e&huffSkip)
 					if e&huffEOB != 0 {
 						break
 					}
@@ -458,12 +472,13 @@ func (c *jpegChecker) interval(n int) (done int, err error) {
 						return done, jpegErr("AC run past the 64th coefficient")
 					}
 				}
-				if pos > bits {
+				if uint(i)*8-nb > bits {
 					return done, jpegErr("entropy-coded data ends inside a block")
 				}
 			}
 		}
 	}
+	pos := uint(i)*8 - nb
 	// The rest of the last byte is padding: ones.
 	rest := bits - pos
 	if rest >= 8 {
