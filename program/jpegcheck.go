@@ -149,14 +149,14 @@ type jpegComp struct {
 }
 
 type jpegChecker struct {
-	jfif, frame, scanned bool
-	width, height        int
-	comps                []jpegComp
-	compBuf              [3]jpegComp
-	quant                [4]bool
-	dc, ac               [2]jpegHuff
-	restart              int
-	data                 []byte // one entropy-coded segment, unstuffed, padded
+	jfif, frame   bool
+	width, height int
+	comps         []jpegComp
+	compBuf       [3]jpegComp
+	quant         [4]bool
+	dc, ac        [2]jpegHuff
+	restart       int
+	data          []byte // one entropy-coded segment, unstuffed, padded
 }
 
 var jpegCheckers = sync.Pool{New: func() any { return new(jpegChecker) }}
