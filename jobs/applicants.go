@@ -27,8 +27,11 @@ import (
 // still finds its photos.
 const applicantsFilename = "学员数据.json"
 
-// PhotoWriters bounds the photos written to the store at once.
-const PhotoWriters = 8
+// PhotoWriters bounds the photos written to the store at once. A local
+// store's Put waits on three fsyncs in turn, so a year of photos is
+// bound by their latency more than by the CPU: 16 writers stored 10,000
+// photos in about two thirds of the time 8 took, for the same CPU.
+const PhotoWriters = 16
 
 func applicantsDoc(year int) archive.Doc {
 	return archive.Doc{Year: year, Kind: archive.Data, Title: fmt.Sprintf("%d年学员数据", year), Filename: applicantsFilename, MIME: "application/json"}
