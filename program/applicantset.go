@@ -25,6 +25,37 @@ type ApplicantSet struct {
 	SourceSHA256 string      `json:"source_sha256"`     // hex SHA-256 of the imported bytes
 	Imported     time.Time   `json:"imported,omitzero"` // UTC; not stored in the archive (the version's time stands for it)
 	Applicants   []Applicant `json:"applicants"`
+
+	// photoFiles: content name → the file holding exactly that photo, for
+	// the photos an import with ImportOptions.PhotosOnDisk did not hold.
+	photoFiles map[string]photoFile
+}
+
+type photoFile struct {
+	path string
+	size int64
+}
+
+// PhotoJPEG returns a's normalised photo: a.PhotoJPEG, or the file an
+// import with ImportOptions.PhotosOnDisk left it in, read again and
+// checked against its content name (the file may have changed since it
+// was checked). It is nil when a has no photo.
+func (s *ApplicantSet) PhotoJPEG(a *Applicant) ([]byte, error) {
+	if a.Photo == "" || len(a.PhotoJPEG) > 0 {
+		return a.PhotoJPEG, nil
+	}
+	f, ok := s.photoFiles[a.Photo]
+	if !ok {
+		return nil, fmt.Errorf("%s的照片 %s 不在内存中", a.Name, a.Photo)
+	}
+	b, err := readLimited(f.path, f.size)
+	if err == nil && PhotoName(b) != a.Photo {
+		err = errors.New("内容与校验时不同")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s的照片 %s 在导入过程中被改动或无法再读取（%v），请重新导入", a.Name, f.path, err)
+	}
+	return b, nil
 }
 
 // sort orders the applicants by cohort, then source row, then ID.

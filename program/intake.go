@@ -53,6 +53,14 @@ type ImportOptions struct {
 	// applicant holding other characters are reported as warnings
 	// (TypesetProblems): that person's documents cannot be rendered.
 	Covers func(rune) bool
+	// PhotosOnDisk leaves the photos that are kept byte for byte (most
+	// of them: upright, within the box, no metadata) in their files in
+	// PhotosDir instead of holding them: Applicant.PhotoJPEG stays empty
+	// for them and ApplicantSet.PhotoJPEG reads them again when they are
+	// archived. An import of a year's photos then holds only those it
+	// re-encoded. For callers that only store the set; renderers need
+	// PhotoJPEG filled.
+	PhotosOnDisk bool
 }
 
 // Report describes what an Import read and decided.
@@ -398,6 +406,10 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 	}
 	// Photos: decoding is the expensive part, spread it over the CPUs.
 	photoErrs := make([]*FieldError, len(t.records))
+	var photoFiles []photoFile // by record: the file a kept photo is left in
+	if opts.PhotosOnDisk {
+		photoFiles = make([]photoFile, len(t.records))
+	}
 	var warnMu sync.Mutex
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -407,8 +419,11 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 			defer wg.Done()
 			for i := range work {
 				rec, a := &t.records[i], apps[i]
-				fe, warn := t.photo(rec, a, photos)
+				fe, warn, file := t.photo(rec, a, photos, opts.PhotosOnDisk)
 				photoErrs[i] = fe
+				if file != (photoFile{}) {
+					photoFiles[i] = file
+				}
 				if warn != nil {
 					warnMu.Lock()
 					rep.Warnings = append(rep.Warnings, warn)
@@ -487,9 +502,21 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 
 	set := &ApplicantSet{Year: opts.Programme.Year, Source: name, SourceSHA256: hex.EncodeToString(sum[:]), Imported: now.UTC().Truncate(time.Second),
 		Applicants: make([]Applicant, 0, len(valid))}
+	fileOf := map[*Applicant]photoFile{}
+	for i, f := range photoFiles {
+		if f != (photoFile{}) {
+			fileOf[apps[i]] = f
+		}
+	}
 	for _, a := range valid {
 		if rejected[a.Row] {
 			continue
+		}
+		if f, ok := fileOf[a]; ok {
+			if set.photoFiles == nil {
+				set.photoFiles = map[string]photoFile{}
+			}
+			set.photoFiles[a.Photo] = f
 		}
 		set.Applicants = append(set.Applicants, *a)
 		if a.Photo != "" {
@@ -628,8 +655,10 @@ func (r *Report) addWarning(row int, col, val, reason string) {
 
 // photo reads, checks and normalises the applicant's photo. It sets
 // a.Photo to the content name and a.PhotoJPEG to the JPEG; it returns a
-// per-row error, or a warning when there is simply no photo.
-func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder) (*FieldError, *FieldError) {
+// per-row error, or a warning when there is simply no photo. With
+// onDisk, a photo kept byte for byte from a file of the folder is not
+// held: file names it instead and a.PhotoJPEG stays empty.
+func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder, onDisk bool) (fe, warn *FieldError, file photoFile) {
 	named := a.Photo
 	a.Photo = ""
 	var (
@@ -638,40 +667,42 @@ func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder) (*
 	)
 	switch {
 	case rec.pictErr != "":
-		return &FieldError{Column: ColPhoto, Reason: rec.pictErr}, nil
+		return &FieldError{Column: ColPhoto, Reason: rec.pictErr}, nil, photoFile{}
 	case rec.picture != nil:
 		data, source = rec.picture, "表格中嵌入的照片"
 	case named != "":
 		if folder == nil {
-			return &FieldError{Column: ColPhoto, Value: named, Reason: fmt.Sprintf("照片栏写了文件名“%s”，但未指定照片文件夹（--photos）", named)}, nil
+			return &FieldError{Column: ColPhoto, Value: named, Reason: fmt.Sprintf("照片栏写了文件名“%s”，但未指定照片文件夹（--photos）", named)}, nil, photoFile{}
 		}
-		b, reason := folder.read(named)
+		b, path, reason := folder.read(named)
 		if reason != "" {
-			return &FieldError{Column: ColPhoto, Value: named, Reason: reason}, nil
+			return &FieldError{Column: ColPhoto, Value: named, Reason: reason}, nil, photoFile{}
 		}
-		data, source = b, named
+		data, source, file = b, named, photoFile{path, int64(len(b))}
 	case folder != nil && !folder.byIDOff && a.ID != "":
 		b, fname := folder.byID(a.ID)
 		if b == nil {
-			return nil, &FieldError{Row: rec.row, Column: ColPhoto, Reason: fmt.Sprintf("照片文件夹中没有以其身份证号命名的照片（%s.jpg/.png），该学员暂无照片", MaskValue(ColID, a.ID))}
+			return nil, &FieldError{Row: rec.row, Column: ColPhoto, Reason: fmt.Sprintf("照片文件夹中没有以其身份证号命名的照片（%s.jpg/.png），该学员暂无照片", MaskValue(ColID, a.ID))}, photoFile{}
 		}
-		data, source = b, fname
+		data, source, file = b, fname, photoFile{filepath.Join(folder.dir, fname), int64(len(b))}
 	default:
-		return nil, nil
+		return nil, nil, photoFile{}
 	}
-	jpg, err := NormalizePhoto(data)
+	jpg, kept, err := normalizePhoto(data, true)
 	if err != nil {
-		return &FieldError{Column: ColPhoto, Value: source, Reason: err.Error()}, nil
+		return &FieldError{Column: ColPhoto, Value: source, Reason: err.Error()}, nil, photoFile{}
 	}
-	a.PhotoJPEG = jpg
 	a.Photo = PhotoName(jpg)
+	if !onDisk || !kept || file == (photoFile{}) { // re-encoded, or from the XLSX
+		a.PhotoJPEG, file = jpg, photoFile{}
+	}
 	// A registration photo is upright (portrait); a landscape one is
 	// usually the wrong picture or a scan lying on its side.
 	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(jpg)); err == nil && cfg.Width > cfg.Height {
 		return nil, &FieldError{Row: rec.row, Column: ColPhoto, Value: source,
-			Reason: fmt.Sprintf("照片是横向的（%d×%d像素），证件照应为竖向，请核对是否放错了照片", cfg.Width, cfg.Height)}
+			Reason: fmt.Sprintf("照片是横向的（%d×%d像素），证件照应为竖向，请核对是否放错了照片", cfg.Width, cfg.Height)}, file
 	}
-	return nil, nil
+	return nil, nil, file
 }
 
 // photoFolder indexes a folder of photos once, by base name without
@@ -706,10 +737,11 @@ func openPhotoFolder(dir string) (*photoFolder, error) {
 // maxPhotoBytes bounds a photo file.
 const maxPhotoBytes = 30 << 20
 
-// read opens a file named in the 照片 column, relative to the folder.
-func (pf *photoFolder) read(name string) ([]byte, string) {
+// read opens a file named in the 照片 column, relative to the folder,
+// and returns its bytes and path, or the reason it cannot.
+func (pf *photoFolder) read(name string) (b []byte, file, reason string) {
 	if strings.Contains(name, "://") {
-		return nil, "照片栏填写的是网址，请改为照片文件名，并把照片放入照片文件夹"
+		return nil, "", "照片栏填写的是网址，请改为照片文件名，并把照片放入照片文件夹"
 	}
 	slashed := strings.ReplaceAll(name, `\`, "/")
 	clean := filepath.Clean(filepath.FromSlash(slashed))
@@ -728,12 +760,12 @@ func (pf *photoFolder) read(name string) ([]byte, string) {
 	}
 	b, err := readLimited(path, pf.maxBytes)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Sprintf("照片文件“%s”在照片文件夹 %s 中不存在", name, pf.dir)
+		return nil, "", fmt.Sprintf("照片文件“%s”在照片文件夹 %s 中不存在", name, pf.dir)
 	}
 	if err != nil {
-		return nil, fmt.Sprintf("照片文件“%s”无法读取：%v", name, err)
+		return nil, "", fmt.Sprintf("照片文件“%s”无法读取：%v", name, err)
 	}
-	return b, ""
+	return b, path, ""
 }
 
 // byID finds <ID>.jpg/.jpeg/.png (any case; a lower-case x tolerated).
@@ -759,10 +791,16 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Sized once from the file's size: a year of photos read with
+	// io.ReadAll's doubling made twice their size in garbage.
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Size() <= limit {
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("文件超过%d MB（上限可用环境变量 LINGHANG_IMPORT_MAX_PHOTO_MB 调整）", limit>>20)
 	}

@@ -49,6 +49,14 @@ func PhotoName(jpegData []byte) string {
 // and absurd sizes are errors whose text is a Chinese reason for the
 // person who supplied the photo.
 func NormalizePhoto(data []byte) ([]byte, error) {
+	out, _, err := normalizePhoto(data, true)
+	return out, err
+}
+
+// normalizePhoto is NormalizePhoto; kept says the JPEG is data itself,
+// unchanged. Without check every photo is decoded in full, as before
+// checkBaselineJPEG (the tests compare the two).
+func normalizePhoto(data []byte, check bool) (out []byte, kept bool, err error) {
 	kind := sniffImage(data)
 	var orientation int
 	switch kind {
@@ -58,34 +66,41 @@ func NormalizePhoto(data []byte) ([]byte, error) {
 		orientation = pngOrientation(data)
 	case "":
 		if len(data) == 0 {
-			return nil, errors.New("照片文件为空（0字节）")
+			return nil, false, errors.New("照片文件为空（0字节）")
 		}
-		return nil, errors.New("照片文件不是JPEG或PNG图片（文件已损坏，或扩展名与内容不符）")
+		return nil, false, errors.New("照片文件不是JPEG或PNG图片（文件已损坏，或扩展名与内容不符）")
 	case "HEIC":
-		return nil, errors.New("照片是HEIC/HEIF格式（苹果手机默认格式），暂不支持；请导出为JPEG或PNG后重新提供")
+		return nil, false, errors.New("照片是HEIC/HEIF格式（苹果手机默认格式），暂不支持；请导出为JPEG或PNG后重新提供")
 	default:
-		return nil, fmt.Errorf("照片是%s格式，暂不支持；请提供JPEG或PNG格式的照片", kind)
+		return nil, false, fmt.Errorf("照片是%s格式，暂不支持；请提供JPEG或PNG格式的照片", kind)
 	}
-	var (
-		cfg image.Config
-		err error
-	)
+	var cfg image.Config
 	if kind == "JPEG" {
 		cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
 	} else {
 		cfg, err = png.DecodeConfig(bytes.NewReader(data))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("照片文件（%s）已损坏，无法读取", kind)
+		return nil, false, fmt.Errorf("照片文件（%s）已损坏，无法读取", kind)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > photoMaxPixels {
-		return nil, fmt.Errorf("照片尺寸异常（%d×%d像素），请提供正常大小的证件照", cfg.Width, cfg.Height)
+		return nil, false, fmt.Errorf("照片尺寸异常（%d×%d像素），请提供正常大小的证件照", cfg.Width, cfg.Height)
 	}
 	if mp := cfg.Width * cfg.Height / 1_000_000; len(data) < mp*photoMinBytesPerMPixel {
-		return nil, fmt.Errorf("照片文件（%s）不完整：图片声称有%d×%d像素，文件却只有%d字节", kind, cfg.Width, cfg.Height, len(data))
+		return nil, false, fmt.Errorf("照片文件（%s）不完整：图片声称有%d×%d像素，文件却只有%d字节", kind, cfg.Width, cfg.Height, len(data))
 	}
 	if min(cfg.Width, cfg.Height) < PhotoMinSide {
-		return nil, fmt.Errorf("照片分辨率过低（%d×%d像素），短边至少需要%d像素", cfg.Width, cfg.Height, PhotoMinSide)
+		return nil, false, fmt.Errorf("照片分辨率过低（%d×%d像素），短边至少需要%d像素", cfg.Width, cfg.Height, PhotoMinSide)
+	}
+	// A JPEG that is already upright, within the box's pixel budget, in
+	// YCbCr or grey and carries nothing but the picture is kept byte for
+	// byte: re-encoding would only lose quality and time. Decoding its
+	// pixels merely to prove it sound took three quarters of an import;
+	// checkBaselineJPEG proves as much (every Huffman code of the scan)
+	// without the inverse DCT, and whatever it cannot prove is decoded in
+	// full below.
+	if kind == "JPEG" && orientation <= 1 && cfg.Width <= PhotoMaxWidth && cfg.Height <= PhotoMaxHeight && check && checkBaselineJPEG(data) == nil {
+		return data, true, nil
 	}
 	var src image.Image
 	if kind == "JPEG" {
@@ -94,24 +109,24 @@ func NormalizePhoto(data []byte) ([]byte, error) {
 		src, err = png.Decode(bytes.NewReader(data))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("照片文件（%s）已损坏或不完整，无法解码", kind)
+		return nil, false, fmt.Errorf("照片文件（%s）已损坏或不完整，无法解码", kind)
 	}
-	// A JPEG that is already upright, within the box's pixel budget, in
-	// YCbCr or grey and carries no metadata segment (EXIF, XMP, GPS) is
-	// kept byte for byte: it decoded whole, so it is sound, and
-	// re-encoding would only lose quality and time.
+	// The JPEGs checkBaselineJPEG leaves to the decoder (progressive,
+	// with zero padding after EOI, …) are kept on the same terms as
+	// before: upright, within the budget, YCbCr or grey, no metadata
+	// segment (EXIF, XMP, GPS), and decoded whole.
 	if kind == "JPEG" && orientation <= 1 && cfg.Width <= PhotoMaxWidth && cfg.Height <= PhotoMaxHeight && jpegWithoutMetadata(data) {
 		switch src.(type) {
 		case *image.YCbCr, *image.Gray:
-			return data, nil
+			return data, true, nil
 		}
 	}
 	img := uprightRGBA(src, orientation, PhotoMaxWidth, PhotoMaxHeight)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: PhotoQuality}); err != nil {
-		return nil, fmt.Errorf("照片编码为JPEG失败：%w", err)
+		return nil, false, fmt.Errorf("照片编码为JPEG失败：%w", err)
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), false, nil
 }
 
 // sniffImage names the image format from its magic bytes ("" if unknown).
@@ -319,6 +334,9 @@ func uprightRGBA(src image.Image, o, maxW, maxH int) *image.RGBA {
 			tw, th = max(1, w*boxH/h), boxH
 		}
 	}
+	if y, ok := src.(*image.YCbCr); ok && tw == w && th == h && b.Min == (image.Point{}) {
+		return orientYCbCr(y, o) // the same pixels in one pass
+	}
 	canvas := image.NewRGBA(image.Rect(0, 0, tw, th))
 	draw.Draw(canvas, canvas.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	if tw == w && th == h {
@@ -336,6 +354,89 @@ func uprightRGBA(src image.Image, o, maxW, maxH int) *image.RGBA {
 		draw.CatmullRom.Scale(canvas, canvas.Bounds(), src, b, draw.Over, nil)
 	}
 	return orient(canvas, o)
+}
+
+// orientYCbCr is orient(src drawn on an RGBA canvas, o) without the
+// canvas: each pixel is converted once (color.YCbCrToRGB, the formula
+// image/draw uses; a decoded JPEG is opaque, so white underneath changes
+// nothing) and written where orientation o puts it. A turned phone photo
+// is the one kind of photo an import re-encodes without scaling it.
+func orientYCbCr(src *image.YCbCr, o int) *image.RGBA {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	dw, dh := w, h
+	if o >= 5 && o <= 8 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	// The destination of source pixel (x, y) is
+	// (ax·x + bx·y + cx, ay·x + by·y + cy), the inverse of orient's map.
+	ax, bx, cx, ay, by, cy := 1, 0, 0, 0, 1, 0
+	switch o {
+	case 2:
+		ax, cx = -1, w-1
+	case 3:
+		ax, cx, by, cy = -1, w-1, -1, h-1
+	case 4:
+		by, cy = -1, h-1
+	case 5:
+		ax, bx, ay, by = 0, 1, 1, 0
+	case 6:
+		ax, bx, cx, ay, by = 0, -1, h-1, 1, 0
+	case 7:
+		ax, bx, cx, ay, by, cy = 0, -1, h-1, -1, 0, w-1
+	case 8:
+		ax, bx, ay, by, cy = 0, 1, -1, 0, w-1
+	}
+	stepX := ay*dst.Stride + ax*4
+	// Chroma sample of pixel (x, y): (y>>vs)·CStride + x>>hs.
+	var hs, vs uint
+	switch src.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		hs = 1
+	case image.YCbCrSubsampleRatio420:
+		hs, vs = 1, 1
+	case image.YCbCrSubsampleRatio440:
+		vs = 1
+	case image.YCbCrSubsampleRatio411:
+		hs = 2
+	case image.YCbCrSubsampleRatio410:
+		hs, vs = 2, 1
+	}
+	for y := 0; y < h; y++ {
+		di := (cy+by*y)*dst.Stride + (cx+bx*y)*4
+		yrow := src.Y[y*src.YStride : y*src.YStride+w]
+		crow := (y >> vs) * src.CStride
+		cbrow, crrow := src.Cb[crow:], src.Cr[crow:]
+		for x, yv := range yrow {
+			// color.YCbCrToRGB, written out: too large to be inlined.
+			yy1 := int32(yv) * 0x10101
+			cb1 := int32(cbrow[x>>hs]) - 128
+			cr1 := int32(crrow[x>>hs]) - 128
+			r := yy1 + 91881*cr1
+			if uint32(r)&0xff000000 == 0 {
+				r >>= 16
+			} else {
+				r = ^(r >> 31)
+			}
+			g := yy1 - 22554*cb1 - 46802*cr1
+			if uint32(g)&0xff000000 == 0 {
+				g >>= 16
+			} else {
+				g = ^(g >> 31)
+			}
+			bl := yy1 + 116130*cb1
+			if uint32(bl)&0xff000000 == 0 {
+				bl >>= 16
+			} else {
+				bl = ^(bl >> 31)
+			}
+			p := dst.Pix[di : di+4 : di+4]
+			p[0], p[1], p[2], p[3] = uint8(r), uint8(g), uint8(bl), 0xFF
+			di += stepX
+		}
+	}
+	return dst
 }
 
 // orient applies EXIF orientation o (1–8) to m.

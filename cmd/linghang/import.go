@@ -90,6 +90,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	opts := program.ImportOptions{
 		Format: program.Format(strings.ToLower(strings.TrimSpace(*format))), Sheet: *sheet,
 		PhotosDir: *photos, Programme: prog, Partial: *partial || *check, Limits: lim, Covers: fonts.Covers,
+		PhotosOnDisk: true, // only stored, never rendered here: a year of photos is not held
 	}
 	set, rep, err := program.ImportFile(ctx, pos[0], opts)
 	if rep != nil {

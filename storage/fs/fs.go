@@ -68,13 +68,14 @@ func New(dir string) (*Store, error) {
 			return nil, fmt.Errorf("存储目录 %s 不可写：%w", abs, err)
 		}
 	}
-	probe, err := s.createTemp(bookDir)
+	d, probe, err := s.createTemp(bookDir)
 	if err != nil {
 		root.Close()
 		return nil, fmt.Errorf("存储目录 %s 不可写：%w", abs, err)
 	}
 	probe.Close()
-	root.Remove(path.Join(bookDir, path.Base(probe.Name())))
+	d.Remove(path.Base(probe.Name()))
+	d.Close()
 	return s, nil
 }
 
@@ -117,20 +118,25 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 	if err := storage.CheckPutOptions(opts); err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
 	}
-	dir := path.Dir(key)
+	dir, base := path.Dir(key), path.Base(key)
 
-	tmp, err := s.createTemp(dir)
+	// Every step works inside the key's folder, opened once: a path
+	// resolved under the root costs a few system calls per folder level,
+	// and a Put made a dozen of them. The folder cannot be pruned while
+	// our temporary file is in it.
+	d, tmp, err := s.createTemp(dir)
 	if err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
 	}
+	defer d.Close()
+	tmpName := path.Base(tmp.Name())
 	committed := false
 	defer func() {
 		if !committed {
 			tmp.Close()
-			s.root.Remove(path.Join(dir, path.Base(tmp.Name())))
+			d.Remove(tmpName)
 		}
 	}()
-	tmpName := path.Join(dir, path.Base(tmp.Name()))
 
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), ctxReader{ctx, r})
@@ -160,17 +166,25 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 			err = cerr
 		}
 		if err == nil {
-			err = s.root.Chtimes(tmpName, side.Modified, side.Modified)
+			err = d.Chtimes(tmpName, side.Modified, side.Modified)
 		}
 		synced <- err
 	}()
 	metaName := path.Join(metaDir, key)
-	metaTmp, err := s.writeTemp(path.Dir(metaName), buf)
+	md, metaTmp, err := s.writeTemp(path.Dir(metaName), buf)
 	if serr := <-synced; serr != nil {
 		err = serr
 	}
-	if metaTmp != "" {
-		defer s.root.Remove(metaTmp) // fails harmlessly once renamed
+	metaRenamed := false
+	if md != nil {
+		defer md.Close()
+		if metaTmp != "" {
+			defer func() {
+				if !metaRenamed {
+					md.Remove(metaTmp)
+				}
+			}()
+		}
 	}
 	if err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：同步到磁盘失败：%w", key, err)
@@ -185,7 +199,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
 	}
 
-	fi, err := s.root.Lstat(key)
+	fi, err := d.Lstat(base)
 	exists := err == nil
 	switch {
 	case err != nil && !errors.Is(err, iofs.ErrNotExist):
@@ -210,22 +224,23 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 
 	// Sidecar first: a crash before the object's rename leaves a sidecar
 	// that no List shows, never an object without its metadata.
-	if err := s.root.Rename(metaTmp, metaName); err != nil {
+	if err := md.Rename(metaTmp, base); err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s 的元数据：%w", key, err)
 	}
+	metaRenamed = true
 	if err := s.syncDir(path.Dir(metaName)); err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s 的元数据：同步目录失败：%w", key, err)
 	}
 	if opts.CreateOnly {
 		// link(2) never replaces: a second line of defence behind the lock.
-		if err := s.root.Link(tmpName, key); err != nil {
+		if err := d.Link(tmpName, base); err != nil {
 			if errors.Is(err, iofs.ErrExist) {
 				return storage.Info{}, fmt.Errorf("写入 %s：%w", key, storage.ErrExists)
 			}
 			return storage.Info{}, s.pathError("写入", key, err)
 		}
-		s.root.Remove(tmpName)
-	} else if err := s.root.Rename(tmpName, key); err != nil {
+		d.Remove(tmpName)
+	} else if err := d.Rename(tmpName, base); err != nil {
 		return storage.Info{}, s.pathError("写入", key, err)
 	}
 	committed = true
@@ -483,44 +498,58 @@ func (sc sidecar) info(key string) storage.Info {
 }
 
 // createTemp creates a temporary file in dir (relative to the root),
-// creating dir first. A concurrent Delete may prune dir between the two
-// steps, so it retries a few times.
-func (s *Store) createTemp(dir string) (*os.File, error) {
+// creating dir first if needed, and returns dir opened as a root (the
+// caller closes both). A concurrent Delete may prune dir between the
+// two steps (a file cannot be created in a removed folder), so it
+// retries a few times.
+func (s *Store) createTemp(dir string) (*os.Root, *os.File, error) {
 	var err error
 	for range 5 {
-		if err = s.root.MkdirAll(dir, 0o755); err != nil {
-			if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, iofs.ErrExist) {
-				return nil, &storage.KeyError{Key: dir, Reason: "上级路径已是一个对象"}
+		var d *os.Root
+		d, err = s.root.OpenRoot(dir)
+		if err != nil {
+			// Missing (make it, then open it), or not a folder (an object
+			// by that name: MkdirAll says so).
+			if merr := s.root.MkdirAll(dir, 0o755); merr != nil {
+				if errors.Is(merr, syscall.ENOTDIR) || errors.Is(merr, iofs.ErrExist) {
+					return nil, nil, &storage.KeyError{Key: dir, Reason: "上级路径已是一个对象"}
+				}
+				return nil, nil, merr
 			}
-			return nil, err
+			if errors.Is(err, iofs.ErrNotExist) {
+				continue
+			}
+			return nil, nil, err
 		}
 		var f *os.File
-		f, err = s.root.OpenFile(path.Join(dir, tempPrefix+randomSuffix()), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err = d.OpenFile(tempPrefix+randomSuffix(), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 		if err == nil {
-			return f, nil
+			return d, f, nil
 		}
+		d.Close()
 		if !errors.Is(err, iofs.ErrNotExist) {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return nil, err
+	return nil, nil, err
 }
 
 // writeTemp writes data to a synced temporary file in dir (relative to
-// the root) and returns the file's name, or "" if none was created.
-func (s *Store) writeTemp(dir string, data []byte) (string, error) {
-	f, err := s.createTemp(dir)
+// the root) and returns dir opened as a root (nil if it could not be)
+// and the file's name in it ("" if none was created).
+func (s *Store) writeTemp(dir string, data []byte) (*os.Root, string, error) {
+	d, f, err := s.createTemp(dir)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	name := path.Join(dir, path.Base(f.Name()))
+	name := path.Base(f.Name())
 	if _, err = f.Write(data); err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return name, err
+	return d, name, err
 }
 
 // syncDir makes dir's entries durable. Concurrent callers for the same
