@@ -161,15 +161,25 @@ func cohortOf(p Planned) int {
 // bound copy takes them. The plan is ordered cohort by cohort (withPhotos),
 // so at most about a cohort's forms are held at once.
 func bindForms(plan []Planned, in *Inputs) {
-	in.formMu.Lock()
-	defer in.formMu.Unlock()
 	for _, p := range plan {
 		if p.Entry.Name == "forms-bound" && p.Subject.Cohort != nil {
-			if in.binding == nil {
-				in.binding = map[int]bool{}
-			}
-			in.binding[p.Subject.Cohort.Number] = true
+			in.KeepForms(p.Subject.Cohort.Number)
 		}
+	}
+}
+
+// KeepForms makes the forms rendered from in for the given cohorts be
+// kept, laid out, until the cohort's bound copy takes them, so that no
+// form is laid out twice. It costs about 50 KB per form held; a pipeline
+// run keeps one cohort's at a time.
+func (in *Inputs) KeepForms(cohorts ...int) {
+	in.formMu.Lock()
+	defer in.formMu.Unlock()
+	if in.binding == nil {
+		in.binding = map[int]bool{}
+	}
+	for _, c := range cohorts {
+		in.binding[c] = true
 	}
 }
 

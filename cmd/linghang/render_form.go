@@ -60,6 +60,10 @@ func renderForm(ctx context.Context, e *env, args []string) error {
 // An applicant whose form cannot be made (a character no font has, a
 // corrupt photo) is reported at the end and left out of the bound copy;
 // the others are all written, and the exit status is 2.
+// keepFormsUpTo bounds the forms render forms keeps laid out for the
+// bound copies (≈50 KB each): all forms are made before any bound copy.
+const keepFormsUpTo = 3000
+
 func renderForms(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("render forms", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -112,6 +116,13 @@ func renderForms(ctx context.Context, e *env, args []string) error {
 	cat := jobs.DefaultCatalogue()
 	sink := &jobs.DirSink{Dir: *out}
 	in := &jobs.Inputs{Programme: p, Applicants: apps, Fonts: l.fonts, Order: l.order, PlainPDF: !*pdfa}
+	if len(apps) <= keepFormsUpTo {
+		// The bound copies below take the forms as laid out for their
+		// PDFs instead of laying them out again.
+		for _, c := range p.Cohorts {
+			in.KeepForms(c.Number)
+		}
+	}
 	progress, finish := progressFor(e, "生成报名表")
 	res, plan, err := jobs.Render(ctx, cat, in, jobs.Selection{Entries: []string{"form"}, Cohorts: cohorts}, sink, 0, progress)
 	finish()
