@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"linghang/storage"
@@ -354,6 +355,40 @@ func PersonFilename(k Kind, name, id, ext string) string {
 
 // DocKey is the logical key of a document (without version).
 func DocKey(d Doc) (string, error) {
+	in := keyInput{d.Year, d.Cohort, d.CohortName, d.Kind, d.Filename, d.Title, d.MIME}
+	if k, ok := keyMemo.Load(in); ok {
+		return k.(string), nil
+	}
+	k, err := docKey(d)
+	if err == nil {
+		if keyMemoSize.Add(1) > keyMemoMax {
+			keyMemo.Clear()
+			keyMemoSize.Store(0)
+		}
+		keyMemo.Store(in, k)
+	}
+	return k, err
+}
+
+// keyInput is what a document's key is made from.
+type keyInput struct {
+	year, cohort             int
+	cohortName               string
+	kind                     Kind
+	filename, title, mimeStr string
+}
+
+// Keys are worked out again and again for the same documents (each job
+// of a run plans, checks and archives its 30,000): the valid ones are
+// remembered, up to keyMemoMax before starting afresh.
+var (
+	keyMemo     sync.Map // keyInput → string
+	keyMemoSize atomic.Int64
+)
+
+const keyMemoMax = 200_000
+
+func docKey(d Doc) (string, error) {
 	if d.Year < 1949 || d.Year > 9999 {
 		return "", fmt.Errorf("年度 %d 无效", d.Year)
 	}
