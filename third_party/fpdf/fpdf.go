@@ -4100,7 +4100,15 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	// linghang patch: the bytes as they are; string(b) copied every
+	// stream (fonts, images, pages) once more.
+	if f.state == 2 {
+		must(f.pages[f.page].Write(b))
+		must(f.pages[f.page].WriteString("\n"))
+	} else {
+		must(f.buffer.Write(b))
+		must(f.buffer.WriteString("\n"))
+	}
 	f.out("endstream")
 }
 
@@ -5271,6 +5279,23 @@ func (f *Fpdf) enddoc() {
 		return
 	}
 	f.layerEndDoc()
+	// linghang patch: the file is about as large as its pages, images and
+	// fonts; growing the buffer once spares doubling it a dozen times.
+	size := 64 << 10
+	for _, pg := range f.pages {
+		if pg != nil {
+			size += pg.Len()
+		}
+	}
+	for _, img := range f.images {
+		size += len(img.data) + len(img.smask)
+	}
+	for _, fd := range f.fonts {
+		if fd.subset != nil {
+			size += len(fd.subset.Zdata) + len(fd.subset.ToUnicode) + 8*len(fd.subset.Widths)
+		}
+	}
+	f.buffer.Grow(size)
 	f.putheader()
 	// Embedded files
 	f.putAttachments()
