@@ -1179,7 +1179,9 @@ func TestRuns(t *testing.T) {
 // index for a year does not ask again for each document, yet versions
 // another process commits meanwhile are neither overwritten nor wrongly
 // reused, and its own commit ends the shortcut.
-func TestFirstRunTrustsNoIndexBriefly(t *testing.T) { forEachStore(t, testFirstRunTrustsNoIndexBriefly) }
+func TestFirstRunTrustsNoIndexBriefly(t *testing.T) {
+	forEachStore(t, testFirstRunTrustsNoIndexBriefly)
+}
 
 func testFirstRunTrustsNoIndexBriefly(t *testing.T, st storage.Store) {
 	ctx := context.Background()

@@ -27,8 +27,8 @@ package fpdf
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"image"
