@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -95,25 +94,15 @@ func LoadApplicantSet(ctx context.Context, a *archive.Archive, year int) (*progr
 
 // AttachArchivedPhotos reads the photos set names from the archive.
 func AttachArchivedPhotos(ctx context.Context, a *archive.Archive, st storage.Store, set *program.ApplicantSet) error {
-	year := set.Year
-	key, err := archive.DocKey(applicantsDoc(year))
+	ps, err := newPhotoSource(ctx, a, st, set.Year)
 	if err != nil {
 		return err
 	}
-	// One index read for all photos, then one Get each.
-	prefix := strings.TrimSuffix(key, applicantsFilename) + "照片-"
-	entries, err := a.Find(ctx, archive.Query{Year: year, Kind: archive.Data, Prefix: prefix})
-	if err != nil {
-		return fmt.Errorf("查找%d年学员照片：%w", year, err)
-	}
-	objects := make(map[string]string, len(entries))
-	for _, en := range entries {
-		objects[strings.TrimPrefix(en.Key, prefix)] = en.Object
-	}
-	// Fetch the photos the set names in parallel, then attach them.
+	// Fetch the photos the set names in parallel, then attach them (which
+	// checks each against its name). A photo the archive lacks is that
+	// person's error; a store that fails is the whole call's.
 	var mu sync.Mutex
 	got := map[string][]byte{}
-	missing := map[string]error{}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(PhotoWriters)
 	want := map[string]bool{}
@@ -124,21 +113,12 @@ func AttachArchivedPhotos(ctx context.Context, a *archive.Archive, st storage.St
 		want[ap.Photo] = true
 		name := ap.Photo
 		g.Go(func() error {
-			obj, ok := objects[name]
-			if !ok {
-				mu.Lock()
-				missing[name] = fmt.Errorf("归档中没有该照片：%w", storage.ErrNotFound)
-				mu.Unlock()
+			b, err := ps.fetch(gctx, name)
+			if errors.Is(err, errNoPhoto) {
 				return nil
 			}
-			rc, _, err := st.Get(gctx, obj)
 			if err != nil {
-				return fmt.Errorf("读取照片 %s：%w", obj, err)
-			}
-			defer rc.Close()
-			b, err := io.ReadAll(rc)
-			if err != nil {
-				return fmt.Errorf("读取照片 %s：%w", obj, err)
+				return err
 			}
 			mu.Lock()
 			got[name] = b
@@ -146,20 +126,18 @@ func AttachArchivedPhotos(ctx context.Context, a *archive.Archive, st storage.St
 			return nil
 		})
 	}
+	key, _ := archive.DocKey(applicantsDoc(set.Year)) // newPhotoSource checked it
 	if err := g.Wait(); err != nil {
-		return fmt.Errorf("%d年学员数据（%s）的照片：%w", year, key, err)
+		return fmt.Errorf("%d年学员数据（%s）的照片：%w", set.Year, key, err)
 	}
 	err = set.AttachPhotos(func(name string) ([]byte, error) {
 		if b, ok := got[name]; ok {
 			return b, nil
 		}
-		if err := missing[name]; err != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("归档中没有该照片：%w", storage.ErrNotFound)
+		return nil, errNoPhoto
 	})
 	if err != nil {
-		return fmt.Errorf("%d年学员数据（%s）的照片：%w", year, key, err)
+		return fmt.Errorf("%d年学员数据（%s）的照片：%w", set.Year, key, err)
 	}
 	return nil
 }

@@ -52,7 +52,29 @@ func newPhotoSource(ctx context.Context, a *archive.Archive, st storage.Store, y
 	return ps, nil
 }
 
-// photo returns the photo named name (its content name).
+// errNoPhoto: the set names a photo the archive does not hold.
+var errNoPhoto = fmt.Errorf("归档中没有该照片：%w", storage.ErrNotFound)
+
+// fetch reads the archived photo named name, unchecked and uncached.
+func (ps *photoSource) fetch(ctx context.Context, name string) ([]byte, error) {
+	obj, ok := ps.objects[name]
+	if !ok {
+		return nil, errNoPhoto
+	}
+	rc, _, err := ps.st.Get(ctx, obj)
+	if err != nil {
+		return nil, fmt.Errorf("读取照片 %s：%w", obj, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("读取照片 %s：%w", obj, err)
+	}
+	return b, nil
+}
+
+// photo returns the photo named name (its content name), checked
+// against its name, through the cache.
 func (ps *photoSource) photo(ctx context.Context, name string) ([]byte, error) {
 	ps.mu.Lock()
 	b, ok := ps.cache[name]
@@ -60,16 +82,8 @@ func (ps *photoSource) photo(ctx context.Context, name string) ([]byte, error) {
 	if ok {
 		return b, nil
 	}
-	obj, ok := ps.objects[name]
-	if !ok {
-		return nil, fmt.Errorf("归档中没有该照片：%w", storage.ErrNotFound)
-	}
-	rc, _, err := ps.st.Get(ctx, obj)
+	b, err := ps.fetch(ctx, name)
 	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	if b, err = io.ReadAll(rc); err != nil {
 		return nil, err
 	}
 	if program.PhotoName(b) != name {
