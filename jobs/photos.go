@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"sync"
 
@@ -143,10 +142,9 @@ func (ps *photoSource) subject(ctx context.Context, s Subject) (Subject, error) 
 }
 
 // withPhotos makes the planned documents that draw photos read them as
-// they are rendered, and orders the plan cohort by cohort so that a
-// cohort's photos are read once for all its documents.
+// they are rendered. With the plan ordered cohort by cohort (Documents),
+// a cohort's photos are read once for all its documents.
 func withPhotos(ctx context.Context, plan []Planned, in *Inputs, ps *photoSource) {
-	sort.SliceStable(plan, func(i, j int) bool { return cohortOf(plan[i]) < cohortOf(plan[j]) })
 	for i := range plan {
 		p := &plan[i]
 		if !p.Entry.Photos {
@@ -172,8 +170,8 @@ func cohortOf(p Planned) int {
 
 // bindForms tells in which cohorts' bound copies of 报名表 the plan makes:
 // their forms, laid out for the per-person PDFs, are kept until the
-// bound copy takes them. The plan is ordered cohort by cohort (withPhotos),
-// so at most about a cohort's forms are held at once.
+// bound copy takes them. The plan is ordered cohort by cohort
+// (Documents), so at most about a cohort's forms are held at once.
 func bindForms(plan []Planned, in *Inputs) {
 	for _, p := range plan {
 		if p.Entry.Name == "forms-bound" && p.Subject.Cohort != nil {

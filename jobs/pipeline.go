@@ -429,18 +429,18 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 		}
 		return out, nil
 	}
-	for _, d := range todo {
-		if d.Entry.Photos {
-			// Photos only now, when a document drawing them is rendered,
-			// and only while it is.
-			ps, err := newPhotoSource(ctx, p.Archive, p.Store, p.Programme.Year)
-			if err != nil {
-				return out, err
-			}
-			withPhotos(ctx, todo, in, ps)
-			bindForms(todo, in)
-			break
+	// Cohort by cohort: a cohort's photos are read once for its forms,
+	// bound copy and badges, and its forms are laid out once.
+	sort.SliceStable(todo, func(i, j int) bool { return cohortOf(todo[i]) < cohortOf(todo[j]) })
+	bindForms(todo, in)
+	if slices.ContainsFunc(todo, func(d Planned) bool { return d.Entry.Photos }) {
+		// Photos only now, when a document drawing them is rendered,
+		// and only while it is.
+		ps, err := newPhotoSource(ctx, p.Archive, p.Store, p.Programme.Year)
+		if err != nil {
+			return out, err
 		}
+		withPhotos(ctx, todo, in, ps)
 	}
 	batch, err := p.Archive.Begin(ctx, out.RunID, out.InputSHA)
 	if err != nil {
