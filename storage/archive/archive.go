@@ -52,7 +52,7 @@ type Archive struct {
 
 	mu      sync.Mutex
 	indexes map[int]cachedIndex // by year
-	recent  map[int]recentRead  // by year: the last index read, for put (recentIndex)
+	noIndex map[int]time.Time   // by year: when a read found no index (recentIndex)
 }
 
 // New returns an archive over store.

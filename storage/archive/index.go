@@ -39,32 +39,25 @@ const maxIndexTries = 32
 // for every document: a stale one could make put reuse an older version.
 const indexRecheck = 2 * time.Second
 
-// recentIndex is readIndex, reusing a recent read that found no index.
+// recentIndex is readIndex, trusting for indexRecheck a read that found
+// no index.
 func (a *Archive) recentIndex(ctx context.Context, year int) ([]Entry, string, error) {
 	a.mu.Lock()
-	r, ok := a.recent[year]
+	at, ok := a.noIndex[year]
 	a.mu.Unlock()
-	if ok && r.etag == "" && len(r.entries) == 0 && time.Since(r.at) < indexRecheck {
+	if ok && time.Since(at) < indexRecheck {
 		return nil, "", nil
 	}
 	es, etag, err := a.readIndex(ctx, year)
-	if err != nil {
-		return nil, "", err
+	if err == nil && etag == "" && len(es) == 0 {
+		a.mu.Lock()
+		if a.noIndex == nil {
+			a.noIndex = map[int]time.Time{}
+		}
+		a.noIndex[year] = time.Now()
+		a.mu.Unlock()
 	}
-	a.mu.Lock()
-	if a.recent == nil {
-		a.recent = map[int]recentRead{}
-	}
-	a.recent[year] = recentRead{at: time.Now(), entries: es, etag: etag}
-	a.mu.Unlock()
-	return es, etag, nil
-}
-
-// recentRead is an index read and when it was made.
-type recentRead struct {
-	at      time.Time
-	entries []Entry
-	etag    string
+	return es, etag, err
 }
 
 func (a *Archive) readIndex(ctx context.Context, year int) ([]Entry, string, error) {
@@ -255,7 +248,7 @@ func (a *Archive) updateIndex(ctx context.Context, year int, fn func([]Entry) ([
 			return fmt.Errorf("写入索引 %s：%w", key, err)
 		}
 		a.mu.Lock()
-		delete(a.recent, year) // the year has an index now
+		delete(a.noIndex, year) // the year has an index now
 		a.mu.Unlock()
 		return nil
 	}
