@@ -2,7 +2,7 @@
 # build.sh — rebuild the default fonts embedded in linghang from their
 # registry packages. Reproducible: same package versions → same files.
 #
-#   apt-get install -y fonttools gzip     # Debian: pyftsubset
+#   apt-get install -y fonttools          # Debian: pyftsubset
 #   sh templates/fonts/build.sh           # from the repository root
 #
 # Sources (all SIL Open Font License 1.1, see OFL-*.txt here):
@@ -25,7 +25,8 @@
 #       and the font's ideographs beyond U+FFFF (Ext B+), which the engine draws as outlines
 # Outlines stay TrueType (glyf); layout tables and hinting are dropped (the
 # engine does its own layout; CJK outlines in these fonts are unhinted).
-# Files are gzip-compressed (-n: no timestamp, so bytes are reproducible).
+# Files are stored uncompressed: every command starts without inflating
+# 28 MB (git compresses them in its packs anyway).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 zhuque=${ZHUQUE:-$here/../../../shared/fonts/ZhuqueFangsong-Regular.ttf}
@@ -87,8 +88,8 @@ cut() { # src dst textfile
 		--name-IDs='*' --name-languages='*' --name-legacy \
 		--drop-tables+=GSUB,GPOS,GDEF,BASE,vhea,vmtx,VORG,DSIG,meta
 	if [ -n "${4:-}" ]; then rename "$2" "$4"; fi
-	out="$here/$(basename "$2").gz"
-	gzip -n -9 -c "$2" >"$out.tmp"
+	out="$here/$(basename "$2")"
+	cp "$2" "$out.tmp"
 	mv "$out.tmp" "$out" # atomic: a build never embeds half a file
 }
 # OFL Reserved Font Names ("霞鹜", "LXGW") may not be used by modified
@@ -115,4 +116,4 @@ PY
 # 正文 仿宋: Zhuque Fangsong, same cut as the other role fonts; what it lacks
 # (about 300 GB 2312 symbols, rare hanzi) comes from the fallback.
 ! wants ZhuqueFangsong || cut "$zhuque" ZhuqueFangsong-Regular.ttf role.txt
-ls -l "$here"/*.ttf.gz
+ls -l "$here"/*.ttf
