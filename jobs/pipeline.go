@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"maps"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -653,79 +652,6 @@ func (p *Pipeline) remember(ctx context.Context, done []Planned, entries map[str
 		return err
 	}
 	return fmt.Errorf("输入摘要被并发修改，放弃本次更新")
-}
-
-// DirSink writes each document into a folder with the archive's layout
-// below the year: 第03期-江苏省科协党校班/报名表/报名表-张三-002X.pdf.
-// Each file is written to a temporary name, synced and renamed, so a
-// file under its own name is always whole. The syncs run beside the
-// rendering, several at once (the file system commits them together):
-// one at a time they were most of the wall time of render forms. Close
-// waits for them and reports any that failed.
-type DirSink struct {
-	Dir string
-
-	mu   sync.Mutex
-	n    int
-	errs []error
-	wg   sync.WaitGroup
-	sem  chan struct{}
-}
-
-// dirSinkSyncs bounds the files being synced at once.
-const dirSinkSyncs = 16
-
-// Add writes d under the folder; it is durable once Close returns.
-func (s *DirSink) Add(_ context.Context, d archive.Doc) error {
-	key, err := archive.DocKey(d)
-	if err != nil {
-		return err
-	}
-	rel := strings.TrimPrefix(key, fmt.Sprintf("%d/", d.Year))
-	path := filepath.Join(s.Dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("创建目录 %s：%w", filepath.Dir(path), err)
-	}
-	tmp, err := writeTemp(path, d.Body)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	if s.sem == nil {
-		s.sem = make(chan struct{}, dirSinkSyncs)
-	}
-	sem := s.sem
-	s.mu.Unlock()
-	sem <- struct{}{}
-	s.wg.Add(1)
-	go func() {
-		defer func() { <-sem; s.wg.Done() }()
-		err := commitTemp(tmp, path)
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if err != nil {
-			s.errs = append(s.errs, err)
-			return
-		}
-		s.n++
-	}()
-	return nil
-}
-
-// Close waits until every file added is synced and in place, and
-// returns the errors of those that are not.
-func (s *DirSink) Close() error {
-	s.wg.Wait()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return errors.Join(s.errs...)
-}
-
-// Written is the number of files written.
-func (s *DirSink) Written() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.n
 }
 
 // Render makes the selected documents from in into sink without the

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"syscall"
 	"time"
 )
@@ -27,7 +28,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := profile(os.Getenv("LINGHANG_CPUPROFILE"))
 	stopHeap := heapProfile(os.Getenv("LINGHANG_HEAPPROFILE"))
+	stopTrace := executionTrace(os.Getenv("LINGHANG_TRACE"))
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopTrace()
 	stopHeap()
 	stopProfile()
 	stop()
@@ -52,6 +55,24 @@ func profile(path string) func() {
 		return func() {}
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+// executionTrace writes the runtime's execution trace of the whole
+// command to path when it is set (LINGHANG_TRACE): where goroutines wait
+// (go tool trace -pprof=syscall|sync|sched), which a CPU profile cannot show.
+func executionTrace(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = trace.Start(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "linghang: execution trace:", err)
+		return func() {}
+	}
+	return func() { trace.Stop(); f.Close() }
 }
 
 // heapProfile writes a heap profile to path each time the heap in use
