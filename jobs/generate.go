@@ -47,13 +47,18 @@ type Result struct {
 	Failures []Failure
 }
 
-// Generate renders docs on `workers` goroutines (0: one per CPU); each
-// worker hands its document to sink as soon as it is rendered, so
-// rendering and storing overlap (the archive sorts its manifest, so the
-// order of Adds does not matter). A document that fails is recorded and the
-// rest still complete; ctx cancellation stops the run. progress, if not
-// nil, is called after each document, from one goroutine at a time.
+// Generate renders docs on `workers` goroutines (0: RenderWorkers) and
+// stores them on storeWorkers others: a worker hands each document over
+// as soon as it is rendered and renders the next while the store syncs
+// (the archive sorts its manifest, so the order of Adds does not matter).
+// At most storeWorkers rendered documents wait, so memory stays bounded.
+// A document that fails is recorded and the rest still complete; ctx
+// cancellation stops the run. progress, if not nil, is called after each
+// document, from one goroutine at a time.
 func Generate(ctx context.Context, docs []Doc, sink Sink, workers int, progress func(done, total int)) (Result, error) {
+	if workers <= 0 {
+		workers = RenderWorkers
+	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -61,35 +66,55 @@ func Generate(ctx context.Context, docs []Doc, sink Sink, workers int, progress 
 		mu       sync.Mutex
 		res      Result
 		finished int
-		wg       sync.WaitGroup
 	)
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
+	done := func(d Doc, n int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			res.Failures = append(res.Failures, Failure{Doc: d, Err: err})
+		} else {
+			res.Done++
+			res.Bytes += int64(n)
+		}
+		finished++
+		if progress != nil {
+			progress(finished, len(docs))
+		}
+	}
+
+	type rendered struct {
+		i    int
+		body []byte
+	}
+	toStore := make(chan rendered, storeWorkers)
+	var stores sync.WaitGroup
+	for range storeWorkers {
+		stores.Add(1)
 		go func() {
-			defer wg.Done()
+			defer stores.Done()
+			for r := range toStore {
+				d := docs[r.i]
+				ad := d.Doc
+				ad.Body = r.body
+				done(d, len(r.body), sink.Add(ctx, ad))
+			}
+		}()
+	}
+
+	next := make(chan int)
+	var renders sync.WaitGroup
+	for range workers {
+		renders.Add(1)
+		go func() {
+			defer renders.Done()
 			var buf bytes.Buffer
 			for i := range next {
 				buf.Reset()
-				d := docs[i]
-				err := renderSafely(d, &buf)
-				if err == nil {
-					ad := d.Doc
-					ad.Body = bytes.Clone(buf.Bytes())
-					err = sink.Add(ctx, ad)
+				if err := renderSafely(docs[i], &buf); err != nil {
+					done(docs[i], 0, err)
+					continue
 				}
-				mu.Lock()
-				if err != nil {
-					res.Failures = append(res.Failures, Failure{Doc: d, Err: err})
-				} else {
-					res.Done++
-					res.Bytes += int64(buf.Len())
-				}
-				finished++
-				if progress != nil {
-					progress(finished, len(docs))
-				}
-				mu.Unlock()
+				toStore <- rendered{i, bytes.Clone(buf.Bytes())}
 			}
 		}()
 	}
@@ -102,13 +127,26 @@ feed:
 		}
 	}
 	close(next)
-	wg.Wait()
+	renders.Wait()
+	close(toStore)
+	stores.Wait()
 	sort.SliceStable(res.Failures, func(i, k int) bool { return res.Failures[i].Doc.Filename < res.Failures[k].Doc.Filename })
 	if err := ctx.Err(); err != nil {
 		return res, fmt.Errorf("generate: interrupted after %d of %d documents: %w", res.Done, len(docs), err)
 	}
 	return res, nil
 }
+
+// storeWorkers is how many documents are stored at once. Stores mostly
+// wait for the disk (fsync) or the network; with this many, the render
+// workers rarely wait for a store. More made no difference.
+const storeWorkers = 4
+
+// RenderWorkers is Generate's default number of render workers; 0 means
+// one per processor (GOMAXPROCS). linghang sets it to the number of CPUs
+// when it gives the Go scheduler a processor more than that (see
+// cmd/linghang).
+var RenderWorkers int
 
 func renderSafely(d Doc, w io.Writer) (err error) {
 	defer func() {

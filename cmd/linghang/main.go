@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"linghang/jobs"
 	"os"
 	"os/signal"
 	"runtime"
@@ -25,6 +26,7 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	spareProcessor()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := profile(os.Getenv("LINGHANG_CPUPROFILE"))
 	stopHeap := heapProfile(os.Getenv("LINGHANG_HEAPPROFILE"))
@@ -38,6 +40,22 @@ func main() {
 		fmt.Fprintln(os.Stderr, "linghang:", err)
 		os.Exit(exitCode(err))
 	}
+}
+
+// spareProcessor gives the Go scheduler one processor more than there
+// are CPUs, unless GOMAXPROCS is set, and keeps one render worker per CPU.
+// Storing a document blocks in fsync, and a goroutine blocked in a system
+// call holds its processor until the scheduler takes it back: with one
+// processor per CPU, a CPU sat idle for about a tenth of a run. (N=2000
+// run --all, alternated: 31.5-32.5 s -> 24.4-27.2 s with the stores
+// beside the rendering and one spare processor.)
+func spareProcessor() {
+	if os.Getenv("GOMAXPROCS") != "" {
+		return
+	}
+	cpus := runtime.GOMAXPROCS(0)
+	jobs.RenderWorkers = cpus
+	runtime.GOMAXPROCS(cpus + 1)
 }
 
 // profile writes a CPU profile of the whole command to path when it is
