@@ -625,9 +625,41 @@ func (d *Document) Write(w io.Writer) (err error) {
 			m[r] = true
 		}
 	}
+	// A character a font's shared subset holds is drawn from there in
+	// the document's own text too, so no glyph is embedded twice in one
+	// document (the form's own text repeats many of its labels'
+	// characters: 7 % of its size).
+	shared := map[*Font]map[rune]bool{}
+	for _, fc := range order {
+		if fc.shared {
+			shared[fc.font] = used[fc]
+		}
+	}
+	holder := func(fc embedKey, r rune) embedKey {
+		if r > 0xFFFF {
+			r = ' '
+		}
+		if !fc.shared && shared[fc.font][r] {
+			return embedKey{fc.font, true}
+		}
+		return fc
+	}
+	for _, fc := range order {
+		if s := shared[fc.font]; s != nil && !fc.shared {
+			for r := range used[fc] {
+				if s[r] {
+					delete(used[fc], r)
+				}
+			}
+		}
+	}
 	names := map[embedKey]string{}
 	codes := map[embedKey]map[rune]rune{}
+	subsets := map[embedKey]*fpdf.SubsetFont{}
 	for i, fc := range order {
+		if len(used[fc]) == 0 && len(halves[fc]) == 0 {
+			continue // all its characters are in the shared subset
+		}
 		f := fc.font
 		runes := make([]rune, 0, len(used[fc]))
 		for r := range used[fc] {
@@ -651,6 +683,7 @@ func (d *Document) Write(w io.Writer) (err error) {
 			return fmt.Errorf("生成 PDF《%s》：嵌入字体 %s：%w", d.name, f.Family, err)
 		}
 		names[fc] = name
+		subsets[fc] = sf
 	}
 
 	images := map[string]string{}
@@ -669,17 +702,17 @@ func (d *Document) Write(w io.Writer) (err error) {
 			switch op.Kind {
 			case OpText:
 				if r, _ := utf8.DecodeRuneInString(op.Text); r > 0xFFFF {
-					if err := drawOutline(pdf, op, r, names[subsetOf(op)]); err != nil {
+					if err := drawOutline(pdf, op, r, names[holder(subsetOf(op), r)]); err != nil {
 						return fmt.Errorf("生成 PDF《%s》第 %d 页：%w", d.name, page, err)
 					}
 					break
 				}
-				pdf.SetFont(names[subsetOf(op)], "", op.Size)
 				pdf.SetTextColor(int(op.Color.R), int(op.Color.G), int(op.Color.B))
 				if op.half {
 					// The half-width variant sits at a private-use code;
 					// ActualText gives the mark back to text extraction.
 					r, _ := utf8.DecodeRuneInString(op.Text)
+					pdf.SetFont(names[subsetOf(op)], "", op.Size)
 					pdf.RawWriteStr("/Span <</ActualText " + pdfTextString(op.Text) + ">> BDC")
 					pdf.Text(op.Box.X, op.baseline, string(codes[subsetOf(op)][r]))
 					pdf.RawWriteStr("EMC")
@@ -697,7 +730,7 @@ func (d *Document) Write(w io.Writer) (err error) {
 				if spaced {
 					pdf.RawWriteStr(fmt.Sprintf("%.3f Tc", tc))
 				}
-				pdf.Text(op.Box.X, op.baseline, op.Text)
+				drawRuns(pdf, op, func(r rune) embedKey { return holder(subsetOf(op), r) }, names, subsets)
 				if spaced {
 					pdf.RawWriteStr("0 Tc")
 				}
@@ -773,6 +806,37 @@ type embedKey struct {
 }
 
 func subsetOf(op Op) embedKey { return embedKey{op.Font, op.shared} }
+
+// drawRuns draws op's text, each run of characters in the subset that
+// holds them (see holder in Write), every run starting where the glyphs
+// before it end: their advances from the subset's widths, plus the
+// character spacing.
+func drawRuns(pdf *fpdf.Fpdf, op Op, holder func(rune) embedKey, names map[embedKey]string, subsets map[embedKey]*fpdf.SubsetFont) {
+	if op.Text == "" {
+		return
+	}
+	x, start := op.Box.X, 0
+	var cur embedKey
+	for i, r := range op.Text {
+		fc := holder(r)
+		if i == 0 {
+			cur = fc
+			continue
+		}
+		if fc == cur {
+			continue
+		}
+		pdf.SetFont(names[cur], "", op.Size)
+		pdf.Text(x, op.baseline, op.Text[start:i])
+		sf := subsets[cur]
+		for _, r := range op.Text[start:i] {
+			x += float64(sf.Widths[sf.GIDs[r]])*PtToMM(op.Size)/1000 + op.spacing
+		}
+		start, cur = i, fc
+	}
+	pdf.SetFont(names[cur], "", op.Size)
+	pdf.Text(x, op.baseline, op.Text[start:])
+}
 
 // drawOutline fills the outline of r, then draws an invisible space as
 // wide as the glyph inside an ActualText span holding r, so that the

@@ -1,6 +1,9 @@
 package typeset
 
 import (
+	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -77,4 +80,90 @@ func TestEmbeddingIsShared(t *testing.T) {
 	if x == z || len(z.GIDs) != 2 || len(x.GIDs) != 3 {
 		t.Errorf("other characters: %d and %d glyph entries, shared=%v", len(x.GIDs), len(z.GIDs), x == z)
 	}
+}
+
+// A document's own text takes the characters its font's shared subset
+// already holds from that subset, so no glyph is embedded twice; the
+// text extracts as it was written and every character sits where it
+// sat when the document's own text had all its glyphs.
+func TestOwnTextTakesSharedGlyphs(t *testing.T) {
+	fs := mustFonts(t)
+	st := Official.Style(Body)
+	label := "学员姓名与工作单位"
+	doc := func(own string, share bool) *Document {
+		d := New(fs, "共享", A4, Info{Title: "共享", Created: fixedClock})
+		d.Sharing(share)
+		if err := d.Text(20, 20, label, st); err != nil {
+			t.Fatal(err)
+		}
+		d.Sharing(false)
+		if err := d.Text(20, 40, own, st); err != nil {
+			t.Fatal(err)
+		}
+		// A justified paragraph: its characters carry extra spacing.
+		if _, err := d.Paragraph(Rect{X: 20, Y: 60, W: 120, H: 80}, strings.Repeat(own, 4), st); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	zhuque := func(path string) int {
+		n := 0
+		for _, l := range strings.Split(poppler(t, "pdffonts", path), "\n") {
+			if strings.Contains(l, "zhuquefangsong") {
+				n++
+			}
+		}
+		return n
+	}
+	for _, c := range []struct {
+		own     string
+		subsets int // 仿宋 subsets embedded when the label is shared
+	}{
+		{"姓名：张三丰，工作单位：郑州大学", 2},
+		{"学员姓名与工作单位", 1}, // every character is in the shared subset
+	} {
+		shared, plain := writePDF(t, doc(c.own, true)), writePDF(t, doc(c.own, false))
+		if n := zhuque(shared); n != c.subsets {
+			t.Errorf("%s: %d 仿宋 subsets, want %d", c.own, n, c.subsets)
+		}
+		text := poppler(t, "pdftotext", "-raw", shared, "-")
+		if want := poppler(t, "pdftotext", "-raw", plain, "-"); text != want || !strings.Contains(text, c.own) {
+			t.Errorf("%s: pdftotext = %q, want %q", c.own, text, want)
+		}
+		// Run positions are written to 0.01 pt.
+		got, want := wordBoxes(t, poppler(t, "pdftotext", "-bbox", shared, "-")), wordBoxes(t, poppler(t, "pdftotext", "-bbox", plain, "-"))
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d words, want %d: %v", c.own, len(got), len(want), got)
+		}
+		for i := range got {
+			if got[i].text != want[i].text || math.Abs(got[i].xMin-want[i].xMin) > 0.02 || math.Abs(got[i].xMax-want[i].xMax) > 0.02 || got[i].yMin != want[i].yMin {
+				t.Errorf("%s: word %d at %+v, want %+v", c.own, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+type wordBox struct {
+	text             string
+	xMin, yMin, xMax float64
+}
+
+// wordBoxes reads the words of pdftotext -bbox output.
+func wordBoxes(t *testing.T, html string) []wordBox {
+	t.Helper()
+	re := regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="[0-9.]+">([^<]*)</word>`)
+	var out []wordBox
+	for _, m := range re.FindAllStringSubmatch(html, -1) {
+		var w wordBox
+		w.text = m[4]
+		for i, p := range []*float64{&w.xMin, &w.yMin, &w.xMax} {
+			v, err := strconv.ParseFloat(m[i+1], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			*p = v
+		}
+		out = append(out, w)
+	}
+	return out
 }
