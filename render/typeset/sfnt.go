@@ -162,7 +162,7 @@ func parseFace(data []byte, off int, source string) (f *Font, err error) {
 		if o+l > int64(len(data)) {
 			return nil, bad("表 %q 越界（偏移 %d，长度 %d，文件 %d 字节）", tag, o, l, len(data))
 		}
-		f.tables[tag] = data[o : o+l]
+		f.tables[tag] = data[o : o+l : o+l] // capped: an append never writes into the font (read-only for embedded fonts)
 	}
 	if _, ok := f.tables["glyf"]; !ok {
 		if _, cff := f.tables["CFF "]; cff {
