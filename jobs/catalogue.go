@@ -138,6 +138,13 @@ type Inputs struct {
 	binding map[int]bool                         // cohort → its bound copy is still to be made
 	laidOut map[int]map[string]*typeset.Document // cohort → applicant ID → their form
 
+	// Letters and certificates a cohort's combined file laid out, for
+	// the people's own files still to come in this run (see handOver).
+	handMu   sync.Mutex
+	handWant map[handKey]bool              // own files still to be made
+	handKept map[handKey]*typeset.Document // laid out, waiting for them
+	handed   int                           // own files written from kept pages (tests)
+
 	certMu sync.Mutex
 	certs  map[int][]render.Certificate // by cohort, made once (certificates)
 	issue  map[int]map[string]bool      // by cohort: IDs that get a certificate (issued)
@@ -361,7 +368,7 @@ func DefaultCatalogue() Catalogue {
 				return archive.Doc{Title: s.Cohort.Title() + " 报到通知", Names: names(s.Applicants), Filename: "报到通知.pdf", MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
-				return render.CheckinNoticePDF(w, in.Programme, s.Cohort.Number, s.Applicants, cohortOptions(in))
+				return render.CheckinNoticePDF(w, in.Programme, s.Cohort.Number, s.Applicants, in.handingOver("checkin-letter", s.Cohort.Number))
 			},
 		},
 		{
@@ -383,7 +390,7 @@ func DefaultCatalogue() Catalogue {
 					Names: []string{a.Name}, Filename: personFile(in, archive.Arrival, a), MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
-				return render.CheckinNoticePDF(w, in.Programme, s.Cohort.Number, []program.Applicant{*s.Applicant}, cohortOptions(in))
+				return render.CheckinNoticePDF(w, in.Programme, s.Cohort.Number, []program.Applicant{*s.Applicant}, in.handingOver("checkin-letter", s.Cohort.Number))
 			},
 		},
 		{
@@ -436,7 +443,7 @@ func DefaultCatalogue() Catalogue {
 				return archive.Doc{Title: title, Names: names(e.Issue), Date: s.Cohort.End.Time, Filename: "结业证书.pdf", MIME: mimePDF}
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
-				return render.Certificates(w, in.Programme, s.Cohort.Number, certificates(in, s), cohortOptions(in))
+				return render.Certificates(w, in.Programme, s.Cohort.Number, certificates(in, s), in.handingOver("certificate", s.Cohort.Number))
 			},
 		},
 		{
@@ -453,7 +460,7 @@ func DefaultCatalogue() Catalogue {
 				// one in the combined file.
 				for _, c := range certificates(in, s) {
 					if c.Applicant.ID == s.Applicant.ID {
-						return render.Certificates(w, in.Programme, s.Cohort.Number, []render.Certificate{c}, cohortOptions(in))
+						return render.Certificates(w, in.Programme, s.Cohort.Number, []render.Certificate{c}, in.handingOver("certificate", s.Cohort.Number))
 					}
 				}
 				return fmt.Errorf("%s 不在%s的学员中", s.Applicant.Name, s.Cohort.Title())

@@ -450,7 +450,9 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 	for i := range todo {
 		docs[i] = todo[i].Doc
 	}
+	handOver(todo, in)
 	gen, err := Generate(ctx, docs, sink, p.Workers, req.Progress)
+	dropHandOver(in)
 	out.Rendered, out.Bytes, out.Failures = gen.Done, gen.Bytes, gen.Failures
 	if err != nil {
 		// Interrupted or timed out: what was added stays journalled in the
@@ -665,6 +667,8 @@ func Render(ctx context.Context, c Catalogue, in *Inputs, sel Selection, sink Si
 	for i := range plan {
 		docs[i] = plan[i].Doc
 	}
+	handOver(plan, in)
 	res, err := Generate(ctx, docs, sink, workers, progress)
+	dropHandOver(in)
 	return res, plan, err
 }

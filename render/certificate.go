@@ -62,9 +62,27 @@ func Certificates(w io.Writer, p *program.Programme, cohort int, certs []Certifi
 	}
 	page := typeset.A4.Landscape()
 	title := c.Title() + " 结业证书"
-	d := typeset.New(fonts, title, page, typeset.Info{Title: title, Author: joinHosts(c), Subject: "结业证书", Created: opts.created(p)})
+	info := typeset.Info{Title: title, Author: joinHosts(c), Subject: "结业证书", Created: opts.created(p)}
+	if len(certs) == 1 {
+		if ld := opts.Laid.take(certs[0].Applicant.ID); ld != nil {
+			if err := ld.Write(w); err != nil {
+				return fmt.Errorf("render certificates: %w", err)
+			}
+			return nil
+		}
+	}
+	// Each certificate is laid out on its own, as the person's own file
+	// lays it out, then included.
+	d := typeset.New(fonts, title, page, info)
 	for _, cert := range certs {
-		if err := certificatePage(d, p, c, cert, page); err != nil {
+		ld := typeset.New(fonts, title, page, info)
+		if err := certificatePage(ld, p, c, cert, page); err != nil {
+			return fmt.Errorf("render certificate of %s: %w", cert.Applicant.Name, err)
+		}
+		if len(certs) > 1 {
+			opts.Laid.keep(cert.Applicant.ID, ld)
+		}
+		if err := d.Include(ld); err != nil {
 			return fmt.Errorf("render certificate of %s: %w", cert.Applicant.Name, err)
 		}
 	}

@@ -21,6 +21,32 @@ type CohortOptions struct {
 	Order program.Order  // the applicants' order where the renderer sorts
 	// Created dates the document; zero means the programme's date.
 	Created time.Time
+	// Laid, when set, passes the letters and certificates a cohort's
+	// combined file lays out to the people's own files (see LaidOut).
+	Laid *LaidOut
+}
+
+// LaidOut hands documents laid out for one file to another, so that no
+// page is laid out twice. A cohort's combined 报到通知 and 结业证书 lay out
+// each person's letter or certificate as a document of its own, exactly
+// as the person's own file would, give it to Keep and include it; the
+// person's own file then writes what Take returns (nil: lay it out).
+type LaidOut struct {
+	Keep func(id string, d *typeset.Document)
+	Take func(id string) *typeset.Document
+}
+
+func (l *LaidOut) keep(id string, d *typeset.Document) {
+	if l != nil && l.Keep != nil {
+		l.Keep(id, d)
+	}
+}
+
+func (l *LaidOut) take(id string) *typeset.Document {
+	if l == nil || l.Take == nil {
+		return nil
+	}
+	return l.Take(id)
 }
 
 func (o CohortOptions) fonts() (*typeset.Fonts, error) {
@@ -135,12 +161,31 @@ func CheckinNoticePDF(w io.Writer, p *program.Programme, cohort int, as []progra
 		return fmt.Errorf("render check-in notice: fonts: %w", err)
 	}
 	g := typeset.Official
-	d := typeset.New(fonts, c.Title()+" 报到通知", g.Page, typeset.Info{
-		Title: letters[0].title, Author: strings.Join(c.Hosts, "、"), Subject: "报到通知", Created: opts.created(p),
-	})
-	for _, cl := range letters {
-		l := &letter{d: d, fonts: fonts, g: g, base: d.PageCount()}
+	name := c.Title() + " 报到通知"
+	info := func(cl *checkinLetter) typeset.Info {
+		return typeset.Info{Title: cl.title, Author: strings.Join(c.Hosts, "、"), Subject: "报到通知", Created: opts.created(p)}
+	}
+	if len(as) == 1 {
+		if ld := opts.Laid.take(as[0].ID); ld != nil {
+			if err := ld.Write(w); err != nil {
+				return fmt.Errorf("render check-in notice: %w", err)
+			}
+			return nil
+		}
+	}
+	// Each letter is laid out on its own, as the person's own file lays
+	// it out (its pages numbered from 1), then included.
+	d := typeset.New(fonts, name, g.Page, info(letters[0]))
+	for i, cl := range letters {
+		ld := typeset.New(fonts, name, g.Page, info(cl))
+		l := &letter{d: ld, fonts: fonts, g: g}
 		if err := l.checkin(cl); err != nil {
+			return fmt.Errorf("render check-in notice for %s: %w", cl.addressee, err)
+		}
+		if i < len(as) && len(as) > 1 {
+			opts.Laid.keep(as[i].ID, ld)
+		}
+		if err := d.Include(ld); err != nil {
 			return fmt.Errorf("render check-in notice for %s: %w", cl.addressee, err)
 		}
 	}
