@@ -22,9 +22,19 @@ import (
 // harder instead. GOMEMLIMIT (the runtime's own setting) overrides it.
 const memoryLimit = 400 << 20
 
+// gcPercent is the default GC target (GOGC): the heap may grow to four
+// times what is live before a collection, the soft limit above still
+// capping it. Most commands keep little live (a form, a photo) and
+// allocate a lot; at GOGC=100 the collector took a sixth of render
+// forms' CPU (3.38 -> 2.98 s of user time at 300). GOGC overrides it.
+const gcPercent = 300
+
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
 	}
 	spareProcessor()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
