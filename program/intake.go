@@ -352,6 +352,17 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 		return nil, nil, err
 	}
 	lim := opts.Limits.orDefault()
+	// The photo folder is read while the rows are parsed (see
+	// photoPrefetch); a folder that cannot be opened is reported below,
+	// after the file's own errors, as before.
+	var early *photoFolder
+	if opts.PhotosDir != "" && prefetchPhotos {
+		if early, _ = openPhotoFolder(opts.PhotosDir); early != nil {
+			early.maxBytes = lim.PhotoBytes
+			early.pre = early.prefetch(ctx)
+			defer early.pre.finish()
+		}
+	}
 	var t *sheetTable
 	switch format {
 	case FormatXLSX:
@@ -380,7 +391,9 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 	}
 	photosDir := opts.PhotosDir
 	var photos *photoFolder
-	if photosDir != "" {
+	if early != nil {
+		photos = early
+	} else if photosDir != "" {
 		if photos, err = openPhotoFolder(photosDir); err != nil {
 			return nil, rep, err
 		}
@@ -405,6 +418,10 @@ func importBytes(ctx context.Context, data []byte, name string, opts ImportOptio
 		apps[i], rowErrs[i] = t.applicant(&t.records[i], opts.Programme, now, rep)
 	}
 	// Photos: decoding is the expensive part, spread it over the CPUs.
+	// The prefetch takes no new file from here on.
+	if photos != nil {
+		photos.pre.finish()
+	}
 	photoErrs := make([]*FieldError, len(t.records))
 	var photoFiles []photoFile // by record: the file a kept photo is left in
 	if opts.PhotosOnDisk {
@@ -663,6 +680,7 @@ func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder, on
 	a.Photo = ""
 	var (
 		data   []byte
+		norm   *prefetched // already normalised by the prefetch
 		source string
 	)
 	switch {
@@ -674,21 +692,30 @@ func (t *sheetTable) photo(rec *rawRecord, a *Applicant, folder *photoFolder, on
 		if folder == nil {
 			return &FieldError{Column: ColPhoto, Value: named, Reason: fmt.Sprintf("照片栏写了文件名“%s”，但未指定照片文件夹（--photos）", named)}, nil, photoFile{}
 		}
-		b, path, reason := folder.read(named)
+		b, pre, path, reason := folder.read(named)
 		if reason != "" {
 			return &FieldError{Column: ColPhoto, Value: named, Reason: reason}, nil, photoFile{}
 		}
-		data, source, file = b, named, photoFile{path, int64(len(b))}
+		data, norm, source, file = b, pre, named, photoFile{path, int64(len(b))}
 	case folder != nil && !folder.byIDOff && a.ID != "":
-		b, fname := folder.byID(a.ID)
+		b, pre, fname := folder.byID(a.ID)
 		if b == nil {
 			return nil, &FieldError{Row: rec.row, Column: ColPhoto, Reason: fmt.Sprintf("照片文件夹中没有以其身份证号命名的照片（%s.jpg/.png），该学员暂无照片", MaskValue(ColID, a.ID))}, photoFile{}
 		}
-		data, source, file = b, fname, photoFile{filepath.Join(folder.dir, fname), int64(len(b))}
+		data, norm, source, file = b, pre, fname, photoFile{filepath.Join(folder.dir, fname), int64(len(b))}
 	default:
 		return nil, nil, photoFile{}
 	}
-	jpg, kept, err := normalizePhoto(data, true)
+	var (
+		jpg  []byte
+		kept bool
+		err  error
+	)
+	if norm != nil {
+		jpg, kept, err = norm.jpg, norm.kept, norm.normErr
+	} else {
+		jpg, kept, err = normalizePhoto(data, true)
+	}
 	if err != nil {
 		return &FieldError{Column: ColPhoto, Value: source, Reason: err.Error()}, nil, photoFile{}
 	}
@@ -712,6 +739,7 @@ type photoFolder struct {
 	byBase   map[string][]string // lower-case base name → file names
 	byIDOff  bool                // only names from the 照片 column, no lookup by ID
 	maxBytes int64               // one photo file
+	pre      *photoPrefetch      // files read while the rows were parsed
 }
 
 func openPhotoFolder(dir string) (*photoFolder, error) {
@@ -739,9 +767,9 @@ const maxPhotoBytes = 30 << 20
 
 // read opens a file named in the 照片 column, relative to the folder,
 // and returns its bytes and path, or the reason it cannot.
-func (pf *photoFolder) read(name string) (b []byte, file, reason string) {
+func (pf *photoFolder) read(name string) (b []byte, norm *prefetched, file, reason string) {
 	if strings.Contains(name, "://") {
-		return nil, "", "照片栏填写的是网址，请改为照片文件名，并把照片放入照片文件夹"
+		return nil, nil, "", "照片栏填写的是网址，请改为照片文件名，并把照片放入照片文件夹"
 	}
 	slashed := strings.ReplaceAll(name, `\`, "/")
 	clean := filepath.Clean(filepath.FromSlash(slashed))
@@ -758,28 +786,28 @@ func (pf *photoFolder) read(name string) (b []byte, file, reason string) {
 			path = filepath.Join(pf.dir, names[0])
 		}
 	}
-	b, err := readLimited(path, pf.maxBytes)
+	b, norm, err := pf.readPhoto(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, "", fmt.Sprintf("照片文件“%s”在照片文件夹 %s 中不存在", name, pf.dir)
+		return nil, nil, "", fmt.Sprintf("照片文件“%s”在照片文件夹 %s 中不存在", name, pf.dir)
 	}
 	if err != nil {
-		return nil, "", fmt.Sprintf("照片文件“%s”无法读取：%v", name, err)
+		return nil, nil, "", fmt.Sprintf("照片文件“%s”无法读取：%v", name, err)
 	}
-	return b, path, ""
+	return b, norm, path, ""
 }
 
 // byID finds <ID>.jpg/.jpeg/.png (any case; a lower-case x tolerated).
-func (pf *photoFolder) byID(id string) ([]byte, string) {
+func (pf *photoFolder) byID(id string) ([]byte, *prefetched, string) {
 	for _, n := range pf.byBase[strings.ToLower(id)] {
 		switch strings.ToLower(filepath.Ext(n)) {
 		case ".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".gif", ".tif", ".tiff":
-			b, err := readLimited(filepath.Join(pf.dir, n), pf.maxBytes)
+			b, norm, err := pf.readPhoto(filepath.Join(pf.dir, n))
 			if err == nil {
-				return b, n
+				return b, norm, n
 			}
 		}
 	}
-	return nil, ""
+	return nil, nil, ""
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {
