@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"linghang/jobs"
 	"os"
 	"os/signal"
@@ -71,36 +72,31 @@ func spareProcessor() {
 // profile writes a CPU profile of the whole command to path when it is
 // set (LINGHANG_CPUPROFILE, used by .ci/bench to profile real runs).
 func profile(path string) func() {
-	if path == "" {
-		return func() {}
-	}
-	f, err := os.Create(path)
-	if err == nil {
-		err = pprof.StartCPUProfile(f)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "linghang: CPU profile:", err)
-		return func() {}
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }
+	return record(path, "CPU profile", pprof.StartCPUProfile, pprof.StopCPUProfile)
 }
 
 // executionTrace writes the runtime's execution trace of the whole
 // command to path when it is set (LINGHANG_TRACE): where goroutines wait
 // (go tool trace -pprof=syscall|sync|sched), which a CPU profile cannot show.
 func executionTrace(path string) func() {
+	return record(path, "execution trace", trace.Start, trace.Stop)
+}
+
+// record starts a recording into the file path, if set, and returns what
+// ends it; a file that cannot be made is reported, not fatal.
+func record(path, what string, start func(io.Writer) error, stop func()) func() {
 	if path == "" {
 		return func() {}
 	}
 	f, err := os.Create(path)
 	if err == nil {
-		err = trace.Start(f)
+		err = start(f)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "linghang: execution trace:", err)
+		fmt.Fprintf(os.Stderr, "linghang: %s: %v\n", what, err)
 		return func() {}
 	}
-	return func() { trace.Stop(); f.Close() }
+	return func() { stop(); f.Close() }
 }
 
 // heapProfile writes a heap profile to path each time the heap in use
