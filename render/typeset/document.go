@@ -676,7 +676,9 @@ func (d *Document) Write(w io.Writer) (err error) {
 		if err != nil {
 			return fmt.Errorf("生成 PDF《%s》：%w", d.name, err)
 		}
-		name := fmt.Sprintf("%s-%d", sanitizePS(f.PostScript), i)
+		// Lower case, as fpdf keys its fonts: SetFont then has nothing to
+		// lower (strings.ToLower allocated on each of its calls).
+		name := strings.ToLower(fmt.Sprintf("%s-%d", sanitizePS(f.PostScript), i))
 		pdf.AddUTF8SubsetFont(name, sf)
 		pdf.SetFont(name, "", 10) // fpdf only prints a font it cannot parse; SetFont reports it
 		if err := pdf.Error(); err != nil {
