@@ -2435,9 +2435,15 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 		f.isCurrentUTF8 = false
 	}
 	if f.page > 0 {
-		// linghang: formatted without fmt, as in Text.
-		f.out("BT /F" + f.currentFont.i + " " + strconv.FormatFloat(f.fontSizePt, 'f', 2, 64) + " Tf ET")
+		f.outFont()
 	}
+}
+
+// outFont selects the current font and size in the page's content
+// (linghang: formatted without fmt, as in Text; typeset changes font at
+// every run of text).
+func (f *Fpdf) outFont() {
+	f.out("BT /F" + f.currentFont.i + " " + strconv.FormatFloat(f.fontSizePt, 'f', 2, 64) + " Tf ET")
 }
 
 // GetFontFamily returns the family of the current font. See SetFont() for details.
@@ -2470,8 +2476,7 @@ func (f *Fpdf) SetFontSize(size float64) {
 	f.fontSizePt = size
 	f.fontSize = size / f.k
 	if f.page > 0 {
-		// linghang: formatted without fmt, as in Text.
-		f.out("BT /F" + f.currentFont.i + " " + strconv.FormatFloat(f.fontSizePt, 'f', 2, 64) + " Tf ET")
+		f.outFont()
 	}
 }
 
@@ -2481,8 +2486,7 @@ func (f *Fpdf) SetFontUnitSize(size float64) {
 	f.fontSizePt = size * f.k
 	f.fontSize = size
 	if f.page > 0 {
-		// linghang: formatted without fmt, as in Text.
-		f.out("BT /F" + f.currentFont.i + " " + strconv.FormatFloat(f.fontSizePt, 'f', 2, 64) + " Tf ET")
+		f.outFont()
 	}
 }
 
