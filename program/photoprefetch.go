@@ -8,6 +8,9 @@ import (
 	"sync"
 )
 
+// prefetchPhotos switches the prefetch on (tests compare without it).
+var prefetchPhotos = true
+
 // photoPrefetch reads and normalises the photo folder's files while the
 // applicant file is still being parsed (a single-threaded 2 s for 10,000
 // XLSX rows, with the other processor idle). It stops taking new files
@@ -16,9 +19,6 @@ import (
 // lets it read. A row finds the result of its file (the same readLimited
 // and normalizePhoto, so the same photo and the same refusal) and takes
 // it out, so nothing is kept twice.
-// prefetchPhotos switches the prefetch on (tests compare without it).
-var prefetchPhotos = true
-
 type photoPrefetch struct {
 	mu      sync.Mutex
 	started map[string]*prefetched // by path

@@ -182,7 +182,7 @@ func CheckinNoticePDF(w io.Writer, p *program.Programme, cohort int, as []progra
 		if err := l.checkin(cl); err != nil {
 			return fmt.Errorf("render check-in notice for %s: %w", cl.addressee, err)
 		}
-		if i < len(as) && len(as) > 1 {
+		if len(as) > 1 { // then letters[i] is as[i]'s
 			opts.Laid.keep(as[i].ID, ld)
 		}
 		if err := d.Include(ld); err != nil {

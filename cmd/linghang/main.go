@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"linghang/jobs"
 	"os"
 	"os/signal"
 	"runtime"
@@ -15,6 +14,8 @@ import (
 	"runtime/trace"
 	"syscall"
 	"time"
+
+	"linghang/jobs"
 )
 
 // memoryLimit is the default soft limit of the Go heap. A year of 10,000
