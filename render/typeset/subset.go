@@ -109,7 +109,11 @@ func (f *Font) subset(runes []rune, halves ...rune) (*subsetFont, error) {
 		return nil, fmt.Errorf("字体 %s 的子集字形过多", f.Family)
 	}
 
-	var newGlyf []byte
+	size := 0
+	for _, g := range all {
+		size += int(f.loca[g+1]-f.loca[g]+3) &^ 3
+	}
+	newGlyf := make([]byte, 0, size)
 	loca := make([]byte, 4*(len(all)+1))
 	hmtx := make([]byte, 4*len(all))
 	widths := make([]int, len(all))
@@ -334,11 +338,16 @@ func assemble(tables map[string][]byte) []byte {
 	binary.BigEndian.PutUint16(out[8:], uint16(es))
 	binary.BigEndian.PutUint16(out[10:], uint16(16*(n-sr)))
 	headAt := 0
+	// The file's checksum is the directory's plus its tables' (each
+	// padded with zeros to whole words): every table is summed once.
+	var tablesSum uint32
 	for i, t := range tags {
 		d := tables[t]
 		rec := out[12+16*i:]
 		copy(rec, t)
-		binary.BigEndian.PutUint32(rec[4:], checksum(d))
+		sum := checksum(d)
+		tablesSum += sum
+		binary.BigEndian.PutUint32(rec[4:], sum)
 		binary.BigEndian.PutUint32(rec[8:], uint32(len(out)))
 		binary.BigEndian.PutUint32(rec[12:], uint32(len(d)))
 		if t == "head" {
@@ -349,15 +358,21 @@ func assemble(tables map[string][]byte) []byte {
 			out = append(out, 0)
 		}
 	}
-	binary.BigEndian.PutUint32(out[headAt+8:], 0xB1B0AFBA-checksum(out))
+	binary.BigEndian.PutUint32(out[headAt+8:], 0xB1B0AFBA-(checksum(out[:12+16*n])+tablesSum))
 	return out
 }
 
+// checksum is the OpenType table checksum: the sum of b's big-endian
+// words, the last padded with zeros.
 func checksum(b []byte) uint32 {
 	var sum uint32
-	for i := 0; i < len(b); i += 4 {
+	whole := len(b) &^ 3
+	for i := 0; i < whole; i += 4 {
+		sum += binary.BigEndian.Uint32(b[i:])
+	}
+	if whole < len(b) {
 		var w [4]byte
-		copy(w[:], b[i:])
+		copy(w[:], b[whole:])
 		sum += binary.BigEndian.Uint32(w[:])
 	}
 	return sum
