@@ -258,5 +258,20 @@ func CheckPutOptions(opts PutOptions) error {
 	if opts.CreateOnly && opts.IfMatch != "" {
 		return errors.New("CreateOnly 与 IfMatch 不能同时使用")
 	}
+	if opts.SHA256 != "" && !isHexSHA256(opts.SHA256) {
+		return fmt.Errorf("SHA-256 %q 不是 64 位小写十六进制", opts.SHA256)
+	}
 	return CheckMetadata(opts.Metadata)
+}
+
+func isHexSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

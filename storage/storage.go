@@ -52,6 +52,11 @@ type PutOptions struct {
 	CreateOnly  bool              // fail with ErrExists if the key exists
 	IfMatch     string            // fail with ErrPrecondition unless the ETag matches; not with CreateOnly
 	RetainUntil time.Time         // object-lock retention, where supported
+	// SHA256 is the hex SHA-256 of the content when the caller has it
+	// already (the archive hashes every document before it stores it):
+	// a store that records checksums may take it instead of hashing the
+	// content a second time. Empty: the store computes it.
+	SHA256 string
 }
 
 // Info describes a stored object.

@@ -310,6 +310,7 @@ func (a *Archive) put(ctx context.Context, e *Entry, body []byte) error {
 			Metadata:    e.metadata(),
 			CreateOnly:  true,
 			RetainUntil: a.retainUntil(*e),
+			SHA256:      e.SHA256, // hashed in entry: the store need not hash it again
 		})
 		switch {
 		case err == nil:

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	iofs "io/fs"
 	"os"
@@ -138,12 +139,22 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 		}
 	}()
 
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), ctxReader{ctx, r})
+	// The content is hashed as it is written, unless the caller already
+	// has its checksum (opts.SHA256).
+	var w io.Writer = tmp
+	var h hash.Hash
+	if opts.SHA256 == "" {
+		h = sha256.New()
+		w = io.MultiWriter(tmp, h)
+	}
+	n, err := io.Copy(w, ctxReader{ctx, r})
 	if err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
+	sum := opts.SHA256
+	if h != nil {
+		sum = hex.EncodeToString(h.Sum(nil))
+	}
 	side := sidecar{
 		Size:        n,
 		SHA256:      sum,

@@ -36,6 +36,37 @@ func TestConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store { return newStore(t) })
 }
 
+// A checksum the caller already has is recorded as given, not computed
+// again; one that is not a SHA-256 in hex is refused before anything is
+// written.
+func TestPutTakesKnownChecksum(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	body := []byte("报名表")
+	sum := sha256.Sum256(body)
+	want := hex.EncodeToString(sum[:])
+	info, err := s.Put(ctx, "a/报名表.pdf", bytes.NewReader(body), storage.PutOptions{SHA256: want})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stat(ctx, "a/报名表.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.SHA256 != want || st.SHA256 != want || st.Size != int64(len(body)) {
+		t.Errorf("Put → %s, Stat → %s (%d bytes), want %s (%d bytes)", info.SHA256, st.SHA256, st.Size, want, len(body))
+	}
+	for _, bad := range []string{"xyz", strings.ToUpper(want), want[:63]} {
+		_, err := s.Put(ctx, "a/坏.pdf", bytes.NewReader(body), storage.PutOptions{SHA256: bad})
+		if err == nil || !strings.Contains(err.Error(), "SHA-256") {
+			t.Errorf("SHA256 %q: err = %v, want a refusal naming SHA-256", bad, err)
+		}
+		if _, err := s.Stat(ctx, "a/坏.pdf"); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("SHA256 %q: object written anyway (Stat: %v)", bad, err)
+		}
+	}
+}
+
 // files lists every file under dir, relative, bookkeeping included.
 func files(t *testing.T, dir string) []string {
 	t.Helper()
