@@ -100,7 +100,8 @@ func CertificateText(p *program.Programme, c *program.Cohort, a *program.Applica
 
 func certificatePage(d *typeset.Document, p *program.Programme, c *program.Cohort, cert Certificate, page typeset.Page) error {
 	// The title, 特发此证, signature and labels are the cohort's; the
-	// statement (it names the person) and the number are the person's.
+	// statement (it names the person) and the number are the person's,
+	// though the statement's wording is shared too (Share).
 	d.Sharing(true)
 	defer d.Sharing(false)
 	d.AddPage()
@@ -118,6 +119,11 @@ func certificatePage(d *typeset.Document, p *program.Programme, c *program.Cohor
 	}
 	body := typeset.Style{Role: typeset.Body, Size: 20, Align: typeset.Justify, Indent: 2, Leading: typeset.PtToMM(20) * 1.9, Field: "证书正文"}
 	box := typeset.Rect{X: 40, Y: 70, W: page.W - 80, H: 68}
+	// The statement is the cohort's but for the name: its other
+	// characters go to the subset all the cohort's certificates share.
+	if err := d.Share(CertificateText(p, c, &program.Applicant{}), body); err != nil {
+		return err
+	}
 	d.Sharing(false)
 	fit, err := d.Fit(box, CertificateText(p, c, cert.Applicant), body, 14)
 	d.Sharing(true)

@@ -69,6 +69,8 @@ type Document struct {
 	err   error
 	// sharing marks the text drawn as shared (see Sharing).
 	sharing bool
+	// shares holds, per font, the characters declared shared by Share.
+	shares map[*Font]map[rune]bool
 }
 
 // Sharing marks the text drawn from now on as the same in every document
@@ -78,6 +80,46 @@ type Document struct {
 // compressed once for all of them. It changes nothing drawn, only which
 // subset a glyph is embedded in.
 func (d *Document) Sharing(on bool) { d.sharing = on }
+
+// Share declares the characters of s, set in style st, part of the
+// wording every document of the kind shares, though they are drawn in
+// text of the document's own: a certificate's statement names the
+// person ("张三同志于……准予结业"), and s is the statement without the
+// name. The characters are embedded in the shared subset, and the own
+// text draws them from there; only what s lacks (the name) is embedded
+// for this document alone. Share draws nothing.
+func (d *Document) Share(s string, st Style) error {
+	for _, r := range s {
+		if r <= ' ' || r > 0xFFFF || r == WordJoiner {
+			continue // no glyph of its own, or drawn as an outline
+		}
+		f := d.fonts.fontFor(r, st.Role)
+		if f == nil {
+			return d.fail(&GlyphError{Rune: r, Field: st.Field, Text: s})
+		}
+		if d.shares == nil {
+			d.shares = map[*Font]map[rune]bool{}
+		}
+		m := d.shares[f]
+		if m == nil {
+			m = map[rune]bool{}
+			d.shares[f] = m
+		}
+		m[r] = true
+	}
+	return nil
+}
+
+// shareOrder lists the fonts of d.shares by PostScript name: subsets
+// are named and written in a fixed order.
+func (d *Document) shareOrder() []*Font {
+	fs := make([]*Font, 0, len(d.shares))
+	for f := range d.shares {
+		fs = append(fs, f)
+	}
+	sort.Slice(fs, func(a, b int) bool { return fs[a].PostScript < fs[b].PostScript })
+	return fs
+}
 
 // OpKind is the kind of a display-list operation.
 type OpKind int
@@ -623,6 +665,19 @@ func (d *Document) Write(w io.Writer) (err error) {
 				r = ' ' // drawn as an outline; an invisible space carries it
 			}
 			m[r] = true
+		}
+	}
+	// Characters declared shared (Share) join their font's shared
+	// subset, in the order of the fonts' first use.
+	for _, f := range d.shareOrder() {
+		fc := embedKey{f, true}
+		if used[fc] == nil {
+			used[fc] = map[rune]bool{}
+			halves[fc] = map[rune]bool{}
+			order = append(order, fc)
+		}
+		for r := range d.shares[f] {
+			used[fc][r] = true
 		}
 	}
 	// A character a font's shared subset holds is drawn from there in

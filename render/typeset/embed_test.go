@@ -1,8 +1,10 @@
 package typeset
 
 import (
+	"errors"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -166,4 +168,80 @@ func wordBoxes(t *testing.T, html string) []wordBox {
 		out = append(out, w)
 	}
 	return out
+}
+
+// Wording declared shared (Share) but drawn in a person's own text goes
+// to the subset every document of the kind shares: two certificates that
+// differ only in the name embed the same shared subset, and extract and
+// place their text as they would without Share.
+func TestShareMovesWordingToSharedSubset(t *testing.T) {
+	fs := mustFonts(t)
+	st := Official.Style(Body)
+	const wording = "同志完成研修任务，准予结业。"
+	doc := func(name string, share bool) *Document {
+		d := New(fs, "证书", A4, Info{Title: "证书", Created: fixedClock})
+		if share {
+			if err := d.Share(wording, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := d.Paragraph(Rect{X: 20, Y: 40, W: 120, H: 80}, name+wording, st); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	subsets := func(path string) []string {
+		var out []string
+		for _, l := range strings.Split(poppler(t, "pdffonts", path), "\n") {
+			if f := strings.Fields(l); len(f) > 0 && strings.Contains(f[0], "zhuquefangsong") {
+				out = append(out, f[0])
+			}
+		}
+		return out
+	}
+	common := func(a, b []string) (n int) {
+		for _, x := range a {
+			if slices.Contains(b, x) {
+				n++
+			}
+		}
+		return n
+	}
+	a, b := writePDF(t, doc("张三", true)), writePDF(t, doc("李四", true))
+	pa, pb := writePDF(t, doc("张三", false)), writePDF(t, doc("李四", false))
+	if n := common(subsets(a), subsets(b)); n != 1 {
+		t.Errorf("with Share: %v and %v have %d 仿宋 subsets in common, want the shared one", subsets(a), subsets(b), n)
+	}
+	if n := common(subsets(pa), subsets(pb)); n != 0 {
+		t.Errorf("without Share: %v and %v have %d 仿宋 subsets in common, want none", subsets(pa), subsets(pb), n)
+	}
+	for _, c := range [][2]string{{a, pa}, {b, pb}} {
+		if got, want := poppler(t, "pdftotext", "-raw", c[0], "-"), poppler(t, "pdftotext", "-raw", c[1], "-"); got != want {
+			t.Errorf("pdftotext = %q, want %q", got, want)
+		}
+		got, want := wordBoxes(t, poppler(t, "pdftotext", "-bbox", c[0], "-")), wordBoxes(t, poppler(t, "pdftotext", "-bbox", c[1], "-"))
+		if len(got) != len(want) {
+			t.Fatalf("%d words, want %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i].text != want[i].text || math.Abs(got[i].xMin-want[i].xMin) > 0.02 || math.Abs(got[i].xMax-want[i].xMax) > 0.02 || got[i].yMin != want[i].yMin {
+				t.Errorf("word %d at %+v, want %+v", i, got[i], want[i])
+			}
+		}
+	}
+	// A combined document keeps what its parts share.
+	all := New(fs, "证书", A4, Info{Title: "证书", Created: fixedClock})
+	for _, d := range []*Document{doc("张三", true), doc("李四", true)} {
+		if err := all.Include(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := common(subsets(writePDF(t, all)), subsets(a)); n != 1 {
+		t.Errorf("combined document does not embed the parts' shared subset")
+	}
+	// A character no font has is named, as in drawn text.
+	var ge *GlyphError
+	if err := New(fs, "证书", A4, Info{}).Share("同志\uE000", st); !errors.As(err, &ge) || ge.Rune != '\uE000' {
+		t.Errorf("Share of U+E000: err = %v, want a GlyphError naming it", err)
+	}
 }

@@ -6,7 +6,7 @@ import "fmt"
 // the pages of d: a document laid out once (an applicant's form) is
 // placed in another (the cohort's bound copy) without being laid out
 // again. Both must use the same fonts. Drawing continues on the last
-// included page.
+// included page. Characters src declared shared (Share) are shared in d.
 func (d *Document) Include(src *Document) error {
 	if src.err != nil {
 		return d.fail(src.err)
@@ -19,6 +19,17 @@ func (d *Document) Include(src *Document) error {
 	for _, op := range src.ops {
 		op.Page += base
 		d.ops = append(d.ops, op)
+	}
+	for f, rs := range src.shares {
+		for r := range rs {
+			if d.shares == nil {
+				d.shares = map[*Font]map[rune]bool{}
+			}
+			if d.shares[f] == nil {
+				d.shares[f] = map[rune]bool{}
+			}
+			d.shares[f][r] = true
+		}
 	}
 	d.cur = 0
 	return nil
