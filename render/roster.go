@@ -319,8 +319,8 @@ const (
 // per cohort, or one for the cohort opts selects. Each sheet has a merged
 // title row, a styled and frozen header row with an autofilter, widths
 // fitted to Chinese text, wrapped long units and A4 landscape print set-up
-// (header rows repeated on every page, fit to one page wide, 第 N 页 共 M
-// 页). Every cell is a string; cells that begin like a formula (=, +, -,
+// (the title as the page header and the header row on every page, scaled
+// to the page width but never below 9 pt, 第 N 页 共 M 页). Every cell is a string; cells that begin like a formula (=, +, -,
 // @) also carry the quote prefix, so no spreadsheet ever evaluates them.
 func RosterXLSX(w io.Writer, p *program.Programme, as []program.Applicant, opts RosterOptions) error {
 	sheets, err := rosterSheets(p, as, opts)
@@ -445,7 +445,11 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 	// of the worksheet when it is flushed. The type never prints below
 	// 9 pt: the sheet is scaled to the page width down to xlsxMinScale,
 	// and a wider sheet spreads over more pages across, each repeating
-	// the header rows and the columns up to 姓名.
+	// the header row and the columns up to 姓名. The title row, merged
+	// over every column, would print centred over all the pages across
+	// (off centre on the first, cut on the others): on paper the title
+	// is the page header instead, whole and centred on every page, and
+	// the print area starts at the header row.
 	scale := xlsxPrintScale(widths)
 	landscape, a4, order := "landscape", 9, "overThenDown"
 	if err := f.SetPageLayout(s.name, &excelize.PageLayoutOptions{
@@ -464,17 +468,25 @@ func writeRosterSheet(f *excelize.File, s rosterSheet, st rosterStyles) error {
 	}
 	m := func(v float64) *float64 { return &v }
 	if err := f.SetPageMargins(s.name, &excelize.PageLayoutMarginsOptions{
-		Left: m(xlsxMargin), Right: m(xlsxMargin), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
+		Left: m(xlsxMargin), Right: m(xlsxMargin), Top: m(0.75), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
 	}); err != nil {
 		return fmt.Errorf("page margins: %w", err)
 	}
 	if err := f.SetHeaderFooter(s.name, &excelize.HeaderFooterOptions{
+		// The size comes before the font: digits right after "&14" (2022年…)
+		// would be read as part of the size.
+		OddHeader: `&C&14&"-,Bold"` + strings.ReplaceAll(s.title, "&", "&&"),
 		OddFooter: "&C第 &P 页 共 &N 页",
 	}); err != nil {
-		return fmt.Errorf("footer: %w", err)
+		return fmt.Errorf("header and footer: %w", err)
 	}
 	if err := f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("%s!$A:$%s,%s!$1:$2", quoted, nameName, quoted), Scope: s.name,
+		Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("%s!$A$2:$%s$%d", quoted, last, max(lastRow, 2)), Scope: s.name,
+	}); err != nil {
+		return fmt.Errorf("print area: %w", err)
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("%s!$A:$%s,%s!$2:$2", quoted, nameName, quoted), Scope: s.name,
 	}); err != nil {
 		return fmt.Errorf("print titles: %w", err)
 	}

@@ -186,7 +186,7 @@ func TestRosterXLSXLayout(t *testing.T) {
 		t.Errorf("panes = freeze %v x %d y %d, want frozen at C3", panes.Freeze, panes.XSplit, panes.YSplit)
 	}
 
-	var titles, filters []string
+	var titles, areas, filters []string
 	for _, d := range f.GetDefinedName() {
 		if d.Scope != sheet {
 			continue
@@ -194,12 +194,17 @@ func TestRosterXLSXLayout(t *testing.T) {
 		switch d.Name {
 		case "_xlnm.Print_Titles":
 			titles = append(titles, d.RefersTo)
+		case "_xlnm.Print_Area":
+			areas = append(areas, d.RefersTo)
 		case "_xlnm._FilterDatabase":
 			filters = append(filters, d.RefersTo)
 		}
 	}
-	if want := []string{"'第3期 江苏班'!$A:$B,'第3期 江苏班'!$1:$2"}; !slices.Equal(titles, want) {
+	if want := []string{"'第3期 江苏班'!$A:$B,'第3期 江苏班'!$2:$2"}; !slices.Equal(titles, want) {
 		t.Errorf("print titles = %v, want %v", titles, want)
+	}
+	if want := []string{"'第3期 江苏班'!$A$2:$K$7"}; !slices.Equal(areas, want) {
+		t.Errorf("print area = %v, want %v (the title row prints as the page header)", areas, want)
 	}
 	if want := []string{"'第3期 江苏班'!$A$2:$K$7"}; !slices.Equal(filters, want) {
 		t.Errorf("autofilter = %v, want %v", filters, want)
@@ -219,6 +224,9 @@ func TestRosterXLSXLayout(t *testing.T) {
 	hf, _ := f.GetHeaderFooter(sheet)
 	if !strings.Contains(hf.OddFooter, "第 &P 页 共 &N 页") {
 		t.Errorf("footer = %q", hf.OddFooter)
+	}
+	if title, _ := f.GetCellValue(sheet, "A1"); title == "" || !strings.HasPrefix(hf.OddHeader, "&C") || !strings.HasSuffix(hf.OddHeader, title) {
+		t.Errorf("header = %q, want the title %q centred", hf.OddHeader, title)
 	}
 
 	tests := []struct {
@@ -374,6 +382,76 @@ func TestRosterXLSXFormulaInjection(t *testing.T) {
 			if strings.Contains(xf[i], "quotePrefix") {
 				t.Errorf("plain cell %s has the quote prefix", m[1])
 			}
+		}
+	}
+}
+
+// TestRosterXLSXPrintedTitle prints the widest sheet (全部, more than one
+// page across) with LibreOffice: every page carries the whole title once,
+// centred on the page. The title row merged over every column printed
+// off centre on the first page and cut on the next.
+func TestRosterXLSXPrintedTitle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	f, _ := writeRoster(t, testApplicants(), RosterOptions{})
+	defer f.Close()
+	title, _ := f.GetCellValue("全部", "A1")
+	// Print only the sheet 全部: LibreOffice prints every sheet.
+	for _, name := range f.GetSheetList() {
+		if name != "全部" {
+			if err := f.DeleteSheet(name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(t.TempDir(), "名单.pdf")
+	if err := os.WriteFile(pdf, libreOffice(t, "名单.xlsx", buf.Bytes(), "pdf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pageRE := regexp.MustCompile(`(?s)<page width="([0-9.]+)".*?</page>`)
+	wordRE := regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="[0-9.]+">([^<]*)</word>`)
+	pages := pageRE.FindAllStringSubmatch(poppler(t, "pdftotext", "-bbox", pdf, "-"), -1)
+	if len(pages) < 2 {
+		t.Fatalf("%d pages, want the sheet wider than one page", len(pages))
+	}
+	want := strings.ReplaceAll(title, " ", "")
+	for i, pg := range pages {
+		width, _ := strconv.ParseFloat(pg[1], 64)
+		// The top line of the page, left to right as pdftotext reads it.
+		type word struct {
+			x0, y, x1 float64
+			text      string
+		}
+		var words []word
+		top := math.Inf(1)
+		for _, m := range wordRE.FindAllStringSubmatch(pg[0], -1) {
+			var w word
+			w.x0, _ = strconv.ParseFloat(m[1], 64)
+			w.y, _ = strconv.ParseFloat(m[2], 64)
+			w.x1, _ = strconv.ParseFloat(m[3], 64)
+			w.text = m[4]
+			words = append(words, w)
+			top = min(top, w.y)
+		}
+		var line strings.Builder
+		left, right := width, 0.0
+		for _, w := range words {
+			if w.y < top+6 { // digits sit a little lower than hanzi
+				line.WriteString(w.text)
+				left, right = min(left, w.x0), max(right, w.x1)
+			}
+		}
+		if line.String() != want {
+			t.Errorf("page %d begins %q, want the title %q", i+1, line.String(), want)
+			continue
+		}
+		if mid := (left + right) / 2; math.Abs(mid-width/2) > width*0.03 {
+			t.Errorf("page %d: title centred at %.0f pt, page centre %.0f pt", i+1, mid, width/2)
 		}
 	}
 }
@@ -806,8 +884,8 @@ func TestRosterXLSXPrintsAtNinePoints(t *testing.T) {
 			titles = d.RefersTo
 		}
 	}
-	if titles != "全部!$A:$C,全部!$1:$2" && titles != "'全部'!$A:$C,'全部'!$1:$2" {
-		t.Errorf("print titles %q, want columns A:C (序号 班次 姓名) and rows 1:2", titles)
+	if titles != "全部!$A:$C,全部!$2:$2" && titles != "'全部'!$A:$C,'全部'!$2:$2" {
+		t.Errorf("print titles %q, want columns A:C (序号 班次 姓名) and row 2", titles)
 	}
 	rows, err := f.GetRows(sheet)
 	if err != nil {
