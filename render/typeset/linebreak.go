@@ -3,6 +3,7 @@ package typeset
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Line breaking follows GB/T 15834 and W3C clreq: no line starts with a
@@ -145,7 +146,7 @@ type Line struct {
 // character no font has gives a *GlyphError.
 func (fs *Fonts) shape(s string, st Style) ([]glyph, error) {
 	em := st.em()
-	out := make([]glyph, 0, len(s))
+	out := make([]glyph, 0, utf8.RuneCountInString(s)) // len(s) is 3 per hanzi
 	for _, r := range s {
 		switch r {
 		case '\r', '\u200b', '\u200c', '\u200d', '\ufeff', '\u00ad':
