@@ -107,14 +107,16 @@ func Generate(ctx context.Context, docs []Doc, sink Sink, workers int, progress 
 		renders.Add(1)
 		go func() {
 			defer renders.Done()
-			var buf bytes.Buffer
 			for i := range next {
-				buf.Reset()
+				// A fresh buffer per document, handed to the store as it
+				// is: fpdf gives an empty buffer its document's bytes
+				// without copying them (see third_party/fpdf/PATCHES.md).
+				var buf bytes.Buffer
 				if err := renderSafely(docs[i], &buf); err != nil {
 					done(docs[i], 0, err)
 					continue
 				}
-				toStore <- rendered{i, bytes.Clone(buf.Bytes())}
+				toStore <- rendered{i, buf.Bytes()}
 			}
 		}()
 	}

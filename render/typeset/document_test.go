@@ -323,3 +323,35 @@ func TestIncludeKeepsPagesAndOps(t *testing.T) {
 		t.Error("a document with other fonts was included")
 	}
 }
+
+// Write gives an empty bytes.Buffer the document's bytes (fpdf hands
+// them over rather than copying): the same bytes as any other writer
+// gets, and a buffer that already holds something has them appended.
+func TestWriteHandsBytesToEmptyBuffer(t *testing.T) {
+	fs := mustFonts(t)
+	doc := func() *Document {
+		d := New(fs, "交付", A4, Info{Title: "交付", Created: fixedClock})
+		if err := d.Text(20, 20, "报名表", Official.Style(Body)); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	var plain strings.Builder // not a bytes.Buffer: written to
+	if err := doc().Write(&plain); err != nil {
+		t.Fatal(err)
+	}
+	var empty bytes.Buffer
+	if err := doc().Write(&empty); err != nil {
+		t.Fatal(err)
+	}
+	held := bytes.NewBufferString("前缀")
+	if err := doc().Write(held); err != nil {
+		t.Fatal(err)
+	}
+	if empty.String() != plain.String() {
+		t.Errorf("empty buffer got %d bytes, another writer %d: not the same", empty.Len(), plain.Len())
+	}
+	if held.String() != "前缀"+plain.String() {
+		t.Errorf("a buffer holding 前缀 got %q…, want 前缀 then the document", held.String()[:min(held.Len(), 20)])
+	}
+}

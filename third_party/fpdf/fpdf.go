@@ -3865,6 +3865,14 @@ func (f *Fpdf) Output(w io.Writer) error {
 	if f.state < 3 {
 		f.Close()
 	}
+	// linghang patch: an empty *bytes.Buffer is handed the document's
+	// bytes instead of a copy of them (f is closed: they are not used
+	// again here).
+	if b, ok := w.(*bytes.Buffer); ok && b.Len() == 0 && f.err == nil {
+		*b = *bytes.NewBuffer(f.buffer.Bytes())
+		f.buffer = fmtBuffer{}
+		return nil
+	}
 	_, err := f.buffer.WriteTo(w)
 	if err != nil {
 		f.err = err
