@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image"
 	_ "image/jpeg" // photo sizes
 	_ "image/png"
 	"io"
@@ -669,7 +668,7 @@ func fitsAt(fonts *typeset.Fonts, t TextBox, st typeset.Style, s string) (float6
 
 // drawPhoto fits the photo into r keeping its proportions, centred.
 func drawPhoto(d *typeset.Document, r typeset.Rect, photo []byte) error {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(photo))
+	cfg, err := typeset.ImageConfig(photo)
 	if err != nil || cfg.Width == 0 || cfg.Height == 0 {
 		return fmt.Errorf("照片无法读取（不是有效的 JPEG/PNG）")
 	}

@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"linghang/program"
+	"linghang/render/typeset"
 	"math"
 
 	"golang.org/x/image/draw"
@@ -47,7 +48,7 @@ func FormPhoto(data []byte, w, h float64) ([]byte, error) {
 	orientation := program.Orientation(data)
 	// Read the size before the pixels: a forged header must not make the
 	// decoder allocate gigabytes.
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, err := typeset.ImageConfig(data)
 	if err != nil {
 		return nil, errors.New("照片已损坏或不完整，无法解码")
 	}

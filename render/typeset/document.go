@@ -272,11 +272,24 @@ func (d *Document) Image(r Rect, data []byte) error {
 	if imageType(data) == "" {
 		return d.fail(fmt.Errorf("文档《%s》：图片不是 JPEG 或 PNG 格式", d.name))
 	}
-	if c, _, err := image.DecodeConfig(bytes.NewReader(data)); err != nil || c.Width <= 0 || c.Height <= 0 {
+	if c, err := ImageConfig(data); err != nil || c.Width <= 0 || c.Height <= 0 {
 		return d.fail(fmt.Errorf("文档《%s》：图片已损坏，无法解码（%d 字节）：%v", d.name, len(data), err))
 	}
 	d.add(Op{Kind: OpImage, Box: r, image: data})
 	return nil
+}
+
+// ImageConfig reads the size and colour model of a JPEG or PNG image
+// without decoding its pixels. A plain JPEG (grey, or a JFIF colour
+// photo, as linghang stores them) is read from its frame header alone;
+// anything else goes through image.DecodeConfig, whose JPEG decoder
+// allocates some 40 KB per call.
+func ImageConfig(data []byte) (image.Config, error) {
+	if c, ok := fpdf.JPEGConfig(data); ok {
+		return c, nil
+	}
+	c, _, err := image.DecodeConfig(bytes.NewReader(data))
+	return c, err
 }
 
 func imageType(b []byte) string {

@@ -2,12 +2,18 @@ package typeset
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"codeberg.org/go-pdf/fpdf"
 )
 
 func testImage(t *testing.T, enc func(*bytes.Buffer, image.Image) error) []byte {
@@ -65,5 +71,62 @@ func TestImagesAndPages(t *testing.T) {
 		if !strings.Contains(info, want) {
 			t.Errorf("pdfinfo lacks %q:\n%s", want, info)
 		}
+	}
+}
+
+// ImageConfig reads plain JPEG headers itself (fpdf.JPEGConfig) and
+// must answer as image.DecodeConfig does, error or not, for every JPEG
+// of the test corpora, made ones (grey, colour, with a JFIF or an Adobe
+// RGB marker added) and each of them cut short.
+func TestImageConfigAgreesWithDecodeConfig(t *testing.T) {
+	files, _ := filepath.Glob("../../program/testdata/jpeg/*.jpg")
+	more, _ := filepath.Glob("../../program/testdata/corpus/photos/*.jpg")
+	if len(files) < 10 || len(more) < 5 {
+		t.Fatalf("test corpora missing: %d and %d JPEGs", len(files), len(more))
+	}
+	cases := map[string][]byte{}
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases[filepath.Base(f)] = b
+	}
+	colour := testImage(t, func(b *bytes.Buffer, m image.Image) error { return jpeg.Encode(b, m, nil) })
+	grey := testImage(t, func(b *bytes.Buffer, m image.Image) error {
+		g := image.NewGray(m.Bounds())
+		for y := 0; y < 120; y++ {
+			for x := 0; x < 90; x++ {
+				g.Set(x, y, m.At(x, y))
+			}
+		}
+		return jpeg.Encode(b, g, nil)
+	})
+	insert := func(b []byte, seg string) []byte { return append(append(append([]byte{}, b[:2]...), seg...), b[2:]...) }
+	cases["colour"] = colour
+	cases["grey"] = grey
+	cases["colour-jfif"] = insert(colour, "\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+	cases["colour-adobe-rgb"] = insert(colour, "\xff\xee\x00\x0eAdobe\x00\x64\x00\x00\x00\x00\x00")
+	cases["colour-adobe-ycc"] = insert(colour, "\xff\xee\x00\x0eAdobe\x00\x64\x00\x00\x00\x00\x01")
+	for name, b := range maps.Clone(cases) {
+		for _, n := range []int{3, 20, len(b) / 8, len(b) / 2} {
+			if n < len(b) {
+				cases[fmt.Sprintf("%s[:%d]", name, n)] = b[:n]
+			}
+		}
+	}
+	fast := 0
+	for name, b := range cases {
+		want, _, werr := image.DecodeConfig(bytes.NewReader(b))
+		got, gerr := ImageConfig(b)
+		if (werr == nil) != (gerr == nil) || werr == nil && (got.Width != want.Width || got.Height != want.Height || got.ColorModel != want.ColorModel) {
+			t.Errorf("%s: ImageConfig = %d×%d %v, %v; DecodeConfig = %d×%d %v, %v", name, got.Width, got.Height, got.ColorModel, gerr, want.Width, want.Height, want.ColorModel, werr)
+		}
+		if _, ok := fpdf.JPEGConfig(b); ok {
+			fast++
+		}
+	}
+	if fast < len(cases)/4 {
+		t.Errorf("only %d of %d cases read from the header alone", fast, len(cases))
 	}
 }
