@@ -120,9 +120,6 @@ func (a *Archive) indexedVersion(ctx context.Context, year int, key string) (int
 	return a.latest(year, etag, es)[key], nil
 }
 
-// decodeIndex parses an index, one JSON entry per line. The lines are
-// decoded on every CPU: a year of 30,000 entries is read by each command
-// that plans documents.
 // Versions returns the newest version of every document of year that the
 // index records, from the cached index (one Stat when it is unchanged).
 // The map is shared: callers must not modify it.
@@ -157,6 +154,9 @@ func (a *Archive) latest(year int, etag string, es []Entry) map[string]int {
 	return c.latest
 }
 
+// decodeIndex parses an index, one JSON entry per line. The lines are
+// decoded on every CPU: a year of 30,000 entries is read by each command
+// that plans documents.
 func decodeIndex(r io.Reader) ([]Entry, error) {
 	type rawLine struct {
 		n int
