@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"linghang/program"
@@ -643,15 +645,9 @@ func (c Catalogue) Plan(in *Inputs, sel Selection) ([]Planned, error) {
 		if d.Date.IsZero() {
 			d.Date = p.Date.Time
 		}
-		h, err := inputHash(base, in, e, s)
-		if err != nil {
-			return fmt.Errorf("计算《%s》的输入摘要：%w", d.Title, err)
-		}
-		d.InputSHA = h
 		entry, subj := e, s
-		key, _ := archive.DocKey(d) // an error is reported where the key is needed
 		out = append(out, Planned{Doc: Doc{Doc: d, Render: func(w io.Writer) error { return entry.Render(w, in, subj) }},
-			Entry: e, Subject: s, InputSHA: h, key: key})
+			Entry: e, Subject: s}) // input hash and key: below
 		return nil
 	}
 	for i := range c {
@@ -692,7 +688,48 @@ func (c Catalogue) Plan(in *Inputs, sel Selection) ([]Planned, error) {
 			}
 		}
 	}
+	if err := hashPlan(out, base, in); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// hashPlan works out each planned document's input hash and archive key.
+// They are most of the cost of planning (a year has 30,000 documents,
+// planned again by every run, even one with nothing to do) and depend
+// only on the document: they are worked out on every CPU. The first
+// error in plan order is returned.
+func hashPlan(plan []Planned, base [2][]byte, in *Inputs) error {
+	errs := make([]error, len(plan))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(plan)/256)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(plan) {
+					return
+				}
+				p := &plan[i]
+				h, err := inputHash(base, in, p.Entry, p.Subject)
+				if err != nil {
+					errs[i] = fmt.Errorf("计算《%s》的输入摘要：%w", p.Doc.Doc.Title, err)
+					continue
+				}
+				p.Doc.Doc.InputSHA, p.InputSHA = h, h
+				p.key, _ = archive.DocKey(p.Doc.Doc) // an error is reported where the key is needed
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // baseHash covers what every document shares: the linghang version, the
