@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode"
 
+	segjson "github.com/segmentio/encoding/json"
+
 	"linghang/storage"
 )
 
@@ -184,7 +186,7 @@ func decodeIndex(r io.Reader) ([]Entry, error) {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(lines); i += workers {
-				if err := json.Unmarshal(lines[i].b, &out[i]); err != nil {
+				if err := segjson.Unmarshal(lines[i].b, &out[i]); err != nil {
 					errs[i] = fmt.Errorf("第 %d 行无法解析：%w", lines[i].n, err)
 				}
 			}
