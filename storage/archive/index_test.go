@@ -1,7 +1,9 @@
 package archive
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -47,6 +49,31 @@ func TestDecodeIndexReadsAsEncodingJSON(t *testing.T) {
 		}
 		if werr == nil && (len(got) != 1 || !reflect.DeepEqual(got[0], want)) {
 			t.Errorf("%q:\n got %+v\nwant %+v", l, got, want)
+		}
+	}
+}
+
+// BenchmarkDecodeIndex decodes the index of a 10,000-applicant year
+// (30,000 documents), which every command that plans reads first.
+func BenchmarkDecodeIndex(b *testing.B) {
+	entries := make([]Entry, 30000)
+	for i := range entries {
+		name := fmt.Sprintf("学员%05d", i)
+		entries[i] = Entry{
+			Key: fmt.Sprintf("2022/第%02d期-河南省科协党校班/报名表/报名表-%s-%04d.pdf", i%10+1, name, i), Version: 1,
+			Object: fmt.Sprintf("2022/第%02d期-河南省科协党校班/报名表/报名表-%s-%04d.v0001.pdf", i%10+1, name, i),
+			Year:   2022, Kind: Kind("报名表"), Cohort: i%10 + 1, CohortName: "河南省科协党校班", Title: "报名表：" + name,
+			Author: "河南省科协", Date: "2022-04-01", Retention: "30年", MIME: "application/pdf", Size: 120000,
+			SHA256: strings.Repeat("ab", 32), Creator: "linghang 0.1.0-dev", InputSHA: strings.Repeat("cd", 32),
+			RunID: "20220401T000000Z-0123456789ab", Names: []string{name}, Archived: time.Date(2022, 4, 1, 8, 0, 0, 0, time.UTC),
+		}
+	}
+	raw := encodeIndex(entries)
+	b.SetBytes(int64(len(raw)))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := decodeIndex(bytes.NewReader(raw)); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
