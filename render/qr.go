@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/skip2/go-qrcode"
 
@@ -31,9 +30,14 @@ func QRModules(s string) ([][]bool, error) {
 // (the smaller side of r), one rectangle per horizontal run of dark
 // modules, centred in r with a quiet zone of qrQuiet modules.
 func drawQR(d *typeset.Document, r typeset.Rect, s string) error {
-	n, cells, err := qrGrid(s)
+	m, err := QRModules(s)
 	if err != nil {
 		return err
+	}
+	n := len(m)
+	cells := make([]bool, 0, n*n)
+	for _, row := range m {
+		cells = append(cells, row...)
 	}
 	side := min(r.W, r.H)
 	mod := side / float64(n+2*qrQuiet)
@@ -43,44 +47,4 @@ func drawQR(d *typeset.Document, r typeset.Rect, s string) error {
 	// abutting rectangles.
 	d.Cells(typeset.Rect{X: x0, Y: y0, W: float64(n) * mod, H: float64(n) * mod}, n, cells, typeset.Black, 0.02)
 	return nil
-}
-
-// qrMemo remembers the module grids of recent payloads: a certificate's
-// code is drawn in its own PDF and again in the cohort's combined file,
-// and encoding it was a sixth of a certificate's CPU. The grids are
-// never modified once made.
-var qrMemo struct {
-	sync.Mutex
-	m map[string]qrCode
-}
-
-type qrCode struct {
-	n     int    // modules per side
-	cells []bool // row by row
-}
-
-const qrMemoMax = 4096
-
-// qrGrid returns the QR code for s as n × n modules, row by row.
-func qrGrid(s string) (n int, cells []bool, err error) {
-	qrMemo.Lock()
-	c, ok := qrMemo.m[s]
-	qrMemo.Unlock()
-	if !ok {
-		m, err := QRModules(s)
-		if err != nil {
-			return 0, nil, err
-		}
-		c = qrCode{n: len(m), cells: make([]bool, 0, len(m)*len(m))}
-		for _, row := range m {
-			c.cells = append(c.cells, row...)
-		}
-		qrMemo.Lock()
-		if qrMemo.m == nil || len(qrMemo.m) >= qrMemoMax {
-			qrMemo.m = map[string]qrCode{}
-		}
-		qrMemo.m[s] = c
-		qrMemo.Unlock()
-	}
-	return c.n, c.cells, nil
 }
