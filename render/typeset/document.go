@@ -97,17 +97,20 @@ func (d *Document) Share(s string, st Style) error {
 		if f == nil {
 			return d.fail(&GlyphError{Rune: r, Field: st.Field, Text: s})
 		}
-		if d.shares == nil {
-			d.shares = map[*Font]map[rune]bool{}
-		}
-		m := d.shares[f]
-		if m == nil {
-			m = map[rune]bool{}
-			d.shares[f] = m
-		}
-		m[r] = true
+		d.share(f, r)
 	}
 	return nil
+}
+
+// share records r, in f, as shared wording (Share, Include).
+func (d *Document) share(f *Font, r rune) {
+	if d.shares == nil {
+		d.shares = map[*Font]map[rune]bool{}
+	}
+	if d.shares[f] == nil {
+		d.shares[f] = map[rune]bool{}
+	}
+	d.shares[f][r] = true
 }
 
 // shareOrder lists the fonts of d.shares by PostScript name: subsets
@@ -681,7 +684,8 @@ func (d *Document) Write(w io.Writer) (err error) {
 		}
 	}
 	// Characters declared shared (Share) join their font's shared
-	// subset, in the order of the fonts' first use.
+	// subset; a font with no shared text yet gets one, after the others,
+	// in the order of PostScript names.
 	for _, f := range d.shareOrder() {
 		fc := embedKey{f, true}
 		if used[fc] == nil {

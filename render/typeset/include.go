@@ -22,13 +22,7 @@ func (d *Document) Include(src *Document) error {
 	}
 	for f, rs := range src.shares {
 		for r := range rs {
-			if d.shares == nil {
-				d.shares = map[*Font]map[rune]bool{}
-			}
-			if d.shares[f] == nil {
-				d.shares[f] = map[rune]bool{}
-			}
-			d.shares[f][r] = true
+			d.share(f, r)
 		}
 	}
 	d.cur = 0
