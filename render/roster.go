@@ -320,8 +320,9 @@ const (
 // title row, a styled and frozen header row with an autofilter, widths
 // fitted to Chinese text, wrapped long units and A4 landscape print set-up
 // (the title as the page header and the header row on every page, scaled
-// to the page width but never below 9 pt, 第 N 页 共 M 页). Every cell is a string; cells that begin like a formula (=, +, -,
-// @) also carry the quote prefix, so no spreadsheet ever evaluates them.
+// to the page width but never below 9 pt, 第 N 页 共 M 页). Every cell is
+// a string; cells that begin like a formula (=, +, -, @) also carry the
+// quote prefix, so no spreadsheet ever evaluates them.
 func RosterXLSX(w io.Writer, p *program.Programme, as []program.Applicant, opts RosterOptions) error {
 	sheets, err := rosterSheets(p, as, opts)
 	if err != nil {
