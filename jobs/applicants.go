@@ -27,7 +27,7 @@ import (
 const applicantsFilename = "学员数据.json"
 
 // PhotoWriters bounds the photos written to the store at once. A local
-// store's Put waits on three fsyncs in turn, so a year of photos is
+// store's Put waits on the disk three times in turn, so a year of photos is
 // bound by their latency more than by the CPU: 16 writers stored 10,000
 // photos in about two thirds of the time 8 took, for the same CPU, and an
 // execution trace of import showed its last 7 s with the CPUs mostly

@@ -13,6 +13,9 @@
 // sidecar is written the same way, before the object, under the key's
 // lock, so a reader never sees a half-written object and a crash leaves at
 // worst a stale temporary file, which List ignores and removes once stale.
+// On Linux the syncs are syncfs(2) calls shared by all writes in flight
+// (group commit) rather than an fsync per file and folder; Store.SyncEach
+// turns that off. Either way a write returns only once it is durable.
 // All file access goes through os.Root: no key, symlink or ".." can reach
 // outside the root.
 //

@@ -36,6 +36,16 @@ func TestConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store { return newStore(t) })
 }
 
+// The same guarantees with every write syncing its own files (the only
+// way off Linux).
+func TestConformanceSyncEach(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storage.Store {
+		s := newStore(t)
+		s.SyncEach = true
+		return s
+	})
+}
+
 // A checksum the caller already has is recorded as given, not computed
 // again; one that is not a SHA-256 in hex is refused before anything is
 // written.
