@@ -2587,9 +2587,9 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 	// linghang: formatted without fmt (a hot path: one call per run of text).
 	b := make([]byte, 0, 32+len(txt2))
 	b = append(b, "BT "...)
-	b = strconv.AppendFloat(b, x*f.k, 'f', 2, 64)
+	b = appendF64(b, x*f.k, 2)
 	b = append(b, ' ')
-	b = strconv.AppendFloat(b, (f.h-y)*f.k, 'f', 2, 64)
+	b = appendF64(b, (f.h-y)*f.k, 2)
 	b = append(b, " Td ("...)
 	b = append(b, txt2...)
 	b = append(b, ") Tj ET"...)
@@ -4314,12 +4314,18 @@ func (f *Fpdf) outf(fmtStr string, args ...any) {
 }
 
 func (f *Fpdf) putF64(v float64, prec int) {
-	f.put(f.fmtF64(v, prec))
+	// linghang patch: formatted in place, not through a string.
+	f.fmt.buf = appendF64(f.fmt.buf[:0], v, prec)
+	if f.state == 2 {
+		f.pages[f.page].Write(f.fmt.buf)
+	} else {
+		f.buffer.Write(f.fmt.buf)
+	}
 }
 
 // fmtF64 converts the floating-point number f to a string with precision prec.
 func (f *Fpdf) fmtF64(v float64, prec int) string {
-	return string(strconv.AppendFloat(f.fmt.buf[:0], v, 'f', prec, 64))
+	return string(appendF64(f.fmt.buf[:0], v, prec))
 }
 
 func (f *Fpdf) putInt(v int) {
