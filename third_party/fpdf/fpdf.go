@@ -4252,13 +4252,8 @@ func (f *Fpdf) putstream(b []byte) {
 	f.out("stream")
 	// linghang patch: the bytes as they are; string(b) copied every
 	// stream (fonts, images, pages) once more.
-	if f.state == 2 {
-		must(f.pages[f.page].Write(b))
-		must(f.pages[f.page].WriteString("\n"))
-	} else {
-		must(f.buffer.Write(b))
-		must(f.buffer.WriteString("\n"))
-	}
+	f.putBytes(b)
+	f.put("\n")
 	f.out("endstream")
 }
 
@@ -4278,6 +4273,16 @@ func (f *Fpdf) put(s string) {
 		f.pages[f.page].WriteString(s)
 	} else {
 		f.buffer.WriteString(s)
+	}
+}
+
+// putBytes is put for bytes (linghang patch): streams and numbers are
+// written as they are, without a string made of them first.
+func (f *Fpdf) putBytes(b []byte) {
+	if f.state == 2 {
+		f.pages[f.page].Write(b)
+	} else {
+		f.buffer.Write(b)
 	}
 }
 
@@ -4316,11 +4321,7 @@ func (f *Fpdf) outf(fmtStr string, args ...any) {
 func (f *Fpdf) putF64(v float64, prec int) {
 	// linghang patch: formatted in place, not through a string.
 	f.fmt.buf = appendF64(f.fmt.buf[:0], v, prec)
-	if f.state == 2 {
-		f.pages[f.page].Write(f.fmt.buf)
-	} else {
-		f.buffer.Write(f.fmt.buf)
-	}
+	f.putBytes(f.fmt.buf)
 }
 
 // fmtF64 converts the floating-point number f to a string with precision prec.
