@@ -12,6 +12,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -768,15 +769,17 @@ func (d *Document) Write(w io.Writer) (err error) {
 		sort.SliceStable(ops, func(a, b int) bool { return ops[a].Page < ops[b].Page })
 	}
 	next := 0 // ops are recorded in page order: one pass over them
+	ts := &textState{pdf: pdf}
 	for i, p := range d.pages {
 		page := i + 1
 		pdf.AddPageFormat("P", fpdf.SizeType{Wd: p.W, Ht: p.H})
+		ts.forget() // a page's content starts from the default text state
 		for ; next < len(ops) && ops[next].Page == page; next++ {
 			op := ops[next]
 			switch op.Kind {
 			case OpText:
 				if r, _ := utf8.DecodeRuneInString(op.Text); r > 0xFFFF {
-					if err := drawOutline(pdf, op, r, names[holder(subsetOf(op), r)]); err != nil {
+					if err := drawOutline(ts, op, r, names[holder(subsetOf(op), r)]); err != nil {
 						return fmt.Errorf("生成 PDF《%s》第 %d 页：%w", d.name, page, err)
 					}
 					break
@@ -786,14 +789,14 @@ func (d *Document) Write(w io.Writer) (err error) {
 					// The half-width variant sits at a private-use code;
 					// ActualText gives the mark back to text extraction.
 					r, _ := utf8.DecodeRuneInString(op.Text)
-					pdf.SetFont(names[subsetOf(op)], "", op.Size)
+					ts.setFont(names[subsetOf(op)], op.Size)
+					ts.setSpacing(0)
 					pdf.RawWriteStr("/Span <</ActualText " + pdfTextString(op.Text) + ">> BDC")
 					pdf.Text(op.Box.X, op.baseline, string(codes[subsetOf(op)][r]))
 					pdf.RawWriteStr("EMC")
 					break
 				}
 				tc := op.spacing * k
-				spaced := math.Abs(tc) > 0.0005
 				// Spacing wider than ~0.08 em makes text extraction see
 				// spaces between the characters: ActualText keeps them
 				// exact. (Only then: poppler misplaces adjacent spans.)
@@ -801,14 +804,13 @@ func (d *Document) Write(w io.Writer) (err error) {
 				if actual {
 					pdf.RawWriteStr("/Span <</ActualText " + pdfTextString(op.Text) + ">> BDC")
 				}
-				if spaced {
-					pdf.RawWriteStr(fmt.Sprintf("%.3f Tc", tc))
-				}
-				drawRuns(pdf, op, func(r rune) embedKey { return holder(subsetOf(op), r) }, names, subsets)
-				if spaced {
-					pdf.RawWriteStr("0 Tc")
-				}
+				ts.setSpacing(tc)
+				drawRuns(ts, op, func(r rune) embedKey { return holder(subsetOf(op), r) }, names, subsets)
 				if actual {
+					// poppler measures the span's end with the spacing in
+					// force at EMC: back to 0 first, or the next text is
+					// extracted with a space before it.
+					ts.setSpacing(0)
 					pdf.RawWriteStr("EMC")
 				}
 			case OpLine:
@@ -851,6 +853,7 @@ func (d *Document) Write(w io.Writer) (err error) {
 				pdf.TransformRotate(op.Size, op.Box.X, op.Box.Y)
 			case OpRotateEnd:
 				pdf.TransformEnd()
+				ts.forget() // Q restored the font and spacing of before the turn
 			case OpImage:
 				sum := sha256.Sum256(op.image)
 				name, ok := images[string(sum[:])]
@@ -885,7 +888,7 @@ func subsetOf(op Op) embedKey { return embedKey{op.Font, op.shared} }
 // holds them (see holder in Write), every run starting where the glyphs
 // before it end: their advances from the subset's widths, plus the
 // character spacing.
-func drawRuns(pdf *fpdf.Fpdf, op Op, holder func(rune) embedKey, names map[embedKey]string, subsets map[embedKey]*fpdf.SubsetFont) {
+func drawRuns(ts *textState, op Op, holder func(rune) embedKey, names map[embedKey]string, subsets map[embedKey]*fpdf.SubsetFont) {
 	if op.Text == "" {
 		return
 	}
@@ -900,22 +903,68 @@ func drawRuns(pdf *fpdf.Fpdf, op Op, holder func(rune) embedKey, names map[embed
 		if fc == cur {
 			continue
 		}
-		pdf.SetFont(names[cur], "", op.Size)
-		pdf.Text(x, op.baseline, op.Text[start:i])
+		ts.setFont(names[cur], op.Size)
+		ts.pdf.Text(x, op.baseline, op.Text[start:i])
 		sf := subsets[cur]
 		for _, r := range op.Text[start:i] {
 			x += float64(sf.Widths[sf.GIDs[r]])*PtToMM(op.Size)/1000 + op.spacing
 		}
 		start, cur = i, fc
 	}
-	pdf.SetFont(names[cur], "", op.Size)
-	pdf.Text(x, op.baseline, op.Text[start:])
+	ts.setFont(names[cur], op.Size)
+	ts.pdf.Text(x, op.baseline, op.Text[start:])
+}
+
+// textState is the font and character spacing the page's content has
+// set, so that each is written only when it changes: one run of text
+// after another in the same font used to repeat "BT /F… 16.00 Tf ET" and
+// reset the spacing to 0 after each, a quarter of a letter's content.
+type textState struct {
+	pdf   *fpdf.Fpdf
+	known bool // false: nothing set on this page yet, or undone by Q
+	font  string
+	size  float64
+	tc    float64 // character spacing, points, as written (3 decimals)
+}
+
+// forget marks the state unknown: at a new page, and after a Q (the end
+// of a turned part) restored whatever was set before its q.
+func (t *textState) forget() { t.known = false }
+
+func (t *textState) setFont(name string, size float64) {
+	if t.known && name == t.font && size == t.size {
+		return
+	}
+	if !t.known {
+		t.known, t.tc = true, 0 // Tc: unknown counts as the default
+		t.pdf.RawWriteStr("0 Tc")
+	}
+	t.pdf.SetFont(name, "", size)
+	t.font, t.size = name, size
+}
+
+// setSpacing sets the character spacing to tc points (Tc).
+func (t *textState) setSpacing(tc float64) {
+	tc = math.Round(tc*1000) / 1000
+	if tc == 0 {
+		tc = 0 // no "-0.000 Tc"
+	}
+	if t.known && tc == t.tc {
+		return
+	}
+	if !t.known {
+		// Font unknown too: the next setFont writes it.
+		t.font, t.known = "", true
+	}
+	t.tc = tc
+	t.pdf.RawWriteStr(strconv.FormatFloat(tc, 'f', 3, 64) + " Tc")
 }
 
 // drawOutline fills the outline of r, then draws an invisible space as
 // wide as the glyph inside an ActualText span holding r, so that the
 // character is found by text extraction and search.
-func drawOutline(pdf *fpdf.Fpdf, op Op, r rune, font string) error {
+func drawOutline(ts *textState, op Op, r rune, font string) error {
+	pdf := ts.pdf
 	path, err := op.Font.outlinePath(r, op.Box.X, op.baseline, op.Size)
 	if err != nil {
 		return err
@@ -940,8 +989,9 @@ func drawOutline(pdf *fpdf.Fpdf, op Op, r rune, font string) error {
 		return nil
 	}
 	scale := 100 * op.Font.advance(r) / op.Font.advance(' ')
+	ts.setFont(font, op.Size)
+	ts.setSpacing(0)
 	pdf.RawWriteStr(fmt.Sprintf("/Span <</ActualText %s>> BDC 3 Tr %.2f Tz", pdfTextString(string(r)), scale))
-	pdf.SetFont(font, "", op.Size)
 	pdf.Text(op.Box.X, op.baseline, " ")
 	pdf.RawWriteStr("100 Tz 0 Tr EMC")
 	return nil
