@@ -51,6 +51,8 @@ type Store struct {
 	SyncEach bool
 
 	dirs        dirSyncs
+	folders     folders      // folders kept open (folders.go)
+	locks       *os.Root     // .linghang/locks
 	syncfs      func() error // syncs the file system holding dir; nil if unavailable
 	closeSyncfs func() error
 	fsFailed    atomic.Pointer[error] // the first error syncfs reported
@@ -80,14 +82,18 @@ func New(dir string) (*Store, error) {
 			return nil, fmt.Errorf("存储目录 %s 不可写：%w", abs, err)
 		}
 	}
+	if s.locks, err = root.OpenRoot(lockDir); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("存储目录 %s 不可用：%w", abs, err)
+	}
 	d, probe, err := s.createTemp(bookDir)
 	if err != nil {
-		root.Close()
+		s.Close()
 		return nil, fmt.Errorf("存储目录 %s 不可写：%w", abs, err)
 	}
 	probe.Close()
 	d.Remove(path.Base(probe.Name()))
-	d.Close()
+	s.closeFolder(d)
 	return s, nil
 }
 
@@ -96,7 +102,11 @@ func (s *Store) Dir() string { return s.dir }
 
 // Close releases the store's directory handles.
 func (s *Store) Close() error {
-	err := s.root.Close()
+	s.closeFolders()
+	err := s.locks.Close()
+	if rerr := s.root.Close(); err == nil {
+		err = rerr
+	}
 	if s.closeSyncfs != nil {
 		if cerr := s.closeSyncfs(); err == nil {
 			err = cerr
@@ -148,7 +158,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 	if err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
 	}
-	defer d.Close()
+	defer s.closeFolder(d)
 	tmpName := path.Base(tmp.Name())
 	committed := false
 	defer func() {
@@ -212,7 +222,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 	}
 	metaRenamed := false
 	if md != nil {
-		defer md.Close()
+		defer s.closeFolder(md)
 		if metaTmp != "" {
 			defer func() {
 				if !metaRenamed {
@@ -298,7 +308,7 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.Inf
 		return nil, storage.Info{}, fmt.Errorf("读取 %s：%w", key, err)
 	}
 	defer unlock()
-	f, err := s.root.Open(key)
+	f, err := inFolder(s, key, func(d *folder, base string) (*os.File, error) { return d.Open(base) })
 	if err != nil {
 		return nil, storage.Info{}, s.pathError("读取", key, err)
 	}
@@ -331,7 +341,7 @@ func (s *Store) Stat(ctx context.Context, key string) (storage.Info, error) {
 		return storage.Info{}, fmt.Errorf("查询 %s：%w", key, err)
 	}
 	defer unlock()
-	fi, err := s.root.Lstat(key)
+	fi, err := inFolder(s, key, func(d *folder, base string) (iofs.FileInfo, error) { return d.Lstat(base) })
 	if err == nil && !fi.Mode().IsRegular() {
 		err = iofs.ErrNotExist
 	}
@@ -479,7 +489,7 @@ func (s *Store) Clean(ctx context.Context) (removed int, err error) {
 // without a usable sidecar has no metadata.
 func (s *Store) info(key string, fi iofs.FileInfo) (storage.Info, error) {
 	var side *sidecar
-	buf, err := s.root.ReadFile(path.Join(metaDir, key))
+	buf, err := inFolder(s, path.Join(metaDir, key), func(d *folder, base string) ([]byte, error) { return d.ReadFile(base) })
 	switch {
 	case err == nil:
 		var sc sidecar
@@ -533,15 +543,17 @@ func (sc sidecar) info(key string) storage.Info {
 }
 
 // createTemp creates a temporary file in dir (relative to the root),
-// creating dir first if needed, and returns dir opened as a root (the
-// caller closes both). A concurrent Delete may prune dir between the
-// two steps (a file cannot be created in a removed folder), so it
-// retries a few times.
-func (s *Store) createTemp(dir string) (*os.Root, *os.File, error) {
+// creating dir first if needed, and returns dir opened (the caller
+// closes the file and releases the folder with closeFolder). A
+// concurrent Delete may prune dir between the two steps, or may have
+// pruned the cached folder (a file cannot be created in a removed
+// folder), so it retries a few times.
+func (s *Store) createTemp(dir string) (*folder, *os.File, error) {
 	var err error
 	for range 5 {
-		var d *os.Root
-		d, err = s.root.OpenRoot(dir)
+		var d *folder
+		var cached bool
+		d, cached, err = s.openFolder(dir)
 		if err != nil {
 			// Missing (make it, then open it), or not a folder (an object
 			// by that name: MkdirAll says so).
@@ -561,8 +573,12 @@ func (s *Store) createTemp(dir string) (*os.Root, *os.File, error) {
 		if err == nil {
 			return d, f, nil
 		}
-		d.Close()
-		if !errors.Is(err, iofs.ErrNotExist) {
+		gone := errors.Is(err, iofs.ErrNotExist)
+		if gone && cached {
+			s.forgetFolder(d)
+		}
+		s.closeFolder(d)
+		if !gone {
 			return nil, nil, err
 		}
 	}
@@ -573,7 +589,7 @@ func (s *Store) createTemp(dir string) (*os.Root, *os.File, error) {
 // root), synced unless the store syncs the whole file system (then the
 // caller's syncWritten does), and returns dir opened as a root (nil if it
 // could not be) and the file's name in it ("" if none was created).
-func (s *Store) writeTemp(dir string, data []byte) (*os.Root, string, error) {
+func (s *Store) writeTemp(dir string, data []byte) (*folder, string, error) {
 	d, f, err := s.createTemp(dir)
 	if err != nil {
 		return nil, "", err
@@ -747,6 +763,7 @@ func (s *Store) pruneDirs(dir string) {
 		if s.root.Remove(dir) != nil {
 			return
 		}
+		s.forgetDir(dir)
 		dir = path.Dir(dir)
 	}
 }

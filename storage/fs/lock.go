@@ -13,8 +13,10 @@ import (
 // goroutines and between processes sharing the directory.
 func (s *Store) lock(key string, exclusive bool) (func(), error) {
 	sum := sha256.Sum256([]byte(key))
-	name := path.Join(lockDir, fmt.Sprintf("%02x", sum[0]))
-	f, err := s.root.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	const hexDigits = "0123456789abcdef"
+	stripe := string([]byte{hexDigits[sum[0]>>4], hexDigits[sum[0]&15]})
+	name := path.Join(lockDir, stripe)
+	f, err := s.locks.OpenFile(stripe, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("打开锁文件 %s：%w", name, err)
 	}
