@@ -28,7 +28,6 @@ package fpdf
 import (
 	"bytes"
 	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -45,6 +44,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zeebo/xxh3"
 )
 
 var gl struct {
@@ -5325,11 +5326,12 @@ func (f *Fpdf) puttrailer() {
 	}
 	// linghang patch: every file gets an identifier (PDF 32000-1 §14.4,
 	// required by PDF/A), derived from its own bytes so that the same
-	// document always has the same ID.
-	// SHA-256 (cut to the 16 bytes MD5 gave) runs in hardware on current
-	// CPUs, three times MD5's speed over a 1,000-page bound copy.
-	full := sha256.Sum256(f.buffer.Bytes())
-	sum := full[:16]
+	// document always has the same ID. The ID names a file; it is no
+	// seal (the archive keeps the SHA-256 of what it stores), so a
+	// 128-bit XXH3 does: it reads the file at memory speed, where SHA-256
+	// (MD5 before it) took 2 % of a year's run, a second pass over every
+	// document beside the archive's.
+	sum := xxh3.Hash128(f.buffer.Bytes()).Bytes()
 	f.outf("/ID [<%x> <%x>]", sum, sum)
 }
 

@@ -9,6 +9,13 @@ require (
 	golang.org/x/image v0.40.0
 )
 
-require github.com/pkg/errors v0.9.1 // indirect
+require (
+	github.com/klauspost/cpuid/v2 v2.2.10 // indirect
+	github.com/pkg/errors v0.9.1 // indirect
+	golang.org/x/sys v0.30.0 // indirect
+)
 
-require github.com/klauspost/compress v1.20.1
+require (
+	github.com/klauspost/compress v1.20.1
+	github.com/zeebo/xxh3 v1.1.0
+)
