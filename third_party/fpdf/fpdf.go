@@ -2367,7 +2367,20 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 	if f.err != nil {
 		return
 	}
-	// dbg("SetFont")
+	// linghang patch: a font already added, named as it is keyed (lower
+	// case, no spaces) with no style, is selected without the name's
+	// normalisation below: typeset selects one at every run of text.
+	if fd, ok := f.fonts[familyStr]; ok && styleStr == "" && size > 0 {
+		f.underline, f.strikeout = false, false
+		f.fontFamily, f.fontStyle = familyStr, ""
+		f.fontSizePt, f.fontSize = size, size/f.k
+		f.currentFont = fd
+		f.isCurrentUTF8 = fd.Tp == "UTF8"
+		if f.page > 0 {
+			f.outFont()
+		}
+		return
+	}
 	familyStr = fontFamilyEscape(familyStr)
 	var ok bool
 	if familyStr == "" {
@@ -2444,7 +2457,13 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 // (linghang: formatted without fmt, as in Text; typeset changes font at
 // every run of text).
 func (f *Fpdf) outFont() {
-	f.out("BT /F" + f.currentFont.i + " " + strconv.FormatFloat(f.fontSizePt, 'f', 2, 64) + " Tf ET")
+	b := append(f.scratch[:0], "BT /F"...)
+	b = append(b, f.currentFont.i...)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, f.fontSizePt, 'f', 2, 64)
+	b = append(b, " Tf ET\n"...)
+	f.putBytes(b)
+	f.scratch = b
 }
 
 // GetFontFamily returns the family of the current font. See SetFont() for details.
@@ -2565,6 +2584,10 @@ func (f *Fpdf) Bookmark(txtStr string, level int, y float64) {
 // precisely on the page, but it is usually easier to use Cell(), MultiCell()
 // or Write() which are the standard methods to print text.
 func (f *Fpdf) Text(x, y float64, txtStr string) {
+	if sf := f.currentFont.subset; sf != nil && !f.underline && !f.strikeout {
+		f.subsetTextOp(sf, x, y, txtStr)
+		return
+	}
 	var txt2 string
 	if sf := f.currentFont.subset; sf != nil { // linghang: glyph IDs
 		enc, err := subsetText(sf, txtStr)
@@ -2605,6 +2628,50 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 		s = sprintf("q %s %s Q", f.color.text.str, s)
 	}
 	f.out(s)
+}
+
+// subsetTextOp is Text in a subset font (linghang patch): the glyph IDs
+// are escaped and the operator assembled in one reused buffer, without
+// the strings Text makes on its way (five per run of text).
+func (f *Fpdf) subsetTextOp(sf *SubsetFont, x, y float64, txtStr string) {
+	b := f.scratch[:0]
+	if f.colorFlag {
+		b = append(b, "q "...)
+		b = append(b, f.color.text.str...)
+		b = append(b, ' ')
+	}
+	b = append(b, "BT "...)
+	b = appendF64(b, x*f.k, 2)
+	b = append(b, ' ')
+	b = appendF64(b, (f.h-y)*f.k, 2)
+	b = append(b, " Td ("...)
+	for _, r := range txtStr {
+		g, ok := sf.GIDs[r]
+		if !ok {
+			f.err = fmt.Errorf("fpdf: character %q (U+%04X) is not in the subset font", r, r)
+			return
+		}
+		b = appendEscapedByte(b, byte(g>>8))
+		b = appendEscapedByte(b, byte(g))
+	}
+	b = append(b, ") Tj ET"...)
+	if f.colorFlag {
+		b = append(b, " Q"...)
+	}
+	b = append(b, '\n')
+	f.putBytes(b)
+	f.scratch = b
+}
+
+// appendEscapedByte appends c to a PDF literal string as escape does.
+func appendEscapedByte(b []byte, c byte) []byte {
+	switch c {
+	case '\\', '(', ')':
+		return append(b, '\\', c)
+	case '\r':
+		return append(b, '\\', 'r')
+	}
+	return append(b, c)
 }
 
 // GetWordSpacing returns the spacing between words of following text.
