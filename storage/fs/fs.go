@@ -1,6 +1,7 @@
 package fs
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -176,7 +177,16 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, opts storage.P
 		h = sha256.New()
 		w = io.MultiWriter(tmp, h)
 	}
-	n, err := io.Copy(w, ctxReader{ctx, r})
+	var n int64
+	if br, ok := r.(*bytes.Reader); ok {
+		// Bytes in memory (every rendered document) go down in one
+		// write, not in 32 KB pieces through a buffer allocated for them.
+		if err = ctx.Err(); err == nil {
+			n, err = br.WriteTo(w)
+		}
+	} else {
+		n, err = io.Copy(w, ctxReader{ctx, r})
+	}
 	if err != nil {
 		return storage.Info{}, fmt.Errorf("写入 %s：%w", key, err)
 	}
