@@ -169,11 +169,15 @@ func (l *letter) count(text string, st typeset.Style, w float64) (int, error) {
 // pages; keep is the number of lines that must stay together on the
 // current page (a heading with the first line after it).
 func (l *letter) flow(text string, st typeset.Style, x, w float64, keep int) (int, error) {
-	if n, err := l.count(text, st, w); err != nil {
-		return 0, err
-	} else if need := min(keep, n); need > l.remaining() {
-		if err := l.newPage(); err != nil {
+	// The paragraph's lines are counted only when the page has fewer
+	// rows left than keep: otherwise whatever it counts fits.
+	if keep > l.remaining() {
+		if n, err := l.count(text, st, w); err != nil {
 			return 0, err
+		} else if need := min(keep, n); need > l.remaining() {
+			if err := l.newPage(); err != nil {
+				return 0, err
+			}
 		}
 	}
 	used := 0
