@@ -604,7 +604,6 @@ type PageBox struct {
 
 // Fpdf is the principal structure for creating a single PDF document
 type Fpdf struct {
-	scratch          []byte                     // linghang patch: reused by Text and outFont for one operator
 	isCurrentUTF8    bool                       // is current font used in utf-8 mode
 	isRTL            bool                       // is is right to left mode enabled
 	page             int                        // current page number
@@ -716,7 +715,7 @@ type Fpdf struct {
 	userUnderlineThickness float64                  // A custom user underline thickness multiplier.
 
 	fmt struct {
-		buf []byte       // buffer used to format numbers.
+		buf []byte       // buffer used to format numbers (linghang: and to assemble one operator)
 		col bytes.Buffer // buffer used to build color strings.
 	}
 }

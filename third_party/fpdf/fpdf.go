@@ -1259,15 +1259,21 @@ func fillDrawOp(styleStr string) (opStr string) {
 // uses the current fill color.
 func (f *Fpdf) Rect(x, y, w, h float64, styleStr string) {
 	// f.outf("%.2f %.2f %.2f %.2f re %s", x*f.k, (f.h-y)*f.k, w*f.k, -h*f.k, fillDrawOp(styleStr))
+	// linghang patch: assembled in the reused buffer and written once (a
+	// QR code is a few hundred rectangles).
 	const prec = 2
-	f.putF64(x*f.k, prec)
-	f.put(" ")
-	f.putF64((f.h-y)*f.k, prec)
-	f.put(" ")
-	f.putF64(w*f.k, prec)
-	f.put(" ")
-	f.putF64(-h*f.k, prec)
-	f.put(" re " + fillDrawOp(styleStr) + "\n")
+	b := appendF64(f.fmt.buf[:0], x*f.k, prec)
+	b = append(b, ' ')
+	b = appendF64(b, (f.h-y)*f.k, prec)
+	b = append(b, ' ')
+	b = appendF64(b, w*f.k, prec)
+	b = append(b, ' ')
+	b = appendF64(b, -h*f.k, prec)
+	b = append(b, " re "...)
+	b = append(b, fillDrawOp(styleStr)...)
+	b = append(b, '\n')
+	f.putBytes(b)
+	f.fmt.buf = b
 }
 
 // RoundedRect outputs a rectangle of width w and height h with the upper left
@@ -2457,13 +2463,13 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 // (linghang: formatted without fmt, as in Text; typeset changes font at
 // every run of text).
 func (f *Fpdf) outFont() {
-	b := append(f.scratch[:0], "BT /F"...)
+	b := append(f.fmt.buf[:0], "BT /F"...)
 	b = append(b, f.currentFont.i...)
 	b = append(b, ' ')
 	b = strconv.AppendFloat(b, f.fontSizePt, 'f', 2, 64)
 	b = append(b, " Tf ET\n"...)
 	f.putBytes(b)
-	f.scratch = b
+	f.fmt.buf = b
 }
 
 // GetFontFamily returns the family of the current font. See SetFont() for details.
@@ -2634,7 +2640,7 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 // are escaped and the operator assembled in one reused buffer, without
 // the strings Text makes on its way (five per run of text).
 func (f *Fpdf) subsetTextOp(sf *SubsetFont, x, y float64, txtStr string) {
-	b := f.scratch[:0]
+	b := f.fmt.buf[:0]
 	if f.colorFlag {
 		b = append(b, "q "...)
 		b = append(b, f.color.text.str...)
@@ -2660,7 +2666,7 @@ func (f *Fpdf) subsetTextOp(sf *SubsetFont, x, y float64, txtStr string) {
 	}
 	b = append(b, '\n')
 	f.putBytes(b)
-	f.scratch = b
+	f.fmt.buf = b
 }
 
 // appendEscapedByte appends c to a PDF literal string as escape does.
