@@ -17,7 +17,9 @@
 // (group commit) rather than an fsync per file and folder; Store.SyncEach
 // turns that off. Either way a write returns only once it is durable.
 // All file access goes through os.Root: no key, symlink or ".." can reach
-// outside the root.
+// outside the root. The folders in use are kept open (up to 512), so a
+// file is reached with one openat; a kept folder that was removed since
+// (Delete prunes empty folders) is reopened on the ENOENT it gives.
 //
 // Differences from an object store, all reported and none silent:
 //
