@@ -67,10 +67,11 @@ func xmpPacket(info Info, creator string, created, modified time.Time) []byte {
 	b.WriteString("<xmp:MetadataDate>" + xmpDate(modified) + "</xmp:MetadataDate>\n")
 	b.WriteString("<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n")
 	b.WriteString("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n")
-	// Padding lets an editor update the packet in place (XMP part 1, 7.3.2).
-	for range 20 {
-		b.WriteString("                                                                                                    \n")
-	}
+	// No padding: XMP recommends some 2 KB of it so that an editor can
+	// update the packet in place (ISO 16684-1, 7.3.2), but an archived
+	// document is never edited in place (a change is a new version), and
+	// the padding was 2 % of a year's archive, hashed and written with
+	// every document.
 	b.WriteString(`<?xpacket end="w"?>`)
 	return b.Bytes()
 }
