@@ -66,11 +66,9 @@ func (s *Store) openFolder(dir string) (f *folder, cached bool, err error) {
 		fs.m = map[string]*folder{}
 	}
 	if len(fs.m) >= maxFolders {
-		for k, old := range fs.m { // make room: drop folders not in use
+		for _, old := range fs.m { // make room: drop folders not in use
 			if old.refs == 0 {
-				delete(fs.m, k)
-				old.cached = false
-				old.Root.Close()
+				fs.dropLocked(old)
 				if len(fs.m) < maxFolders/2 {
 					break
 				}
@@ -108,14 +106,22 @@ func (s *Store) closeFolder(f *folder) {
 	}
 }
 
-// forgetFolder drops f from the cache (its directory is gone); it is
-// closed once its last user releases it.
+// dropLocked takes f out of the cache; it is closed now if no one uses
+// it, else by the last closeFolder. fs.mu is held.
+func (fs *folders) dropLocked(f *folder) {
+	delete(fs.m, f.dir)
+	f.cached = false
+	if f.refs == 0 {
+		f.Root.Close()
+	}
+}
+
+// forgetFolder drops f from the cache (its directory is gone).
 func (s *Store) forgetFolder(f *folder) {
 	s.folders.mu.Lock()
 	defer s.folders.mu.Unlock()
 	if s.folders.m[f.dir] == f {
-		delete(s.folders.m, f.dir)
-		f.cached = false
+		s.folders.dropLocked(f)
 	}
 }
 
@@ -124,24 +130,17 @@ func (s *Store) forgetDir(dir string) {
 	s.folders.mu.Lock()
 	defer s.folders.mu.Unlock()
 	if f := s.folders.m[dir]; f != nil {
-		delete(s.folders.m, dir)
-		f.cached = false
-		if f.refs == 0 {
-			f.Root.Close()
-		}
+		s.folders.dropLocked(f)
 	}
 }
 
-// closeFolders closes every cached folder not in use (Store.Close).
+// closeFolders closes every cached folder not in use (Store.Close); the
+// others are closed as their users release them.
 func (s *Store) closeFolders() {
 	s.folders.mu.Lock()
 	defer s.folders.mu.Unlock()
-	for k, f := range s.folders.m {
-		delete(s.folders.m, k)
-		f.cached = false
-		if f.refs == 0 {
-			f.Root.Close()
-		}
+	for _, f := range s.folders.m {
+		s.folders.dropLocked(f)
 	}
 }
 

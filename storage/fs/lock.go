@@ -2,6 +2,7 @@ package fs
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path"
@@ -13,8 +14,7 @@ import (
 // goroutines and between processes sharing the directory.
 func (s *Store) lock(key string, exclusive bool) (func(), error) {
 	sum := sha256.Sum256([]byte(key))
-	const hexDigits = "0123456789abcdef"
-	stripe := string([]byte{hexDigits[sum[0]>>4], hexDigits[sum[0]&15]})
+	stripe := hex.EncodeToString(sum[:1])
 	name := path.Join(lockDir, stripe)
 	f, err := s.locks.OpenFile(stripe, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
