@@ -2590,56 +2590,31 @@ func (f *Fpdf) Bookmark(txtStr string, level int, y float64) {
 // precisely on the page, but it is usually easier to use Cell(), MultiCell()
 // or Write() which are the standard methods to print text.
 func (f *Fpdf) Text(x, y float64, txtStr string) {
-	if sf := f.currentFont.subset; sf != nil && !f.underline && !f.strikeout {
-		f.subsetTextOp(sf, x, y, txtStr)
-		return
-	}
+	sf := f.currentFont.subset // linghang: glyph IDs
 	var txt2 string
-	if sf := f.currentFont.subset; sf != nil { // linghang: glyph IDs
-		enc, err := subsetText(sf, txtStr)
-		if err != nil {
-			f.err = err
-			return
+	if sf == nil {
+		if f.isCurrentUTF8 {
+			if f.isRTL {
+				txtStr = reverseText(txtStr)
+				x -= f.GetStringWidth(txtStr)
+			}
+			txt2 = f.escape(utf8toutf16(txtStr, false))
+			for _, uni := range txtStr {
+				f.currentFont.usedRunes[int(uni)] = int(uni)
+			}
+		} else {
+			txt2 = f.escape(txtStr)
 		}
-		txt2 = f.escape(enc)
-	} else if f.isCurrentUTF8 {
-		if f.isRTL {
-			txtStr = reverseText(txtStr)
-			x -= f.GetStringWidth(txtStr)
-		}
-		txt2 = f.escape(utf8toutf16(txtStr, false))
-		for _, uni := range txtStr {
-			f.currentFont.usedRunes[int(uni)] = int(uni)
-		}
-	} else {
-		txt2 = f.escape(txtStr)
 	}
-	// linghang: formatted without fmt (a hot path: one call per run of text).
-	b := make([]byte, 0, 32+len(txt2))
-	b = append(b, "BT "...)
-	b = appendF64(b, x*f.k, 2)
-	b = append(b, ' ')
-	b = appendF64(b, (f.h-y)*f.k, 2)
-	b = append(b, " Td ("...)
-	b = append(b, txt2...)
-	b = append(b, ") Tj ET"...)
-	s := string(b)
+	var under, strike string
 	if f.underline && txtStr != "" {
-		s += " " + f.dounderline(x, y, txtStr)
+		under = f.dounderline(x, y, txtStr)
 	}
 	if f.strikeout && txtStr != "" {
-		s += " " + f.dostrikeout(x, y, txtStr)
+		strike = f.dostrikeout(x, y, txtStr)
 	}
-	if f.colorFlag {
-		s = sprintf("q %s %s Q", f.color.text.str, s)
-	}
-	f.out(s)
-}
-
-// subsetTextOp is Text in a subset font (linghang patch): the glyph IDs
-// are escaped and the operator assembled in one reused buffer, without
-// the strings Text makes on its way (five per run of text).
-func (f *Fpdf) subsetTextOp(sf *SubsetFont, x, y float64, txtStr string) {
+	// linghang: the operator is assembled in one reused buffer, without
+	// fmt or intermediate strings (a hot path: one call per run of text).
 	b := f.fmt.buf[:0]
 	if f.colorFlag {
 		b = append(b, "q "...)
@@ -2651,33 +2626,30 @@ func (f *Fpdf) subsetTextOp(sf *SubsetFont, x, y float64, txtStr string) {
 	b = append(b, ' ')
 	b = appendF64(b, (f.h-y)*f.k, 2)
 	b = append(b, " Td ("...)
-	for _, r := range txtStr {
-		g, ok := sf.GIDs[r]
-		if !ok {
-			f.err = fmt.Errorf("fpdf: character %q (U+%04X) is not in the subset font", r, r)
+	if sf != nil {
+		var err error
+		if b, err = appendSubsetText(b, sf, txtStr); err != nil {
+			f.err = err
 			return
 		}
-		b = appendEscapedByte(b, byte(g>>8))
-		b = appendEscapedByte(b, byte(g))
+	} else {
+		b = append(b, txt2...)
 	}
 	b = append(b, ") Tj ET"...)
+	if under != "" {
+		b = append(b, ' ')
+		b = append(b, under...)
+	}
+	if strike != "" {
+		b = append(b, ' ')
+		b = append(b, strike...)
+	}
 	if f.colorFlag {
 		b = append(b, " Q"...)
 	}
 	b = append(b, '\n')
 	f.putBytes(b)
 	f.fmt.buf = b
-}
-
-// appendEscapedByte appends c to a PDF literal string as escape does.
-func appendEscapedByte(b []byte, c byte) []byte {
-	switch c {
-	case '\\', '(', ')':
-		return append(b, '\\', c)
-	case '\r':
-		return append(b, '\\', 'r')
-	}
-	return append(b, c)
 }
 
 // GetWordSpacing returns the spacing between words of following text.

@@ -102,19 +102,29 @@ func (f *Fpdf) AddUTF8SubsetFont(family string, sf *SubsetFont) {
 	f.fonts[key] = def
 }
 
-// subsetText encodes s as the glyph IDs of sf, two bytes each.
-func subsetText(sf *SubsetFont, s string) (string, error) {
-	var b strings.Builder
-	b.Grow(2 * len(s))
+// appendSubsetText appends s as the glyph IDs of sf, two bytes each,
+// escaped for a PDF literal string.
+func appendSubsetText(b []byte, sf *SubsetFont, s string) ([]byte, error) {
 	for _, r := range s {
 		g, ok := sf.GIDs[r]
 		if !ok {
-			return "", fmt.Errorf("fpdf: character %q (U+%04X) is not in the subset font", r, r)
+			return b, fmt.Errorf("fpdf: character %q (U+%04X) is not in the subset font", r, r)
 		}
-		b.WriteByte(byte(g >> 8))
-		b.WriteByte(byte(g))
+		b = appendEscapedByte(b, byte(g>>8))
+		b = appendEscapedByte(b, byte(g))
 	}
-	return b.String(), nil
+	return b, nil
+}
+
+// appendEscapedByte appends c to a PDF literal string as escape does.
+func appendEscapedByte(b []byte, c byte) []byte {
+	switch c {
+	case '\\', '(', ')':
+		return append(b, '\\', c)
+	case '\r':
+		return append(b, '\\', 'r')
+	}
+	return append(b, c)
 }
 
 // putSubsetFont writes the five objects of a subset font: the Type0 font,

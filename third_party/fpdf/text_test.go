@@ -2,8 +2,8 @@ package fpdf
 
 import "testing"
 
-// linghang patch: subsetTextOp escapes each byte of the glyph IDs as
-// escape does for the whole string (the path Text takes otherwise).
+// linghang patch: appendSubsetText escapes each byte of the glyph IDs as
+// escape does for a whole string (what Text did with them before).
 func TestAppendEscapedByteMatchesEscape(t *testing.T) {
 	var f Fpdf
 	for c := 0; c < 256; c++ {
