@@ -773,7 +773,7 @@ func (d *Document) Write(w io.Writer) (err error) {
 	for i, p := range d.pages {
 		page := i + 1
 		pdf.AddPageFormat("P", fpdf.SizeType{Wd: p.W, Ht: p.H})
-		ts.forget() // a page's content starts from the default text state
+		ts.newPage()
 		for ; next < len(ops) && ops[next].Page == page; next++ {
 			op := ops[next]
 			switch op.Kind {
@@ -853,7 +853,7 @@ func (d *Document) Write(w io.Writer) (err error) {
 				pdf.TransformRotate(op.Size, op.Box.X, op.Box.Y)
 			case OpRotateEnd:
 				pdf.TransformEnd()
-				ts.forget() // Q restored the font and spacing of before the turn
+				ts.restored()
 			case OpImage:
 				sum := sha256.Sum256(op.image)
 				name, ok := images[string(sum[:])]
@@ -921,23 +921,22 @@ func drawRuns(ts *textState, op Op, holder func(rune) embedKey, names map[embedK
 // reset the spacing to 0 after each, a quarter of a letter's content.
 type textState struct {
 	pdf   *fpdf.Fpdf
-	known bool // false: nothing set on this page yet, or undone by Q
-	font  string
+	font  string // "": none set yet on this page, or undone by a Q
 	size  float64
 	tc    float64 // character spacing, points, as written (3 decimals)
+	tcSet bool    // tc is the spacing in force (false after a Q)
 }
 
-// forget marks the state unknown: at a new page, and after a Q (the end
-// of a turned part) restored whatever was set before its q.
-func (t *textState) forget() { t.known = false }
+// newPage: a page's content starts with no font and the spacing 0.
+func (t *textState) newPage() { t.font, t.tc, t.tcSet = "", 0, true }
+
+// restored: a Q (the end of a turned part) restored whatever font and
+// spacing were in force before its q, which may not be the ones set since.
+func (t *textState) restored() { t.font, t.tcSet = "", false }
 
 func (t *textState) setFont(name string, size float64) {
-	if t.known && name == t.font && size == t.size {
+	if name == t.font && size == t.size {
 		return
-	}
-	if !t.known {
-		t.known, t.tc = true, 0 // Tc: unknown counts as the default
-		t.pdf.RawWriteStr("0 Tc")
 	}
 	t.pdf.SetFont(name, "", size)
 	t.font, t.size = name, size
@@ -949,14 +948,10 @@ func (t *textState) setSpacing(tc float64) {
 	if tc == 0 {
 		tc = 0 // no "-0.000 Tc"
 	}
-	if t.known && tc == t.tc {
+	if t.tcSet && tc == t.tc {
 		return
 	}
-	if !t.known {
-		// Font unknown too: the next setFont writes it.
-		t.font, t.known = "", true
-	}
-	t.tc = tc
+	t.tc, t.tcSet = tc, true
 	t.pdf.RawWriteStr(strconv.FormatFloat(tc, 'f', 3, 64) + " Tc")
 }
 
