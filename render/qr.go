@@ -3,7 +3,7 @@ package render
 import (
 	"fmt"
 
-	"github.com/skip2/go-qrcode"
+	qr "github.com/piglig/go-qr"
 
 	"linghang/render/typeset"
 )
@@ -14,30 +14,46 @@ import (
 const qrQuiet = 2
 
 // QRModules returns the modules of the QR code for s, dark = true, without
-// the quiet zone. Level M (15% recovery) survives a scuffed badge; a
-// check-in token (upper-case base32) is encoded in alphanumeric mode and
-// fits version 1 (21 × 21).
+// the quiet zone. Level M (15% recovery) at least survives a scuffed
+// badge: the encoder raises the level when the smallest version that
+// holds s has room for more. A check-in token (upper-case base32) is
+// encoded in alphanumeric mode and fits version 1 (21 × 21). The mask is
+// the one of the eight that ISO/IEC 18004 scores best.
 func QRModules(s string) ([][]bool, error) {
-	q, err := qrcode.New(s, qrcode.Medium)
+	n, cells, err := qrCells(s)
 	if err != nil {
-		return nil, fmt.Errorf("二维码编码 %q：%w", s, err)
+		return nil, err
 	}
-	q.DisableBorder = true
-	return q.Bitmap(), nil
+	m := make([][]bool, n)
+	for y := range m {
+		m[y] = cells[y*n : (y+1)*n : (y+1)*n]
+	}
+	return m, nil
+}
+
+// qrCells is QRModules as n rows of n modules, one after the other.
+func qrCells(s string) (n int, cells []bool, err error) {
+	q, err := qr.EncodeText(s, qr.Medium)
+	if err != nil {
+		return 0, nil, fmt.Errorf("二维码编码 %q：%w", s, err)
+	}
+	n = q.Size()
+	cells = make([]bool, 0, n*n)
+	for y := range n {
+		for x := range n {
+			cells = append(cells, q.Module(x, y))
+		}
+	}
+	return n, cells, nil
 }
 
 // drawQR draws the QR code for s as vector rectangles in the square r
 // (the smaller side of r), one rectangle per horizontal run of dark
 // modules, centred in r with a quiet zone of qrQuiet modules.
 func drawQR(d *typeset.Document, r typeset.Rect, s string) error {
-	m, err := QRModules(s)
+	n, cells, err := qrCells(s)
 	if err != nil {
 		return err
-	}
-	n := len(m)
-	cells := make([]bool, 0, n*n)
-	for _, row := range m {
-		cells = append(cells, row...)
 	}
 	side := min(r.W, r.H)
 	mod := side / float64(n+2*qrQuiet)
