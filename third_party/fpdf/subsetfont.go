@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // SubsetFont describes a TrueType font already cut to a document's glyphs.
@@ -215,20 +216,37 @@ func subsetToUnicode(gids map[rune]uint16) string {
 		pairs = append(pairs, pair{g, r})
 	}
 	sort.Slice(pairs, func(i, j int) bool { return pairs[i].g < pairs[j].g })
-	var b strings.Builder
-	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+	const head = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+	const tail = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+	// Each entry is at most "<XXXX> <XXXXXXXX>\n", 18 bytes.
+	b := make([]byte, 0, len(head)+len(tail)+18*len(pairs)+32*(len(pairs)/100+1))
+	b = append(b, head...)
 	for i := 0; i < len(pairs); i += 100 {
 		block := pairs[i:min(i+100, len(pairs))]
-		b.WriteString(strconv.Itoa(len(block)) + " beginbfchar\n")
+		b = strconv.AppendInt(b, int64(len(block)), 10)
+		b = append(b, " beginbfchar\n"...)
 		for _, p := range block {
-			fmt.Fprintf(&b, "<%04X> <", p.g)
-			for _, u := range utf16.Encode([]rune{p.r}) {
-				fmt.Fprintf(&b, "%04X", u)
+			b = append(b, '<')
+			b = appendHex4(b, p.g)
+			b = append(b, "> <"...)
+			switch r1, r2 := utf16.EncodeRune(p.r); {
+			case r1 != utf8.RuneError: // beyond the BMP: a surrogate pair
+				b = appendHex4(appendHex4(b, uint16(r1)), uint16(r2))
+			case p.r < 0 || p.r > 0xFFFF || utf16.IsSurrogate(p.r):
+				b = appendHex4(b, utf8.RuneError) // as utf16.Encode writes it
+			default:
+				b = appendHex4(b, uint16(p.r))
 			}
-			b.WriteString(">\n")
+			b = append(b, ">\n"...)
 		}
-		b.WriteString("endbfchar\n")
+		b = append(b, "endbfchar\n"...)
 	}
-	b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend")
-	return b.String()
+	b = append(b, tail...)
+	return string(b)
+}
+
+// appendHex4 appends v as four upper-case hexadecimal digits.
+func appendHex4(b []byte, v uint16) []byte {
+	const digits = "0123456789ABCDEF"
+	return append(b, digits[v>>12], digits[v>>8&15], digits[v>>4&15], digits[v&15])
 }
