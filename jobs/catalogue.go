@@ -115,6 +115,10 @@ type Inputs struct {
 	Attendance map[int]*program.Attendance
 	// KeyID identifies the check-in key (a hash of it), for input hashes.
 	KeyID string
+	// CertifyID names what Certify puts into a QR code besides the
+	// token (the verification page's address); the documents that need
+	// InCheckinKey hash it when it is set.
+	CertifyID string
 	// Version of linghang: a new renderer may change the output.
 	Version string
 	// Blocked are applicants left out because a character of theirs
@@ -780,6 +784,9 @@ func inputHash(base [2][]byte, in *Inputs, e *Entry, s Subject) (string, error) 
 				h.Write(d[:])
 			}
 		}
+	}
+	if e.needs(InCheckinKey) && in.CertifyID != "" {
+		fmt.Fprintf(h, "certify %s\n", in.CertifyID)
 	}
 	if e.needs(InSummaries) {
 		if err := hashSummaries(h, in, s); err != nil {

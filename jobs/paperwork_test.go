@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -61,5 +62,52 @@ func TestCertificatesFollowAttendance(t *testing.T) {
 		if n == mine[0].Name {
 			t.Errorf("%s attended 5 of 10 sessions and got a certificate", n)
 		}
+	}
+}
+
+// TestVerifyAddressRehashesTokenDocuments: publishing the verification
+// page's address (Inputs.CertifyID) changes the input hash of exactly the
+// documents that carry a token (certificates, badges), so a run re-makes
+// those and no other.
+func TestVerifyAddressRehashesTokenDocuments(t *testing.T) {
+	p, err := program.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := sampleSet(t, p, 12)
+	hashes := func(certifyID string) map[string]string {
+		in := &Inputs{Programme: p, Applicants: set.Applicants, Version: "t", KeyID: "k", CertifyID: certifyID}
+		ps, err := DefaultCatalogue().Plan(in, Selection{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for i := range ps {
+			k, err := ps[i].Key()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[k] = ps[i].Entry.Name + " " + ps[i].InputSHA
+		}
+		return out
+	}
+	before, after := hashes(""), hashes("https://linghang.example.cn/certificate")
+	if again := hashes(""); !maps.Equal(again, before) {
+		t.Fatal("the same inputs hash differently")
+	}
+	changed := map[string]int{}
+	for k, v := range before {
+		if after[k] != v {
+			changed[strings.Fields(v)[0]]++
+		}
+	}
+	for _, e := range DefaultCatalogue() {
+		token := e.needs(InCheckinKey)
+		if n := changed[e.Name]; token != (n > 0) {
+			t.Errorf("%s (needs the check-in key: %v): %d documents rehashed", e.Name, token, n)
+		}
+	}
+	if changed["certificate"] == 0 || changed["certificates"] == 0 || changed["badges"] == 0 {
+		t.Errorf("no certificate or badge rehashed: %v", changed)
 	}
 }

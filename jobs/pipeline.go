@@ -53,6 +53,8 @@ type Pipeline struct {
 
 	// Certify makes certificate tokens (issue 15); nil: no QR code.
 	Certify CertifyFunc
+	// CertifyID names what Certify adds to a token (see Inputs.CertifyID).
+	CertifyID string
 
 	prepMu sync.Mutex
 	prep   *prepared   // the last applicant set prepared (see applicants)
@@ -290,7 +292,7 @@ func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
 	p.defaults()
 	in := &Inputs{Programme: p.Programme, Fonts: p.Fonts, Order: p.Order, Created: p.Programme.Date.Time,
 		Badges: p.Badges, KeyID: p.KeyID, Version: p.Version}
-	in.Certify = p.Certify
+	in.Certify, in.CertifyID = p.Certify, p.CertifyID
 	needApps, needSums, needAtt := false, false, false
 	for i := range p.Catalogue {
 		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InApplicants) {

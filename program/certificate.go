@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"net/url"
+	"strings"
 )
 
 // CertificateNumbers numbers the 结业证书 of a cohort: year-cohort-sequence
@@ -53,7 +55,7 @@ type IssuedCertificate struct {
 // applicants (numbered per cohort in order). ErrTokenMalformed: not a
 // token; ErrTokenUnknown: no certificate of these applicants.
 func ResolveCertificate(key []byte, year int, as []Applicant, order Order, tok string) (*IssuedCertificate, error) {
-	tok = NormalizeToken(tok)
+	tok = NormalizeToken(CertificateCode(tok))
 	if !ValidToken(tok) {
 		return nil, ErrTokenMalformed
 	}
@@ -110,4 +112,50 @@ func (p *Programme) CertificateEligibility(as []Applicant, att *Attendance) Elig
 		}
 	}
 	return e
+}
+
+// ParseVerifyURL checks the address of a deployment's certificate
+// verification page (LINGHANG_VERIFY_URL: the web server's /certificate,
+// as the public reaches it): an absolute http or https URL.
+func ParseVerifyURL(s string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("核验网址 %q 无效：%w", s, err)
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+		return nil, fmt.Errorf("核验网址 %q 无效：须以 https:// 或 http:// 开头并含主机名，如 https://linghang.example.cn/certificate", s)
+	case u.Fragment != "":
+		return nil, fmt.Errorf("核验网址 %q 无效：不能含 # 片段", s)
+	}
+	return u, nil
+}
+
+// CertificateURL is what a certificate's QR code holds when the
+// verification page has a public address: base with the token as its
+// code parameter, so that a phone's camera opens the page that verifies
+// it. The token stays the whole of what verifies.
+func CertificateURL(base *url.URL, token string) string {
+	u := *base
+	q := u.Query()
+	q.Set("code", token)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// CertificateCode is the token in s, a certificate's QR code as scanned:
+// the code parameter of a verification address (CertificateURL), or s
+// itself.
+func CertificateCode(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return s
+	}
+	if c := u.Query().Get("code"); c != "" {
+		return c
+	}
+	return s
 }

@@ -110,3 +110,57 @@ func TestCertificateEligibility(t *testing.T) {
 		t.Errorf("min_attendance 120: %v", err)
 	}
 }
+
+// TestCertificateURL: a verification address carries the token as its
+// code, keeps a query of its own, and resolves like the token itself.
+func TestCertificateURL(t *testing.T) {
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := []byte("0123456789abcdef0123456789abcdef")
+	as := Sample(p, 20, 3)
+	a := as[5]
+	var cohort []Applicant
+	for _, b := range as {
+		if b.Cohort == a.Cohort {
+			cohort = append(cohort, b)
+		}
+	}
+	num := CertificateNumbers(2022, a.Cohort, cohort, ByStrokes)[a.ID]
+	tok := CertificateToken(key, 2022, a.Cohort, num, &a)
+	for _, tt := range []struct{ base, want string }{
+		{"https://linghang.example.cn/certificate", "https://linghang.example.cn/certificate?code=" + tok},
+		{"http://10.0.0.7:8080/certificate", "http://10.0.0.7:8080/certificate?code=" + tok},
+		{"https://example.cn/lh/certificate?lang=zh", "https://example.cn/lh/certificate?code=" + tok + "&lang=zh"},
+		{" https://example.cn/certificate ", "https://example.cn/certificate?code=" + tok},
+	} {
+		base, err := ParseVerifyURL(tt.base)
+		if err != nil {
+			t.Errorf("ParseVerifyURL(%q): %v", tt.base, err)
+			continue
+		}
+		u := CertificateURL(base, tok)
+		if u != tt.want {
+			t.Errorf("CertificateURL(%q) = %q, want %q", tt.base, u, tt.want)
+		}
+		if got := CertificateCode(u); got != tok {
+			t.Errorf("CertificateCode(%q) = %q, want %q", u, got, tok)
+		}
+		got, err := ResolveCertificate(key, 2022, as, ByStrokes, u)
+		if err != nil || got.Applicant.ID != a.ID || got.Number != num {
+			t.Errorf("ResolveCertificate(%q) = %+v, %v; want %s %s", u, got, err, a.Name, num)
+		}
+	}
+	for _, bad := range []string{"", "linghang.example.cn/certificate", "ftp://example.cn/c", "https:///certificate", "https://example.cn/c#top", "://"} {
+		if _, err := ParseVerifyURL(bad); err == nil || !strings.Contains(err.Error(), "核验网址") {
+			t.Errorf("ParseVerifyURL(%q) = %v, want an error naming 核验网址", bad, err)
+		}
+	}
+	// A URL without a code, or no URL at all, is passed on as it is.
+	for _, s := range []string{tok, "https://example.cn/certificate", "LH 7K3Q-ZP4M"} {
+		if got := CertificateCode(s); got != strings.TrimSpace(s) {
+			t.Errorf("CertificateCode(%q) = %q", s, got)
+		}
+	}
+}

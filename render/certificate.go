@@ -14,8 +14,9 @@ import (
 type Certificate struct {
 	Applicant *program.Applicant
 	Number    string // 2022-01-007 (program.CertificateNumbers)
-	// Token is the QR code's payload that verifies the certificate
-	// (program.CertificateToken); empty: no QR code.
+	// Token is the QR code's payload that verifies the certificate:
+	// program.CertificateToken, or the verification page's address
+	// carrying it (program.CertificateURL); empty: no QR code.
 	Token string
 }
 

@@ -9,17 +9,35 @@ import (
 )
 
 func TestCertificates(t *testing.T) {
+	verifyPage, err := program.ParseVerifyURL("https://linghang.example.cn/certificate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The QR code holds the token, or the verification page's address
+	// carrying it (LINGHANG_VERIFY_URL): version 1 and version 5.
+	for _, payload := range []struct {
+		name string
+		wrap func(tok string) string
+	}{
+		{"token", func(tok string) string { return tok }},
+		{"url", func(tok string) string { return program.CertificateURL(verifyPage, tok) }},
+	} {
+		t.Run(payload.name, func(t *testing.T) { testCertificates(t, payload.wrap) })
+	}
+}
+
+func testCertificates(t *testing.T, wrap func(tok string) string) {
 	p := formProgramme(t)
 	as := sampleCohort(t, p, 9, 3)
 	key := []byte("0123456789abcdef0123456789abcdef")
 	certs := CohortCertificates(p, 9, as, program.ByStrokes, func(n string, a *program.Applicant) string {
-		return program.CertificateToken(key, p.Year, 9, n, a)
+		return wrap(program.CertificateToken(key, p.Year, 9, n, a))
 	})
 	var buf bytes.Buffer
 	if err := Certificates(&buf, p, 9, certs, CohortOptions{Fonts: formFonts(t)}); err != nil {
 		t.Fatal(err)
 	}
-	writeOut(t, "certificates-9.pdf", buf.Bytes())
+	writeOut(t, "certificates-9-"+strings.ReplaceAll(t.Name(), "/", "-")+".pdf", buf.Bytes())
 	pages := formPDFText(t, buf.Bytes())
 	if len(pages) != 3 {
 		t.Fatalf("%d pages, want 3", len(pages))

@@ -30,7 +30,7 @@ func runCertificate(ctx context.Context, e *env, args []string) error {
 	store := fs.String("store", "", "归档存储（默认 $LINGHANG_STORE，再默认 ./linghang-data）")
 	orderFlag := fs.String("order", "strokes", "证书编号所依的名单顺序，须与生成证书时相同：strokes | pinyin | none")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "用法: linghang certificate verify 核验码 [核验码…]\n\n把结业证书二维码中的核验码解析为证书编号和持证人。核验码用与胸卡相同的密钥\n（LINGHANG_TOKEN_KEY 或密钥文件）验证；输入时忽略大小写、空格和连字符。\n\n参数:")
+		fmt.Fprintln(e.stderr, "用法: linghang certificate verify 核验码 [核验码…]\n\n把结业证书二维码中的核验码解析为证书编号和持证人。核验码用与胸卡相同的密钥\n（LINGHANG_TOKEN_KEY 或密钥文件）验证；输入时忽略大小写、空格和连字符，\n也可给出扫码得到的核验网址（含 code=核验码）。\n\n参数:")
 		fs.PrintDefaults()
 	}
 	tokens, help, err := parseWithArgs(fs, args[1:])

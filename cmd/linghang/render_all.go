@@ -104,7 +104,7 @@ func renderAll(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	in.Badges, in.Certify = p.Badges, p.Certify
+	in.Badges, in.Certify, in.CertifyID = p.Badges, p.Certify, p.CertifyID
 	in.PlainPDF = !*pdfa
 	sink := &jobs.DirSink{Dir: *out}
 	progress, finish := progressFor(e, "生成文档")

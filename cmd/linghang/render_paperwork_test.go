@@ -115,6 +115,13 @@ func TestCertificateVerifyCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}
 	}
+	// What a phone's camera reads when the QR holds the verification
+	// page's address (LINGHANG_VERIFY_URL).
+	page, _ := program.ParseVerifyURL("https://linghang.example.cn/certificate")
+	out, _, err = runCLI(t, "certificate", "verify", program.CertificateURL(page, tok), "--applicants", file)
+	if err != nil || !strings.Contains(out, num) || !strings.Contains(out, a.Name) {
+		t.Errorf("verify by address: %v\n%s", err, out)
+	}
 	badge := program.CheckinToken(key, p.Year, a.Cohort, &a)
 	out, _, err = runCLI(t, "certificate", "verify", badge, "--applicants", file)
 	if err == nil || exitCode(err) != 2 {
@@ -159,10 +166,51 @@ func TestCertificateVerifierOnArchive(t *testing.T) {
 	if err != nil || got.Name != who.Name || got.Number != num || got.Cohort != "第3期 江苏省科协党校班" {
 		t.Errorf("verify = %+v, %v; want %s %s", got, err, who.Name, num)
 	}
+	page, _ := program.ParseVerifyURL("https://linghang.example.cn/certificate")
+	if got, err := verify(context.Background(), program.CertificateURL(page, program.CertificateToken(key, 2022, 3, num, &who))); err != nil || got.Number != num {
+		t.Errorf("verify by address = %+v, %v; want %s", got, err, num)
+	}
 	if _, err := verify(context.Background(), program.CheckinToken(key, 2022, 3, &who)); !errors.Is(err, web.ErrCertificateUnknown) {
 		t.Errorf("badge token: %v", err)
 	}
 	if _, err := verify(context.Background(), "not a code"); !errors.Is(err, web.ErrCertificateUnknown) {
 		t.Errorf("garbage: %v", err)
+	}
+}
+
+// TestCertifierFollowsVerifyURL: LINGHANG_VERIFY_URL puts the token into
+// the verification page's address; an address that is not one stops the
+// pipeline with an error naming the variable.
+func TestCertifierFollowsVerifyURL(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	a := program.Applicant{ID: "110105198503010021", Name: "张三", Cohort: 3}
+	tok := program.CertificateToken(key, 2022, 3, "2022-03-001", &a)
+	for _, tt := range []struct {
+		env, want, id, err string
+	}{
+		{"", tok, "", ""},
+		{"https://linghang.example.cn/certificate", "https://linghang.example.cn/certificate?code=" + tok, "https://linghang.example.cn/certificate", ""},
+		{"linghang.example.cn/certificate", "", "", "LINGHANG_VERIFY_URL"},
+	} {
+		e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: func(k string) string {
+			if k == "LINGHANG_VERIFY_URL" {
+				return tt.env
+			}
+			return ""
+		}}
+		certify, id, err := certifier(e, key)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), "核验网址") {
+				t.Errorf("%q: error %v, want one naming %s and 核验网址", tt.env, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tt.env, err)
+			continue
+		}
+		if got := certify(2022, 3, "2022-03-001", &a); got != tt.want || id != tt.id {
+			t.Errorf("%q: payload %q id %q, want %q %q", tt.env, got, id, tt.want, tt.id)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"linghang/jobs"
@@ -126,13 +127,35 @@ func (l *loaded) pipeline(e *env, a *archive.Archive, st storage.Store) (*jobs.P
 	if err != nil {
 		return nil, err
 	}
+	certify, certifyID, err := certifier(e, key)
+	if err != nil {
+		return nil, err
+	}
 	return &jobs.Pipeline{
 		Archive: a, Store: st, Programme: l.prog, Schedule: l.schedule, Catalogue: jobs.DefaultCatalogue(),
 		Fonts: l.fonts, Order: l.order, Badges: badges, KeyID: hex.EncodeToString(sum[:8]), Version: version,
 		Log: newLogger(e), Retries: 2, Backoff: 5 * time.Second,
-		// Certificates' QR codes: tokens with the check-in key (issue 15).
-		Certify: func(year, cohort int, n string, a *program.Applicant) string {
-			return program.CertificateToken(key, year, cohort, n, a)
-		},
+		Certify: certify, CertifyID: certifyID,
 	}, nil
+}
+
+// certifier makes what a certificate's QR code holds (issue 15): its
+// token with the check-in key, inside the address of the verification
+// page when LINGHANG_VERIFY_URL publishes one, so that a phone's camera
+// opens the page; the second result names that address for input hashes.
+func certifier(e *env, key []byte) (jobs.CertifyFunc, string, error) {
+	token := func(year, cohort int, n string, a *program.Applicant) string {
+		return program.CertificateToken(key, year, cohort, n, a)
+	}
+	raw := strings.TrimSpace(e.getenv("LINGHANG_VERIFY_URL"))
+	if raw == "" {
+		return token, "", nil
+	}
+	base, err := program.ParseVerifyURL(raw)
+	if err != nil {
+		return nil, "", fmt.Errorf("环境变量 LINGHANG_VERIFY_URL：%w", err)
+	}
+	return func(year, cohort int, n string, a *program.Applicant) string {
+		return program.CertificateURL(base, token(year, cohort, n, a))
+	}, base.String(), nil
 }
