@@ -149,6 +149,11 @@ type Doc struct {
 	// InputSHA is the hash of what this document was made from; when
 	// empty, the batch's input hash is recorded.
 	InputSHA string
+	// VerifySHA256 is the hex SHA-256 of the verification code printed
+	// on the document (a 结业证书's QR token), if it carries one: the
+	// archive then finds the document, in any of its versions, by the
+	// code a reader presents (Query.VerifySHA256).
+	VerifySHA256 string
 }
 
 // Entry describes one archived version of a document: the record of the
@@ -175,6 +180,8 @@ type Entry struct {
 	RunID      string    `json:"run_id"`
 	Names      []string  `json:"names,omitempty"`
 	Archived   time.Time `json:"archived"` // 归档时间
+	// VerifySHA256: Doc.VerifySHA256.
+	VerifySHA256 string `json:"verify_sha256,omitempty"`
 	// Current is set by History and Find: this is the current version.
 	Current bool `json:"-"`
 	// Unchanged marks, in a manifest, a document identical to its current
@@ -204,6 +211,7 @@ const (
 	metaRunID      = "run-id"
 	metaNames      = "names"
 	metaArchived   = "archived"
+	metaVerify     = "verify-sha256"
 )
 
 // nameSep joins names in metadata; it does not occur in Chinese names.
@@ -238,6 +246,7 @@ func (e *Entry) metadata() map[string]string {
 	set(metaDocNumber, e.DocNumber)
 	set(metaAuthor, e.Author)
 	set(metaInputSHA, e.InputSHA)
+	set(metaVerify, e.VerifySHA256)
 	set(metaNames, strings.Join(e.Names, nameSep))
 	for n := len(e.Names); storage.CheckMetadata(md) != nil && n > 0; n-- {
 		md[metaNames] = strings.Join(e.Names[:n-1], nameSep) + fmt.Sprintf("等%d人", len(e.Names))
@@ -257,21 +266,22 @@ func entryFromInfo(info storage.Info) (Entry, error) {
 		md[strings.ToLower(k)] = v
 	}
 	e := Entry{
-		Key:        md[metaKey],
-		Object:     info.Key,
-		Kind:       Kind(md[metaKind]),
-		CohortName: md[metaCohortName],
-		Title:      md[metaTitle],
-		DocNumber:  md[metaDocNumber],
-		Author:     md[metaAuthor],
-		Date:       md[metaDate],
-		Retention:  md[metaRetention],
-		MIME:       md[metaFormat],
-		Size:       info.Size,
-		SHA256:     md[storage.MetaSHA256],
-		Creator:    md[metaCreator],
-		InputSHA:   md[metaInputSHA],
-		RunID:      md[metaRunID],
+		Key:          md[metaKey],
+		Object:       info.Key,
+		Kind:         Kind(md[metaKind]),
+		CohortName:   md[metaCohortName],
+		Title:        md[metaTitle],
+		DocNumber:    md[metaDocNumber],
+		Author:       md[metaAuthor],
+		Date:         md[metaDate],
+		Retention:    md[metaRetention],
+		MIME:         md[metaFormat],
+		Size:         info.Size,
+		SHA256:       md[storage.MetaSHA256],
+		Creator:      md[metaCreator],
+		InputSHA:     md[metaInputSHA],
+		RunID:        md[metaRunID],
+		VerifySHA256: md[metaVerify],
 	}
 	// The entry records what was archived: where the backend reports the
 	// SHA-256 it recorded apart from the content's (storage/fs, for a

@@ -87,6 +87,17 @@ func formDoc(cohort int, cohortName, name, id, body string) Doc {
 }
 
 // commit archives docs in one batch and returns the manifest.
+// certDoc is a 结业证书 carrying a verification code whose SHA-256 is
+// code (hex).
+func certDoc(name, number, code string) Doc {
+	return Doc{
+		Year: 2022, Kind: Certificate, Cohort: 3, CohortName: "江苏省科协党校班",
+		Title: "结业证书 " + name, DocNumber: number, Names: []string{name},
+		Filename: PersonFilename(Certificate, name, "002X", ".pdf"), Body: []byte(number + code),
+		VerifySHA256: code,
+	}
+}
+
 func commit(t testing.TB, a *Archive, run string, docs ...Doc) *Manifest {
 	t.Helper()
 	ctx := context.Background()
@@ -722,7 +733,8 @@ func testReindex(t *testing.T, st storage.Store) {
 		noticeDoc("v1"),
 		formDoc(3, "江苏省科协党校班", "张三", "002X", "a"),
 		Doc{Year: 2021, Kind: Summary, Title: "2021年工作总结", Filename: "总结.docx", Body: []byte("docx")},
-		Doc{Year: 2022, Kind: Roster, Cohort: 3, Title: "名单", Names: long, Filename: "名单.xlsx", Body: []byte("xlsx")})
+		Doc{Year: 2022, Kind: Roster, Cohort: 3, Title: "名单", Names: long, Filename: "名单.xlsx", Body: []byte("xlsx")},
+		certDoc("张三", "2022-03-001", "aa01"))
 	commit(t, a, "run-2", noticeDoc("v2"))
 	before, err := a.Find(ctx, Query{AllVersions: true})
 	if err != nil {
@@ -747,7 +759,7 @@ func testReindex(t *testing.T, st storage.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Orphans) != 1 || !strings.HasSuffix(rep.Orphans[0], ".v0003.pdf") || rep.Entries != 5 || fmt.Sprint(rep.Years) != "[2021 2022]" {
+	if len(rep.Orphans) != 1 || !strings.HasSuffix(rep.Orphans[0], ".v0003.pdf") || rep.Entries != 6 || fmt.Sprint(rep.Years) != "[2021 2022]" {
 		t.Errorf("reindex report = %+v", rep)
 	}
 	after, err := a.Find(ctx, Query{AllVersions: true})
@@ -757,7 +769,7 @@ func testReindex(t *testing.T, st storage.Store) {
 	dump := func(es []Entry) string {
 		var b strings.Builder
 		for _, e := range es {
-			fmt.Fprintf(&b, "%s v%d %s %s %s %d %s %s %v %s\n", e.Key, e.Version, e.Title, e.DocNumber, e.Author, e.Cohort, e.SHA256[:8], e.RunID, len(e.Names), e.Archived.Format(time.RFC3339))
+			fmt.Fprintf(&b, "%s v%d %s %s %s %d %s %s %v %s %s\n", e.Key, e.Version, e.Title, e.DocNumber, e.Author, e.Cohort, e.SHA256[:8], e.RunID, len(e.Names), e.Archived.Format(time.RFC3339), e.VerifySHA256)
 		}
 		return b.String()
 	}
@@ -1203,5 +1215,54 @@ func testFirstRunTrustsNoIndexBriefly(t *testing.T, st storage.Store) {
 	}
 	if body, _ := read(t, mine, key, 0); body != "第一版" {
 		t.Errorf("current = %q", body)
+	}
+}
+
+// TestFindByVerificationCode: a document is found by the code printed on
+// it in every version that carries the code, the object metadata keeps
+// the code, and a version without it is not found by it.
+func TestFindByVerificationCode(t *testing.T) { forEachStore(t, testFindByVerificationCode) }
+
+func testFindByVerificationCode(t *testing.T, st storage.Store) {
+	a := newArchive(t, st, "")
+	ctx := context.Background()
+	commit(t, a, "run-1", certDoc("张三", "2022-03-001", "AA01"), certDoc("李四", "2022-03-002", "bb02"))
+	commit(t, a, "run-2", certDoc("张三", "2022-03-002", "cc03")) // renumbered: a new version
+	tests := []struct {
+		code string
+		all  bool
+		want string // name number version current
+	}{
+		{"aa01", true, "张三 2022-03-001 1 false"},
+		{"AA01", true, "张三 2022-03-001 1 false"},
+		{"aa01", false, ""},
+		{"cc03", false, "张三 2022-03-002 2 true"},
+		{"bb02", false, "李四 2022-03-002 1 true"},
+		{"dd04", true, ""},
+	}
+	for _, tt := range tests {
+		es, err := a.Find(ctx, Query{Year: 2022, Kind: Certificate, VerifySHA256: tt.code, AllVersions: tt.all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range es {
+			got = append(got, fmt.Sprintf("%s %s %d %v", e.Names[0], e.DocNumber, e.Version, e.Current))
+		}
+		if strings.Join(got, "; ") != tt.want {
+			t.Errorf("code %s (all versions %v): %q, want %q", tt.code, tt.all, got, tt.want)
+		}
+	}
+	es, _ := a.Find(ctx, Query{Year: 2022, VerifySHA256: "cc03"})
+	if len(es) != 1 {
+		t.Fatalf("%d entries", len(es))
+	}
+	info, err := st.Stat(ctx, es[0].Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := entryFromInfo(info)
+	if err != nil || back.VerifySHA256 != "cc03" || back.DocNumber != "2022-03-002" {
+		t.Errorf("from object metadata: %+v, %v", back, err)
 	}
 }

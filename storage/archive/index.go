@@ -374,6 +374,9 @@ type Query struct {
 	Name      string // an applicant named on the document
 	DocNumber string // occurs in the 文号
 	Prefix    string // the document key starts with it
+	// VerifySHA256 selects the documents that carry the verification
+	// code with this hex SHA-256 (Doc.VerifySHA256).
+	VerifySHA256 string
 	// AllVersions includes superseded versions; by default only the
 	// current version of each document is returned.
 	AllVersions bool
@@ -404,7 +407,8 @@ func (a *Archive) Find(ctx context.Context, q Query) ([]Entry, error) {
 			q.Cohort != 0 && e.Cohort != q.Cohort,
 			q.Prefix != "" && !strings.HasPrefix(e.Key, q.Prefix),
 			docNo != "" && !strings.Contains(fold(e.DocNumber), docNo),
-			name != "" && !hasName(e.Names, name):
+			name != "" && !hasName(e.Names, name),
+			q.VerifySHA256 != "" && e.VerifySHA256 != strings.ToLower(q.VerifySHA256):
 			continue
 		}
 		if len(words) > 0 && !containsAll(fold(e.Title), words) {
