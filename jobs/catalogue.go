@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,9 @@ const (
 	InCheckinKey Input = "checkin-key" // the check-in token key (badges)
 	InSummaries  Input = "summaries"   // the host units' imported summaries (总结)
 	InAttendance Input = "attendance"  // the cohort's attendance (学员考勤 of its summary)
+	// InNumber: the applicant's certificate number, which depends on the
+	// whole cohort (a late applicant renumbers those after them).
+	InNumber Input = "number"
 )
 
 // Entry declares one kind of document: what it is, how it is filed and
@@ -153,6 +157,7 @@ type Inputs struct {
 
 	certMu sync.Mutex
 	certs  map[int][]render.Certificate // by cohort, made once (certificates)
+	certOf map[int]map[string]int       // by cohort: applicant ID → index in certs
 	issue  map[int]map[string]bool      // by cohort: IDs that get a certificate (issued)
 }
 
@@ -454,22 +459,32 @@ func DefaultCatalogue() Catalogue {
 		},
 		{
 			Name: "certificate", Title: "结业证书（每人一份）", Kind: archive.Certificate, Scope: PerApplicantDoc,
-			Jobs: certificateJobs, Needs: certificateNeeds,
+			Jobs: certificateJobs, Needs: append(slices.Clip(certificateNeeds), InNumber),
 			Want: func(in *Inputs, s Subject) bool { return in.issued(s)[s.Applicant.ID] },
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				a := s.Applicant
-				return archive.Doc{Title: fmt.Sprintf("结业证书 %s（%s）", a.Name, s.Cohort.Title()), Author: strings.Join(s.Cohort.Hosts, "、"),
+				d := archive.Doc{Title: fmt.Sprintf("结业证书 %s（%s）", a.Name, s.Cohort.Title()), Author: strings.Join(s.Cohort.Hosts, "、"),
 					Names: []string{a.Name}, Date: s.Cohort.End.Time, Filename: personFile(in, archive.Certificate, a), MIME: mimePDF}
+				// The certificate number is its 文件编号; the archive
+				// keeps its token's digest, so that the code on a
+				// certificate once issued verifies for good, whatever
+				// later changes to the roster renumber.
+				if c, ok := certificateOf(in, s); ok {
+					d.DocNumber = c.Number
+					if c.Token != "" {
+						d.VerifySHA256 = program.CertificateDigest(c.Token)
+					}
+				}
+				return d
 			},
 			Render: func(w io.Writer, in *Inputs, s Subject) error {
 				// Numbered among the whole cohort, so the number is the
 				// one in the combined file.
-				for _, c := range certificates(in, s) {
-					if c.Applicant.ID == s.Applicant.ID {
-						return render.Certificates(w, in.Programme, s.Cohort.Number, []render.Certificate{c}, in.handingOver("certificate", s.Cohort.Number))
-					}
+				c, ok := certificateOf(in, s)
+				if !ok {
+					return fmt.Errorf("%s 不在%s的学员中", s.Applicant.Name, s.Cohort.Title())
 				}
-				return fmt.Errorf("%s 不在%s的学员中", s.Applicant.Name, s.Cohort.Title())
+				return render.Certificates(w, in.Programme, s.Cohort.Number, []render.Certificate{c}, in.handingOver("certificate", s.Cohort.Number))
 			},
 		},
 		// Summaries and evaluation (issue 10): the host units' templates at
@@ -784,6 +799,10 @@ func inputHash(base [2][]byte, in *Inputs, e *Entry, s Subject) (string, error) 
 				h.Write(d[:])
 			}
 		}
+	}
+	if e.needs(InNumber) && s.Applicant != nil {
+		c, _ := certificateOf(in, s)
+		fmt.Fprintf(h, "number %s\n", c.Number)
 	}
 	if e.needs(InCheckinKey) && in.CertifyID != "" {
 		fmt.Fprintf(h, "certify %s\n", in.CertifyID)

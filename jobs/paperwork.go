@@ -34,7 +34,28 @@ func certificates(in *Inputs, s Subject) []render.Certificate {
 	}
 	c := cohortCertificates(in, s)
 	in.certs[s.Cohort.Number] = c
+	if in.certOf == nil {
+		in.certOf = map[int]map[string]int{}
+	}
+	at := make(map[string]int, len(c))
+	for i := range c {
+		at[c[i].Applicant.ID] = i
+	}
+	in.certOf[s.Cohort.Number] = at
 	return c
+}
+
+// certificateOf is the certificate of the subject's applicant, numbered
+// among the cohort; false: none is issued to them.
+func certificateOf(in *Inputs, s Subject) (render.Certificate, bool) {
+	c := certificates(in, s)
+	in.certMu.Lock()
+	i, ok := in.certOf[s.Cohort.Number][s.Applicant.ID]
+	in.certMu.Unlock()
+	if !ok {
+		return render.Certificate{}, false
+	}
+	return c[i], true
 }
 
 func cohortCertificates(in *Inputs, s Subject) []render.Certificate {

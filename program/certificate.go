@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strings"
@@ -112,6 +113,14 @@ func (p *Programme) CertificateEligibility(as []Applicant, att *Attendance) Elig
 		}
 	}
 	return e
+}
+
+// CertificateDigest is the hex SHA-256 of the token in code (a token or
+// a verification address, as CertificateCode reads it, normalised): what
+// the archive keeps of a certificate's token to find it by later.
+func CertificateDigest(code string) string {
+	sum := sha256.Sum256([]byte(NormalizeToken(CertificateCode(code))))
+	return hex.EncodeToString(sum[:])
 }
 
 // ParseVerifyURL checks the address of a deployment's certificate

@@ -16,6 +16,9 @@ type VerifiedCertificate struct {
 	Number string // 2022-01-007
 	Name   string
 	Cohort string // 第1期 河南省科协党校班
+	// Superseded, when set, says the certificate is genuine but has been
+	// issued again under another number (the sentence shown).
+	Superseded string
 }
 
 // CertificateVerifier resolves the code of a certificate's QR code.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -53,24 +54,41 @@ func runCertificate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	set, err := loadApplicants(ctx, e, prog, *applicants, "", *store)
-	if err != nil {
-		return err
+	// Without a roster file, the archived certificates answer first:
+	// they verify whatever the roster became since they were issued.
+	var a *archive.Archive
+	if *applicants == "" {
+		if a, _, err = openArchive(ctx, e, *store); err != nil {
+			return err
+		}
 	}
+	var set *program.ApplicantSet
 	rows := [][]string{{"核验码", "证书编号", "姓名", "班次", "结果"}}
 	failed := 0
 	for _, t := range tokens {
+		if a != nil {
+			ic, err := jobs.FindCertificate(ctx, a, prog.Year, t)
+			if err == nil {
+				v := verified(prog, ic)
+				rows = append(rows, []string{program.NormalizeToken(program.CertificateCode(t)), v.Number, v.Name, v.Cohort, cmp.Or(v.Superseded, "有效")})
+				continue
+			}
+			if !errors.Is(err, jobs.ErrCertificateNotArchived) && !errors.Is(err, program.ErrTokenMalformed) {
+				return err
+			}
+		}
+		if set == nil {
+			if set, err = loadApplicants(ctx, e, prog, *applicants, "", *store); err != nil {
+				return err
+			}
+		}
 		c, err := program.ResolveCertificate(key, prog.Year, set.Applicants, order, t)
 		if err != nil {
 			failed++
 			rows = append(rows, []string{t, "—", "—", "—", "无效：" + err.Error()})
 			continue
 		}
-		cohort := fmt.Sprintf("第%d期", c.Cohort)
-		if co, ok := prog.Cohort(c.Cohort); ok {
-			cohort = co.Title()
-		}
-		rows = append(rows, []string{program.NormalizeToken(t), c.Number, c.Applicant.Name, cohort, "有效"})
+		rows = append(rows, []string{program.NormalizeToken(program.CertificateCode(t)), c.Number, c.Applicant.Name, cohortTitle(prog, c.Cohort), "有效"})
 	}
 	if err := writeTable(e.stdout, rows); err != nil {
 		return err
@@ -89,6 +107,18 @@ func certificateVerifier(e *env, a *archive.Archive, l *loaded) (web.Certificate
 		return nil, err
 	}
 	return func(ctx context.Context, code string) (web.VerifiedCertificate, error) {
+		// The archived certificates first: they verify whatever the
+		// roster became since; then the roster, for certificates
+		// archived before they recorded their code.
+		ic, err := jobs.FindCertificate(ctx, a, l.prog.Year, code)
+		switch {
+		case err == nil:
+			return verified(l.prog, ic), nil
+		case errors.Is(err, program.ErrTokenMalformed):
+			return web.VerifiedCertificate{}, web.ErrCertificateUnknown
+		case !errors.Is(err, jobs.ErrCertificateNotArchived):
+			return web.VerifiedCertificate{}, err
+		}
 		set, err := jobs.LoadApplicantSet(ctx, a, l.prog.Year)
 		if errors.Is(err, jobs.ErrNoApplicants) {
 			return web.VerifiedCertificate{}, web.ErrCertificateUnknown
@@ -103,10 +133,29 @@ func certificateVerifier(e *env, a *archive.Archive, l *loaded) (web.Certificate
 		if err != nil {
 			return web.VerifiedCertificate{}, err
 		}
-		v := web.VerifiedCertificate{Number: c.Number, Name: c.Applicant.Name, Cohort: fmt.Sprintf("第%d期", c.Cohort)}
-		if co, ok := l.prog.Cohort(c.Cohort); ok {
-			v.Cohort = co.Title()
-		}
-		return v, nil
+		return web.VerifiedCertificate{Number: c.Number, Name: c.Applicant.Name, Cohort: cohortTitle(l.prog, c.Cohort)}, nil
 	}, nil
+}
+
+// verified is what the verification page and command say of an archived
+// certificate.
+func verified(prog *program.Programme, c *jobs.IssuedCertificate) web.VerifiedCertificate {
+	v := web.VerifiedCertificate{Number: c.Number, Name: c.Name, Cohort: cohortTitle(prog, c.Cohort)}
+	if !c.Current {
+		v.Superseded = "该证书已由新证书取代"
+		if c.CurrentNumber != "" && c.CurrentNumber != c.Number {
+			v.Superseded += "（现行证书编号 " + c.CurrentNumber + "）"
+		}
+		v.Superseded += "，请以新证书为准。"
+	}
+	return v
+}
+
+// cohortTitle is 第1期 河南省科协党校班, or 第1期 for a cohort the
+// programme does not have.
+func cohortTitle(prog *program.Programme, n int) string {
+	if co, ok := prog.Cohort(n); ok {
+		return co.Title()
+	}
+	return fmt.Sprintf("第%d期", n)
 }

@@ -1,0 +1,68 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"linghang/program"
+	"linghang/storage/archive"
+)
+
+// IssuedCertificate is a 结业证书 the archive holds, found by the code
+// printed on it (FindCertificate).
+type IssuedCertificate struct {
+	Number     string // the number printed on it
+	Name       string
+	Cohort     int
+	CohortName string
+	Date       string // the certificate's date, YYYY-MM-DD
+	// Current is false when the holder's certificate has been issued
+	// again since, under another number (the roster changed and the
+	// cohort was renumbered): the one presented is genuine but
+	// superseded, and CurrentNumber is the number now in force ("" when
+	// the holder has no certificate with a number now).
+	Current       bool
+	CurrentNumber string
+}
+
+// ErrCertificateNotArchived: no archived certificate carries the code
+// (one archived before certificates recorded their code, or none).
+var ErrCertificateNotArchived = errors.New("归档中没有带此核验码的结业证书")
+
+// FindCertificate looks up the certificate that carries code (a token,
+// or the verification address holding one) among the year's archived
+// certificates, in every version: a certificate once issued verifies
+// for good, whatever the roster becomes. program.ErrTokenMalformed:
+// code is not a token; ErrCertificateNotArchived: no archived
+// certificate carries it.
+func FindCertificate(ctx context.Context, a *archive.Archive, year int, code string) (*IssuedCertificate, error) {
+	tok := program.NormalizeToken(program.CertificateCode(code))
+	if !program.ValidToken(tok) {
+		return nil, program.ErrTokenMalformed
+	}
+	es, err := a.Find(ctx, archive.Query{Year: year, Kind: archive.Certificate, VerifySHA256: program.CertificateDigest(tok), AllVersions: true})
+	if err != nil {
+		return nil, fmt.Errorf("查找结业证书：%w", err)
+	}
+	if len(es) == 0 {
+		return nil, ErrCertificateNotArchived
+	}
+	e := es[len(es)-1] // the newest version that carries the code
+	c := &IssuedCertificate{Number: e.DocNumber, Cohort: e.Cohort, CohortName: e.CohortName, Date: e.Date, Current: e.Current}
+	if len(e.Names) > 0 {
+		c.Name = e.Names[0]
+	}
+	if !c.Current {
+		hist, err := a.History(ctx, e.Key)
+		if err != nil {
+			return nil, fmt.Errorf("查找结业证书：%w", err)
+		}
+		for _, h := range hist {
+			if h.Current {
+				c.CurrentNumber = h.DocNumber
+			}
+		}
+	}
+	return c, nil
+}
