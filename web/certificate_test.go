@@ -19,6 +19,9 @@ func TestCertificatePage(t *testing.T) {
 		switch code {
 		case "LHGOOD":
 			return VerifiedCertificate{Number: "2022-03-001", Name: "张三", Cohort: "第3期 江苏省科协党校班"}, nil
+		case "LHOLD":
+			return VerifiedCertificate{Number: "2022-03-001", Name: "张三", Cohort: "第3期 江苏省科协党校班",
+				Superseded: "该证书已由新证书取代（现行证书编号 2022-03-002），请以新证书为准。"}, nil
 		case "LHDOWN":
 			return VerifiedCertificate{}, errors.New("store down")
 		}
@@ -31,6 +34,7 @@ func TestCertificatePage(t *testing.T) {
 	}{
 		{"/certificate", 200, "核验码"},
 		{"/certificate?code=LHGOOD", 200, "有效：证书编号 2022-03-001，张三，第3期 江苏省科协党校班"},
+		{"/certificate?code=LHOLD", 200, "本系统颁发：证书编号 2022-03-001，张三，第3期 江苏省科协党校班。该证书已由新证书取代（现行证书编号 2022-03-002）"},
 		{"/certificate?code=LHBAD", 404, "核验码“LHBAD”无效"},
 		{"/certificate?code=%3Cscript%3E", 404, "&lt;script&gt;"},
 		{"/certificate?code=LHDOWN", 503, "暂时无法核验"},

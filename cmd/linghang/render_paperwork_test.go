@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -212,5 +213,80 @@ func TestCertifierFollowsVerifyURL(t *testing.T) {
 		if got := certify(2022, 3, "2022-03-001", &a); got != tt.want || id != tt.id {
 			t.Errorf("%q: payload %q id %q, want %q %q", tt.env, got, id, tt.want, tt.id)
 		}
+	}
+}
+
+// TestIssuedCertificateVerifiesAfterRosterChange: once certificates are
+// made, a code printed on one keeps verifying from the archive after a
+// late applicant renumbers the cohort, on the web page's verifier and
+// with certificate verify, as issued here and replaced by the new number.
+func TestIssuedCertificateVerifiesAfterRosterChange(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders documents")
+	}
+	const hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	t.Setenv("LINGHANG_TOKEN_KEY", hexKey)
+	key, _ := program.ParseTokenKey(hexKey)
+	store := importEnv(t)
+	dir := t.TempDir()
+	rows := [][]string{person(0, "江苏班"), person(1, "江苏班"), person(2, "江苏班")}
+	if out, _, err := runCLI(t, "import", writeImportCSV(t, dir, "学员.csv", rows...), "--store", store); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if out, _, err := runCLI(t, "jobs", "run", jobs.JobSummaryTemplate, "--cohort", "3", "--store", store); err != nil {
+		t.Fatalf("jobs run: %v\n%s", err, out)
+	}
+	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: os.Getenv}
+	cfg := settings{store: store, order: "strokes"}
+	l, err := cfg.load(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := cfg.openArchive(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := jobs.LoadApplicantSet(context.Background(), a, 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cohort := set.InCohort(3)
+	sorted := slices.Clone(cohort)
+	program.ByStrokes.Sort(sorted)
+	who := sorted[len(sorted)-1]
+	oldNum := program.CertificateNumbers(2022, 3, cohort, program.ByStrokes)[who.ID]
+	oldTok := program.CertificateToken(key, 2022, 3, oldNum, &who)
+
+	late := person(3, "江苏班")
+	late[1] = "丁一" // sorts first
+	if out, _, err := runCLI(t, "import", writeImportCSV(t, dir, "学员2.csv", append(rows, late)...), "--store", store); err != nil {
+		t.Fatalf("import again: %v\n%s", err, out)
+	}
+	if out, _, err := runCLI(t, "jobs", "run", jobs.JobSummaryTemplate, "--cohort", "3", "--store", store); err != nil {
+		t.Fatalf("jobs run again: %v\n%s", err, out)
+	}
+	set, err = jobs.LoadApplicantSet(context.Background(), a, 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newNum := program.CertificateNumbers(2022, 3, set.InCohort(3), program.ByStrokes)[who.ID]
+	if newNum == oldNum {
+		t.Fatalf("fixture: %s keeps %s", who.Name, oldNum)
+	}
+	verify, err := certificateVerifier(e, a, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := verify(context.Background(), oldTok)
+	if err != nil || got.Number != oldNum || got.Name != who.Name || !strings.Contains(got.Superseded, newNum) {
+		t.Errorf("web verifier, old code = %+v, %v; want %s superseded by %s", got, err, oldNum, newNum)
+	}
+	out, _, err := runCLI(t, "certificate", "verify", oldTok, "--store", store)
+	if err != nil || !strings.Contains(out, oldNum) || !strings.Contains(out, "现行证书编号 "+newNum) {
+		t.Errorf("certificate verify, old code: %v\n%s", err, out)
+	}
+	out, _, err = runCLI(t, "certificate", "verify", program.CertificateToken(key, 2022, 3, newNum, &who), "--store", store)
+	if err != nil || !strings.Contains(out, newNum) || !strings.Contains(out, "有效") {
+		t.Errorf("certificate verify, new code: %v\n%s", err, out)
 	}
 }
