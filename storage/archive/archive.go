@@ -154,6 +154,10 @@ type Doc struct {
 	// archive then finds the document, in any of its versions, by the
 	// code a reader presents (Query.VerifySHA256).
 	VerifySHA256 string
+	// Withdrawn, when set, is why the document is 作废: the version so
+	// made keeps the content of the one before and records that it is no
+	// longer in force (Batch.Withdraw).
+	Withdrawn string
 }
 
 // Entry describes one archived version of a document: the record of the
@@ -182,6 +186,9 @@ type Entry struct {
 	Archived   time.Time `json:"archived"` // 归档时间
 	// VerifySHA256: Doc.VerifySHA256.
 	VerifySHA256 string `json:"verify_sha256,omitempty"`
+	// Withdrawn (作废说明): why this version marks the document as no
+	// longer in force; empty for a version in force.
+	Withdrawn string `json:"withdrawn,omitempty"`
 	// Current is set by History and Find: this is the current version.
 	Current bool `json:"-"`
 	// Unchanged marks, in a manifest, a document identical to its current
@@ -212,6 +219,7 @@ const (
 	metaNames      = "names"
 	metaArchived   = "archived"
 	metaVerify     = "verify-sha256"
+	metaWithdrawn  = "withdrawn"
 )
 
 // nameSep joins names in metadata; it does not occur in Chinese names.
@@ -247,6 +255,7 @@ func (e *Entry) metadata() map[string]string {
 	set(metaAuthor, e.Author)
 	set(metaInputSHA, e.InputSHA)
 	set(metaVerify, e.VerifySHA256)
+	set(metaWithdrawn, e.Withdrawn)
 	set(metaNames, strings.Join(e.Names, nameSep))
 	for n := len(e.Names); storage.CheckMetadata(md) != nil && n > 0; n-- {
 		md[metaNames] = strings.Join(e.Names[:n-1], nameSep) + fmt.Sprintf("等%d人", len(e.Names))
@@ -282,6 +291,7 @@ func entryFromInfo(info storage.Info) (Entry, error) {
 		InputSHA:     md[metaInputSHA],
 		RunID:        md[metaRunID],
 		VerifySHA256: md[metaVerify],
+		Withdrawn:    md[metaWithdrawn],
 	}
 	// The entry records what was archived: where the backend reports the
 	// SHA-256 it recorded apart from the content's (storage/fs, for a

@@ -769,7 +769,7 @@ func testReindex(t *testing.T, st storage.Store) {
 	dump := func(es []Entry) string {
 		var b strings.Builder
 		for _, e := range es {
-			fmt.Fprintf(&b, "%s v%d %s %s %s %d %s %s %v %s %s\n", e.Key, e.Version, e.Title, e.DocNumber, e.Author, e.Cohort, e.SHA256[:8], e.RunID, len(e.Names), e.Archived.Format(time.RFC3339), e.VerifySHA256)
+			fmt.Fprintf(&b, "%s v%d %s %s %s %d %s %s %v %s %s\n", e.Key, e.Version, e.Title, e.DocNumber, e.Author, e.Cohort, e.SHA256[:8], e.RunID, len(e.Names), e.Archived.Format(time.RFC3339), e.VerifySHA256+e.Withdrawn)
 		}
 		return b.String()
 	}
@@ -1265,4 +1265,83 @@ func testFindByVerificationCode(t *testing.T, st storage.Store) {
 	if err != nil || back.VerifySHA256 != "cc03" || back.DocNumber != "2022-03-002" {
 		t.Errorf("from object metadata: %+v, %v", back, err)
 	}
+}
+
+// TestWithdraw: withdrawing makes a version with the same content that
+// says why it is no longer in force; withdrawing again changes nothing;
+// the same content archived again is a version in force, not the
+// withdrawn one reused; the record survives in object metadata and a
+// reindex.
+func TestWithdraw(t *testing.T) { forEachStore(t, testWithdraw) }
+
+func testWithdraw(t *testing.T, st storage.Store) {
+	a := newArchive(t, st, "")
+	ctx := context.Background()
+	doc := certDoc("张三", "2022-03-001", "aa01")
+	commit(t, a, "run-1", doc)
+	key, _ := DocKey(doc)
+	withdraw := func(run string) Entry {
+		t.Helper()
+		b, err := a.Begin(ctx, run, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := b.Withdraw(ctx, key, "出勤不足，不予结业")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := b.CommitIfChanged(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	e := withdraw("run-2")
+	if e.Version != 2 || e.Withdrawn != "出勤不足，不予结业" || e.SHA256 != sum(doc.Body) || e.DocNumber != "2022-03-001" || e.VerifySHA256 != "aa01" {
+		t.Errorf("withdrawn entry = %+v", e)
+	}
+	if again := withdraw("run-3"); again.Version != 2 {
+		t.Errorf("withdrawing again made version %d", again.Version)
+	}
+	hist, err := a.History(ctx, key)
+	if err != nil || len(hist) != 2 || hist[0].Withdrawn != "" || !hist[1].Current || hist[1].Withdrawn == "" {
+		t.Fatalf("history = %+v, %v", hist, err)
+	}
+	rc, cur, err := a.Open(ctx, key, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || string(body) != string(doc.Body) || cur.Withdrawn == "" {
+		t.Errorf("current content %q (%v), withdrawn %q", body, err, cur.Withdrawn)
+	}
+	info, err := st.Stat(ctx, hist[1].Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, err := entryFromInfo(info); err != nil || back.Withdrawn != "出勤不足，不予结业" {
+		t.Errorf("object metadata: %+v, %v", back, err)
+	}
+	// Made again with the same content: in force again, as version 3.
+	m := commit(t, a, "run-4", doc)
+	if len(m.Entries) != 1 || m.Entries[0].Version != 3 || m.Entries[0].Unchanged || m.Entries[0].Withdrawn != "" {
+		t.Errorf("re-archived: %+v", m.Entries)
+	}
+	if err := st.Delete(ctx, indexKey(2022)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Reindex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if hist, _ := a.History(ctx, key); len(hist) != 3 || hist[1].Withdrawn == "" || hist[2].Withdrawn != "" || !hist[2].Current {
+		t.Errorf("after reindex: %+v", hist)
+	}
+	b, _ := a.Begin(ctx, "run-5", "")
+	if _, err := b.Withdraw(ctx, "2022/第03期-江苏省科协党校班/结业证书/无此人.pdf", "x"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("withdrawing a document the archive lacks: %v", err)
+	}
+	if _, err := b.Withdraw(ctx, key, " "); err == nil {
+		t.Error("withdrawn without a reason")
+	}
+	b.Abort(ctx)
 }

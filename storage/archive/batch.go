@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 	"sync"
@@ -106,6 +107,43 @@ func (b *Batch) Add(ctx context.Context, d Doc) (Entry, error) {
 		return Entry{}, fmt.Errorf("归档 %s：存储不可用（%v），写入暂存区也失败：%w", e.Key, down, err)
 	}
 	return e, nil
+}
+
+// Withdraw marks the document key 作废 for reason: a new version with the
+// content of the current one, whose record (index, manifest, object
+// metadata) says it is no longer in force and why. Nothing is deleted;
+// History keeps every version, and archiving the document again makes a
+// version in force. A document already withdrawn is left as it is.
+func (b *Batch) Withdraw(ctx context.Context, key, reason string) (Entry, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Entry{}, fmt.Errorf("作废 %s：须说明原因", key)
+	}
+	hist, err := b.a.History(ctx, key)
+	if err != nil {
+		return Entry{}, fmt.Errorf("作废 %s：%w", key, err)
+	}
+	cur := hist[len(hist)-1]
+	if cur.Withdrawn != "" {
+		return cur, nil
+	}
+	rc, _, err := b.a.Open(ctx, key, cur.Version)
+	if err != nil {
+		return Entry{}, fmt.Errorf("作废 %s：%w", key, err)
+	}
+	body, err := io.ReadAll(rc) // checks the SHA-256 at the end
+	rc.Close()
+	if err != nil {
+		return Entry{}, fmt.Errorf("作废 %s：读取第 %d 版：%w", key, cur.Version, err)
+	}
+	date, _ := time.Parse("2006-01-02", cur.Date)
+	d := Doc{Year: cur.Year, Kind: cur.Kind, Cohort: cur.Cohort, CohortName: cur.CohortName, Title: cur.Title,
+		DocNumber: cur.DocNumber, Author: cur.Author, Date: date, Names: cur.Names, Filename: path.Base(key),
+		MIME: cur.MIME, Body: body, InputSHA: cur.InputSHA, VerifySHA256: cur.VerifySHA256, Withdrawn: reason}
+	if k, err := DocKey(d); err != nil || k != key {
+		return Entry{}, fmt.Errorf("作废 %s：无法从索引记录还原文档键（得到 %s）%v", key, k, err)
+	}
+	return b.Add(ctx, d)
 }
 
 // Changed counts the documents of the batch that are new versions or
@@ -249,6 +287,7 @@ func (a *Archive) entry(d Doc, run runInfo) (Entry, error) {
 		Names:        names,
 		Archived:     now,
 		VerifySHA256: strings.ToLower(strings.TrimSpace(d.VerifySHA256)),
+		Withdrawn:    strings.TrimSpace(d.Withdrawn),
 	}, nil
 }
 
@@ -392,6 +431,11 @@ func (a *Archive) reuse(ctx context.Context, e *Entry, info storage.Info) (bool,
 	if err != nil || old.SHA256 != e.SHA256 || old.Size != e.Size {
 		// Content matches but the metadata is foreign, or records other
 		// content (the object was altered): not ours to reuse.
+		return false, nil
+	}
+	if (old.Withdrawn == "") != (e.Withdrawn == "") {
+		// The same content, but withdrawn where e is in force or the
+		// other way round: a version of its own says so.
 		return false, nil
 	}
 	// The index and manifest keep the full description (names, title)
