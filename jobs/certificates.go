@@ -24,6 +24,9 @@ type IssuedCertificate struct {
 	// the holder has no certificate with a number now).
 	Current       bool
 	CurrentNumber string
+	// Withdrawn, when set, is why the certificate is 作废 (withheld after
+	// the attendance came in, the holder left the roster).
+	Withdrawn string
 }
 
 // ErrCertificateNotArchived: no archived certificate carries the code
@@ -49,7 +52,7 @@ func FindCertificate(ctx context.Context, a *archive.Archive, year int, code str
 		return nil, ErrCertificateNotArchived
 	}
 	e := es[len(es)-1] // the newest version that carries the code
-	c := &IssuedCertificate{Number: e.DocNumber, Cohort: e.Cohort, CohortName: e.CohortName, Date: e.Date, Current: e.Current}
+	c := &IssuedCertificate{Number: e.DocNumber, Cohort: e.Cohort, CohortName: e.CohortName, Date: e.Date, Current: e.Current, Withdrawn: e.Withdrawn}
 	if len(e.Names) > 0 {
 		c.Name = e.Names[0]
 	}
@@ -60,7 +63,7 @@ func FindCertificate(ctx context.Context, a *archive.Archive, year int, code str
 		}
 		for _, h := range hist {
 			if h.Current {
-				c.CurrentNumber = h.DocNumber
+				c.CurrentNumber, c.Withdrawn = h.DocNumber, h.Withdrawn
 			}
 		}
 	}

@@ -111,4 +111,21 @@ func TestIssuedCertificateVerifiesAfterRenumbering(t *testing.T) {
 	if !numbered {
 		t.Errorf("no current certificate of %s numbered %s: %+v", who.Name, newNum, es)
 	}
+
+	// who leaves the roster: their certificate is 作废, whichever code is
+	// presented.
+	set3 := set2
+	set3.Applicants = slices.DeleteFunc(slices.Clone(set2.Applicants), func(a program.Applicant) bool { return a.ID == who.ID })
+	set3.SourceSHA256 = "ef" + set.SourceSHA256[2:]
+	if _, _, err := SaveApplicants(ctx, pl.Archive, &set3); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := pl.Run(ctx, Request{Job: JobSummaryTemplate, Cohorts: []int{n}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []string{oldTok, newTok} {
+		if c, err := FindCertificate(ctx, pl.Archive, 2022, tok); err != nil || c.Withdrawn == "" {
+			t.Errorf("after %s left, code %s = %+v, %v; want withdrawn", who.Name, tok, c, err)
+		}
+	}
 }

@@ -91,6 +91,7 @@ type Record struct {
 	Stored     int       `json:"stored,omitempty"`    // new versions written
 	Unchanged  int       `json:"unchanged,omitempty"` // rendered but identical to the current version
 	Keys       []string  `json:"keys,omitempty"`      // archive keys of new versions
+	Withdrawn  []string  `json:"withdrawn,omitempty"` // archive keys of documents made 作废
 	Manifest   string    `json:"manifest,omitempty"`  // run ID of the committed batch
 	Failures   []string  `json:"failures,omitempty"`  // documents that could not be made
 	Err        string    `json:"error,omitempty"`

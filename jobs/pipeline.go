@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -125,6 +126,9 @@ type Outcome struct {
 	Unchanged int // rendered, identical to the current version
 	Bytes     int64
 	Keys      []string // keys of new versions
+	// Withdrawn are the keys of documents this run made 作废: made by an
+	// earlier run of the job, and no longer planned.
+	Withdrawn []string
 	Failures  []Failure
 	InputSHA  string
 	Manifest  *archive.Manifest
@@ -229,6 +233,7 @@ func (p *Pipeline) Run(ctx context.Context, req Request) (Record, Outcome, error
 	}
 	rec.End = p.Clock()
 	rec.InputSHA, rec.Docs, rec.Rendered, rec.Stored, rec.Unchanged, rec.Keys = out.InputSHA, out.Planned, out.Rendered, out.Stored, out.Unchanged, out.Keys
+	rec.Withdrawn = out.Withdrawn
 	if out.Manifest != nil {
 		rec.Manifest = out.Manifest.RunID
 	}
@@ -422,7 +427,11 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 			return out, err
 		}
 	}
-	if len(todo) == 0 {
+	stale, err := p.stale(ctx, plan, sel, in)
+	if err != nil {
+		return out, err
+	}
+	if len(todo) == 0 && len(stale) == 0 {
 		out.Status, out.Took = StatusNothing, p.Clock().Sub(start)
 		if len(blocked) > 0 {
 			out.Failures = blocked
@@ -472,6 +481,7 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 		}
 	}
 	sort.Strings(out.Keys)
+	out.Withdrawn = p.withdraw(ctx, batch, stale, len(blocked)+len(out.Failures))
 	// Everything rendered identical to what is archived: no versions, no
 	// manifest.
 	m, committed, err := batch.CommitIfChanged(ctx)
@@ -490,7 +500,7 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 	default:
 		out.Status = StatusSucceeded
 	}
-	if err := p.remember(ctx, todo, sink.entries); err != nil {
+	if err := p.remember(ctx, plan, todo, sink.entries, out.Withdrawn); err != nil {
 		p.Log.Warn("输入摘要未能保存（下次将重新生成）", "err", err)
 	}
 	out.Took = p.Clock().Sub(start)
@@ -566,11 +576,21 @@ func inputsKey(year int) string { return fmt.Sprintf("_jobs/inputs/%d.json", yea
 
 type inputsState struct {
 	Docs map[string]string `json:"docs"` // document key → input SHA-256
+	// Made names, per document key, the catalogue entry and cohort that
+	// made it ("certificate 3"; cohort 0 for the whole programme): a
+	// run of the job withdraws what it made before and plans no more
+	// (see stale). Keys made before this was kept are never withdrawn.
+	Made map[string]string `json:"made,omitempty"`
 	etag string
 }
 
+// maker names the entry and cohort of a planned document (inputsState.Made).
+func maker(d Planned) string {
+	return fmt.Sprintf("%s %d", d.Entry.Name, cohortOf(d))
+}
+
 func (p *Pipeline) readInputs(ctx context.Context) (inputsState, error) {
-	st := inputsState{Docs: map[string]string{}}
+	st := inputsState{Docs: map[string]string{}, Made: map[string]string{}}
 	// The state read last is reused while its ETag is unchanged (a Stat
 	// instead of reading and parsing a year of hashes for every job).
 	if info, err := p.Store.Stat(ctx, inputsKey(p.Programme.Year)); err == nil && info.ETag != "" {
@@ -578,7 +598,7 @@ func (p *Pipeline) readInputs(ctx context.Context) (inputsState, error) {
 		c := p.inputs
 		p.prepMu.Unlock()
 		if c.etag == info.ETag {
-			return inputsState{Docs: maps.Clone(c.Docs), etag: c.etag}, nil
+			return inputsState{Docs: maps.Clone(c.Docs), Made: maps.Clone(c.Made), etag: c.etag}, nil
 		}
 	}
 	rc, info, err := p.Store.Get(ctx, inputsKey(p.Programme.Year))
@@ -592,15 +612,18 @@ func (p *Pipeline) readInputs(ctx context.Context) (inputsState, error) {
 	if err := json.NewDecoder(rc).Decode(&st); err != nil {
 		// A damaged state only costs a re-render.
 		p.Log.Warn("输入摘要无法解析，将重新生成", "key", inputsKey(p.Programme.Year), "err", err)
-		return inputsState{Docs: map[string]string{}, etag: info.ETag}, nil
+		return inputsState{Docs: map[string]string{}, Made: map[string]string{}, etag: info.ETag}, nil
 	}
 	if st.Docs == nil {
 		st.Docs = map[string]string{}
 	}
+	if st.Made == nil {
+		st.Made = map[string]string{}
+	}
 	st.etag = info.ETag
 	if st.etag != "" {
 		p.prepMu.Lock()
-		p.inputs = inputsState{Docs: maps.Clone(st.Docs), etag: st.etag}
+		p.inputs = inputsState{Docs: maps.Clone(st.Docs), Made: maps.Clone(st.Made), etag: st.etag}
 		p.prepMu.Unlock()
 	}
 	return st, nil
@@ -631,12 +654,85 @@ func (p *Pipeline) changed(ctx context.Context, plan []Planned) ([]Planned, erro
 	return out, nil
 }
 
-// remember records the input hashes of the documents now current.
-func (p *Pipeline) remember(ctx context.Context, done []Planned, entries map[string]archive.Entry) error {
+// stale lists the documents the selected entries made for the selected
+// cohorts in earlier runs (inputsState.Made) that the plan no longer has:
+// a person left the roster, a certificate is withheld.
+func (p *Pipeline) stale(ctx context.Context, plan []Planned, sel Selection, in *Inputs) ([]string, error) {
+	st, err := p.readInputs(ctx)
+	if err != nil || len(st.Made) == 0 {
+		return nil, err
+	}
+	planned := make(map[string]bool, len(plan))
+	for _, d := range plan {
+		key, err := d.Key()
+		if err != nil {
+			return nil, err
+		}
+		planned[key] = true
+	}
+	var out []string
+	for key, by := range st.Made {
+		if planned[key] {
+			continue
+		}
+		name, cohort, ok := strings.Cut(by, " ")
+		e, known := p.Catalogue.Entry(name)
+		n, err := strconv.Atoi(cohort)
+		if !ok || !known || err != nil || !sel.entry(e) || (n != 0 && !sel.cohort(n)) {
+			continue
+		}
+		if e.needs(InApplicants) && len(in.Applicants) == 0 {
+			continue // no roster at all is no reason to withdraw anyone's
+		}
+		out = append(out, key)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// withdraw marks the stale documents 作废 in the run's batch and returns
+// the keys withdrawn. Nothing is withdrawn after a run that could not
+// make all it planned (failed is the number of failures): a document
+// missing from such a run is not known to be no longer wanted.
+func (p *Pipeline) withdraw(ctx context.Context, batch *archive.Batch, stale []string, failed int) []string {
+	if len(stale) == 0 {
+		return nil
+	}
+	if failed > 0 {
+		p.Log.Warn("本次有文档未能生成，暂不作废不再生成的文档", "documents", len(stale))
+		return nil
+	}
+	var out []string
+	for _, key := range stale {
+		e, err := batch.Withdraw(ctx, key, "学员名单或出勤变动后不再生成")
+		if errors.Is(err, storage.ErrNotFound) {
+			out = append(out, key) // nothing to withdraw: forget it
+			continue
+		}
+		if err != nil {
+			p.Log.Warn("未能作废不再生成的文档（下次运行再试）", "key", key, "err", err)
+			continue
+		}
+		out = append(out, e.Key)
+	}
+	return out
+}
+
+// remember records the input hashes of the documents now current, and
+// who made them; withdrawn documents are forgotten, so that one planned
+// again is made again.
+func (p *Pipeline) remember(ctx context.Context, plan, done []Planned, entries map[string]archive.Entry, withdrawn []string) error {
 	for try := 0; try < 8; try++ {
 		st, err := p.readInputs(ctx)
 		if err != nil {
 			return err
+		}
+		// Documents skipped as current were made by their entry too
+		// (state written before Made was kept learns it here).
+		for _, d := range plan {
+			if key, err := d.Key(); err == nil && st.Docs[key] == d.InputSHA && st.Made[key] == "" {
+				st.Made[key] = maker(d)
+			}
 		}
 		for _, d := range done {
 			key, err := d.Key()
@@ -645,7 +741,12 @@ func (p *Pipeline) remember(ctx context.Context, done []Planned, entries map[str
 			}
 			if e, ok := entries[key]; ok && e.Version > 0 {
 				st.Docs[key] = d.InputSHA
+				st.Made[key] = maker(d)
 			}
+		}
+		for _, key := range withdrawn {
+			delete(st.Docs, key)
+			delete(st.Made, key)
 		}
 		b, _ := json.Marshal(st)
 		opts := storage.PutOptions{ContentType: "application/json", IfMatch: st.etag, CreateOnly: st.etag == ""}

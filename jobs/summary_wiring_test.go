@@ -194,6 +194,12 @@ func TestSummaryAttendanceWithholdsCertificates(t *testing.T) {
 			t.Errorf("a new certificate for %s: %s", short.Name, k)
 		}
 	}
+	// The certificate made for them before is 作废 now, and theirs alone.
+	if len(out.Withdrawn) != 1 || !strings.Contains(out.Withdrawn[0], "/结业证书/结业证书-"+short.Name+"-") {
+		t.Errorf("withdrawn %v, want the certificate of %s", out.Withdrawn, short.Name)
+	} else if h, err := pl.Archive.History(ctx, out.Withdrawn[0]); err != nil || !h[len(h)-1].Current || h[len(h)-1].Withdrawn == "" {
+		t.Errorf("history of %s: %+v %v", out.Withdrawn[0], h, err)
+	}
 	if _, again, err := pl.Run(ctx, Request{Job: JobSummaryReport, Cohorts: []int{n}}); err != nil || again.Status != StatusNothing {
 		t.Errorf("second run on the same summary: %+v %v", again, err)
 	}

@@ -16,9 +16,10 @@ type VerifiedCertificate struct {
 	Number string // 2022-01-007
 	Name   string
 	Cohort string // 第1期 河南省科协党校班
-	// Superseded, when set, says the certificate is genuine but has been
-	// issued again under another number (the sentence shown).
-	Superseded string
+	// Note, when set, says the certificate is genuine but no longer in
+	// force: issued again under another number, or withdrawn (作废). It
+	// is the sentence shown.
+	Note string
 }
 
 // CertificateVerifier resolves the code of a certificate's QR code.

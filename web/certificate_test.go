@@ -21,7 +21,7 @@ func TestCertificatePage(t *testing.T) {
 			return VerifiedCertificate{Number: "2022-03-001", Name: "张三", Cohort: "第3期 江苏省科协党校班"}, nil
 		case "LHOLD":
 			return VerifiedCertificate{Number: "2022-03-001", Name: "张三", Cohort: "第3期 江苏省科协党校班",
-				Superseded: "该证书已由新证书取代（现行证书编号 2022-03-002），请以新证书为准。"}, nil
+				Note: "该证书已由新证书取代（现行证书编号 2022-03-002），请以新证书为准。"}, nil
 		case "LHDOWN":
 			return VerifiedCertificate{}, errors.New("store down")
 		}

@@ -116,8 +116,8 @@ func (s *Server) cohortEntries(w http.ResponseWriter, r *http.Request, p *Princi
 	for i, d := range cohortDocs {
 		docs[i] = cohortDoc{Slug: d.Slug, Title: d.Title}
 		for _, e := range mine {
-			if e.Kind != d.Kind || (e.Cohort == 0) != d.Year || !canSee(p, e) {
-				continue
+			if e.Kind != d.Kind || (e.Cohort == 0) != d.Year || !canSee(p, e) || e.Withdrawn != "" {
+				continue // a document 作废 is no longer offered; the archive pages show it
 			}
 			base := path.Base(e.Key)
 			switch {

@@ -1006,3 +1006,38 @@ func TestDamagePersists(t *testing.T) {
 		t.Fatalf("restored download: %d", rec.Code)
 	}
 }
+
+// TestWithdrawnDocuments: a document 作废 leaves the host unit's cohort
+// page and its forms download, and the archive pages show it as such,
+// with the reason, while keeping every version.
+func TestWithdrawnDocuments(t *testing.T) {
+	f := newFixture(t, Config{})
+	ctx := context.Background()
+	b, err := f.a.Begin(ctx, "run-withdraw", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Withdraw(ctx, f.keys["c1/form0"], "学员名单或出勤变动后不再生成"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec := f.get("/cohort/1", "host1")
+	if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, "<td>1 人</td>") {
+		t.Errorf("host1's cohort page still counts the withdrawn form:\n%s", body)
+	}
+	rec = f.get("/cohort/1/forms.zip", "host1")
+	names := zipNames(t, rec.Body.Bytes())
+	if len(names) != 1 || strings.Contains(names[0], "张三") {
+		t.Errorf("forms download = %v, want only 欧阳·娜娜's", names)
+	}
+	rec = f.get("/find?year=2022&title="+q("报名表 张三"), "archivist")
+	if body := rec.Body.String(); !strings.Contains(body, "作废") {
+		t.Errorf("the archive search does not mark the form 作废:\n%s", body)
+	}
+	rec = f.get("/history?key="+q(f.keys["c1/form0"]), "archivist")
+	if body := rec.Body.String(); !strings.Contains(body, "作废说明") || !strings.Contains(body, "学员名单或出勤变动后不再生成") || !strings.Contains(body, "第 1 版") {
+		t.Errorf("history lacks the withdrawal or the first version:\n%s", body)
+	}
+}

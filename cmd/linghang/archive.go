@@ -265,15 +265,15 @@ func archiveHistory(ctx context.Context, e *env, args []string) error {
 		return printJSON(e.stdout, hist)
 	}
 	fmt.Fprintf(e.stdout, "%s\n题名：%s\n\n", hist[0].Key, hist[len(hist)-1].Title)
-	rows := [][]string{{"版本", "当前", "归档时间", "日期", "大小", "SHA-256", "运行编号", "文档创建程序"}}
+	rows := [][]string{{"版本", "当前", "归档时间", "日期", "大小", "SHA-256", "运行编号", "文档创建程序", "作废说明"}}
 	for _, h := range hist {
 		cur := ""
 		if h.Current {
 			cur = "是"
 		}
 		rows = append(rows, []string{
-			fmt.Sprintf("v%d", h.Version), cur, localTime(h.Archived), h.Date, archive.HumanSize(h.Size),
-			h.SHA256[:min(12, len(h.SHA256))], h.RunID, h.Creator,
+			versionLabel(h), cur, localTime(h.Archived), h.Date, archive.HumanSize(h.Size),
+			h.SHA256[:min(12, len(h.SHA256))], h.RunID, h.Creator, h.Withdrawn,
 		})
 	}
 	return writeTable(e.stdout, rows)
@@ -388,7 +388,7 @@ func printEntries(w io.Writer, es []archive.Entry, asJSON bool) error {
 	var total int64
 	for _, x := range es {
 		rows = append(rows, []string{
-			x.Key, fmt.Sprintf("v%d", x.Version), x.Kind.Folder(), x.Date, archive.HumanSize(x.Size),
+			x.Key, versionLabel(x), x.Kind.Folder(), x.Date, archive.HumanSize(x.Size),
 			clip(x.Title, 36), x.DocNumber, clip(strings.Join(x.Names, "、"), 16),
 		})
 		total += x.Size
@@ -486,4 +486,12 @@ func writeTable(w io.Writer, rows [][]string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// versionLabel is v3, or v3 作废 for a version that withdraws its document.
+func versionLabel(e archive.Entry) string {
+	if e.Withdrawn != "" {
+		return fmt.Sprintf("v%d 作废", e.Version)
+	}
+	return fmt.Sprintf("v%d", e.Version)
 }

@@ -69,8 +69,11 @@ func runCertificate(ctx context.Context, e *env, args []string) error {
 		if a != nil {
 			ic, err := jobs.FindCertificate(ctx, a, prog.Year, t)
 			if err == nil {
+				if ic.Withdrawn != "" {
+					failed++ // genuine, but void
+				}
 				v := verified(prog, ic)
-				rows = append(rows, []string{program.NormalizeToken(program.CertificateCode(t)), v.Number, v.Name, v.Cohort, cmp.Or(v.Superseded, "有效")})
+				rows = append(rows, []string{program.NormalizeToken(program.CertificateCode(t)), v.Number, v.Name, v.Cohort, cmp.Or(v.Note, "有效")})
 				continue
 			}
 			if !errors.Is(err, jobs.ErrCertificateNotArchived) && !errors.Is(err, program.ErrTokenMalformed) {
@@ -94,7 +97,7 @@ func runCertificate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if failed > 0 {
-		return &exitStatus{code: 2, err: fmt.Errorf("%d 个核验码无效（见上表）", failed)}
+		return &exitStatus{code: 2, err: fmt.Errorf("%d 个核验码无效或证书已作废（见上表）", failed)}
 	}
 	return nil
 }
@@ -141,12 +144,15 @@ func certificateVerifier(e *env, a *archive.Archive, l *loaded) (web.Certificate
 // certificate.
 func verified(prog *program.Programme, c *jobs.IssuedCertificate) web.VerifiedCertificate {
 	v := web.VerifiedCertificate{Number: c.Number, Name: c.Name, Cohort: cohortTitle(prog, c.Cohort)}
-	if !c.Current {
-		v.Superseded = "该证书已由新证书取代"
+	switch {
+	case c.Withdrawn != "":
+		v.Note = "该证书已作废（" + c.Withdrawn + "）。"
+	case !c.Current:
+		v.Note = "该证书已由新证书取代"
 		if c.CurrentNumber != "" && c.CurrentNumber != c.Number {
-			v.Superseded += "（现行证书编号 " + c.CurrentNumber + "）"
+			v.Note += "（现行证书编号 " + c.CurrentNumber + "）"
 		}
-		v.Superseded += "，请以新证书为准。"
+		v.Note += "，请以新证书为准。"
 	}
 	return v
 }

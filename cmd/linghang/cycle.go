@@ -84,6 +84,9 @@ func printOutcome(e *env, label string, out jobs.Outcome) {
 		if out.Unchanged > 0 {
 			fmt.Fprintf(e.stdout, "，与归档相同 %d 份", out.Unchanged)
 		}
+		if len(out.Withdrawn) > 0 {
+			fmt.Fprintf(e.stdout, "，作废不再生成的文档 %d 份", len(out.Withdrawn))
+		}
 		if out.Manifest != nil {
 			fmt.Fprintf(e.stdout, "；批次 %s", out.Manifest.RunID)
 		}

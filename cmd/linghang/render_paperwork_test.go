@@ -278,7 +278,7 @@ func TestIssuedCertificateVerifiesAfterRosterChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := verify(context.Background(), oldTok)
-	if err != nil || got.Number != oldNum || got.Name != who.Name || !strings.Contains(got.Superseded, newNum) {
+	if err != nil || got.Number != oldNum || got.Name != who.Name || !strings.Contains(got.Note, newNum) {
 		t.Errorf("web verifier, old code = %+v, %v; want %s superseded by %s", got, err, oldNum, newNum)
 	}
 	out, _, err := runCLI(t, "certificate", "verify", oldTok, "--store", store)
