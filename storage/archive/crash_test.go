@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -114,5 +115,37 @@ func TestFlushSkipsOpenBatch(t *testing.T) {
 	}
 	if _, err := b.Commit(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFlushSparesFolderBeingMade: a half-made spool folder whose lock
+// file exists but is not locked yet (its creator is between the two)
+// is left alone by another archive's Flush; one left long ago by a
+// creator that died is removed.
+func TestFlushSparesFolderBeingMade(t *testing.T) {
+	spool := t.TempDir()
+	a := newArchive(t, newFS(t), spool)
+	ctx := context.Background()
+	fresh, stale := filepath.Join(spool, ".new-111"), filepath.Join(spool, ".new-222")
+	for _, d := range []string{fresh, stale} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "lock"), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("the folder being made was removed: %v", err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the abandoned folder is still there: %v", err)
 	}
 }

@@ -509,10 +509,20 @@ func syncDir(dir string) error {
 	return nil
 }
 
+// abandonedAfter is how old a half-made folder (.new-*) must be before
+// Flush removes it. Its creator renames it into place within moments,
+// but holds no lock between creating the lock file and locking it: a
+// Flush of another process that came in between removed the folder
+// under it (TestTwoProcessesAtOnce saw it).
+const abandonedAfter = 10 * time.Minute
+
 // removeAbandoned removes a half-made folder (.new-*) whose creator died
 // before renaming it into place.
 func removeAbandoned(dir string) {
 	if !strings.HasPrefix(filepath.Base(dir), ".new-") {
+		return
+	}
+	if fi, err := os.Stat(dir); err != nil || time.Since(fi.ModTime()) < abandonedAfter {
 		return
 	}
 	f, ok, err := lockFile(filepath.Join(dir, "lock"), false)
