@@ -481,7 +481,8 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 		}
 	}
 	sort.Strings(out.Keys)
-	out.Withdrawn = p.withdraw(ctx, batch, stale, len(blocked)+len(out.Failures))
+	var forget []string
+	out.Withdrawn, forget = p.withdraw(ctx, batch, stale, len(blocked)+len(out.Failures))
 	// Everything rendered identical to what is archived: no versions, no
 	// manifest.
 	m, committed, err := batch.CommitIfChanged(ctx)
@@ -500,7 +501,7 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 	default:
 		out.Status = StatusSucceeded
 	}
-	if err := p.remember(ctx, plan, todo, sink.entries, out.Withdrawn); err != nil {
+	if err := p.remember(ctx, plan, todo, sink.entries, forget); err != nil {
 		p.Log.Warn("输入摘要未能保存（下次将重新生成）", "err", err)
 	}
 	out.Took = p.Clock().Sub(start)
@@ -690,32 +691,32 @@ func (p *Pipeline) stale(ctx context.Context, plan []Planned, sel Selection, in 
 	return out, nil
 }
 
-// withdraw marks the stale documents 作废 in the run's batch and returns
-// the keys withdrawn. Nothing is withdrawn after a run that could not
+// withdraw marks the stale documents 作废 in the run's batch. It returns
+// the keys withdrawn, and those to forget: withdrawn, or no longer in
+// the archive at all. Nothing is withdrawn after a run that could not
 // make all it planned (failed is the number of failures): a document
 // missing from such a run is not known to be no longer wanted.
-func (p *Pipeline) withdraw(ctx context.Context, batch *archive.Batch, stale []string, failed int) []string {
+func (p *Pipeline) withdraw(ctx context.Context, batch *archive.Batch, stale []string, failed int) (withdrawn, forget []string) {
 	if len(stale) == 0 {
-		return nil
+		return nil, nil
 	}
 	if failed > 0 {
 		p.Log.Warn("本次有文档未能生成，暂不作废不再生成的文档", "documents", len(stale))
-		return nil
+		return nil, nil
 	}
-	var out []string
 	for _, key := range stale {
-		e, err := batch.Withdraw(ctx, key, "学员名单或出勤变动后不再生成")
-		if errors.Is(err, storage.ErrNotFound) {
-			out = append(out, key) // nothing to withdraw: forget it
-			continue
-		}
-		if err != nil {
+		_, err := batch.Withdraw(ctx, key, "学员名单或出勤变动后不再生成")
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			forget = append(forget, key)
+		case err != nil:
 			p.Log.Warn("未能作废不再生成的文档（下次运行再试）", "key", key, "err", err)
-			continue
+		default:
+			withdrawn = append(withdrawn, key)
+			forget = append(forget, key)
 		}
-		out = append(out, e.Key)
 	}
-	return out
+	return withdrawn, forget
 }
 
 // remember records the input hashes of the documents now current, and
