@@ -227,6 +227,9 @@ func jobsHistory(ctx context.Context, e *env, args []string) error {
 			end = r.End.In(loc).Format("15:04:05")
 		}
 		docs := fmt.Sprintf("%d/%d/%d", r.Docs, r.Rendered, r.Stored)
+		if len(r.Withdrawn) > 0 {
+			docs += fmt.Sprintf("，作废 %d", len(r.Withdrawn))
+		}
 		note := r.Err
 		if note == "" && len(r.Failures) > 0 {
 			note = fmt.Sprintf("%d 份文档未能生成", len(r.Failures))
