@@ -23,6 +23,9 @@
 // never clobber each other's version (the loser takes the next number).
 // Content identical (same SHA-256) to the newest version makes no new
 // version. The current version is the newest one a committed batch names.
+// A document no longer made is withdrawn (作废, Batch.Withdraw): a version
+// with the content of the one before, whose record says why; nothing is
+// deleted, and making the document again makes a version in force.
 //
 // # Batches
 //
