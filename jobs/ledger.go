@@ -92,9 +92,12 @@ type Record struct {
 	Unchanged  int       `json:"unchanged,omitempty"` // rendered but identical to the current version
 	Keys       []string  `json:"keys,omitempty"`      // archive keys of new versions
 	Withdrawn  []string  `json:"withdrawn,omitempty"` // archive keys of documents made 作废
-	Manifest   string    `json:"manifest,omitempty"`  // run ID of the committed batch
-	Failures   []string  `json:"failures,omitempty"`  // documents that could not be made
-	Err        string    `json:"error,omitempty"`
+	// WithdrawHeld counts documents no longer made and not withdrawn
+	// because they were too many (Outcome.WithdrawHeld).
+	WithdrawHeld int      `json:"withdraw_held,omitempty"`
+	Manifest     string   `json:"manifest,omitempty"` // run ID of the committed batch
+	Failures     []string `json:"failures,omitempty"` // documents that could not be made
+	Err          string   `json:"error,omitempty"`
 }
 
 // Ledger reads and writes records, leases and locks in a store.

@@ -104,6 +104,9 @@ type Request struct {
 	Cohorts []int // nil: every cohort
 	// Force renders every document even when its inputs are unchanged.
 	Force bool
+	// WithdrawMany withdraws the documents no longer made even when they
+	// are many (see manyWithdrawals), which a run otherwise holds back.
+	WithdrawMany bool
 	// Trigger, Scheduled and Occurrence describe why it runs (scheduled
 	// runs); a manual run says 手动.
 	Trigger    string
@@ -129,11 +132,14 @@ type Outcome struct {
 	// Withdrawn are the keys of documents this run made 作废: made by an
 	// earlier run of the job, and no longer planned.
 	Withdrawn []string
-	Failures  []Failure
-	InputSHA  string
-	Manifest  *archive.Manifest
-	Held      *ErrHeld // another process was running the job
-	Took      time.Duration
+	// WithdrawHeld counts the documents no longer made that the run did
+	// not withdraw because they were too many (Request.WithdrawMany).
+	WithdrawHeld int
+	Failures     []Failure
+	InputSHA     string
+	Manifest     *archive.Manifest
+	Held         *ErrHeld // another process was running the job
+	Took         time.Duration
 }
 
 // DocsFailed reports documents that could not be made; the others were
@@ -233,7 +239,7 @@ func (p *Pipeline) Run(ctx context.Context, req Request) (Record, Outcome, error
 	}
 	rec.End = p.Clock()
 	rec.InputSHA, rec.Docs, rec.Rendered, rec.Stored, rec.Unchanged, rec.Keys = out.InputSHA, out.Planned, out.Rendered, out.Stored, out.Unchanged, out.Keys
-	rec.Withdrawn = out.Withdrawn
+	rec.Withdrawn, rec.WithdrawHeld = out.Withdrawn, out.WithdrawHeld
 	if out.Manifest != nil {
 		rec.Manifest = out.Manifest.RunID
 	}
@@ -427,9 +433,15 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 			return out, err
 		}
 	}
-	stale, err := p.stale(ctx, plan, sel, in)
+	stale, made, err := p.stale(ctx, plan, sel, in)
 	if err != nil {
 		return out, err
+	}
+	if manyWithdrawals(len(stale), made) && !req.WithdrawMany {
+		// A roster imported half, a cohort's file in place of the year's:
+		// withdrawing would mark thousands 作废 (and write each once more).
+		p.Log.Warn("不再生成的文档异常多，本次不作废", "documents", len(stale), "of", made)
+		out.WithdrawHeld, stale = len(stale), nil
 	}
 	if len(todo) == 0 && len(stale) == 0 {
 		out.Status, out.Took = StatusNothing, p.Clock().Sub(start)
@@ -657,38 +669,46 @@ func (p *Pipeline) changed(ctx context.Context, plan []Planned) ([]Planned, erro
 
 // stale lists the documents the selected entries made for the selected
 // cohorts in earlier runs (inputsState.Made) that the plan no longer has:
-// a person left the roster, a certificate is withheld.
-func (p *Pipeline) stale(ctx context.Context, plan []Planned, sel Selection, in *Inputs) ([]string, error) {
+// a person left the roster, a certificate is withheld. made counts the
+// documents of those entries and cohorts made before, planned or not.
+func (p *Pipeline) stale(ctx context.Context, plan []Planned, sel Selection, in *Inputs) (keys []string, made int, err error) {
 	st, err := p.readInputs(ctx)
 	if err != nil || len(st.Made) == 0 {
-		return nil, err
+		return nil, 0, err
 	}
 	planned := make(map[string]bool, len(plan))
 	for _, d := range plan {
 		key, err := d.Key()
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		planned[key] = true
 	}
-	var out []string
 	for key, by := range st.Made {
-		if planned[key] {
-			continue
-		}
 		name, cohort, ok := strings.Cut(by, " ")
 		e, known := p.Catalogue.Entry(name)
 		n, err := strconv.Atoi(cohort)
 		if !ok || !known || err != nil || !sel.entry(e) || (n != 0 && !sel.cohort(n)) {
 			continue
 		}
+		made++
+		if planned[key] {
+			continue
+		}
 		if e.needs(InApplicants) && len(in.Applicants) == 0 {
 			continue // no roster at all is no reason to withdraw anyone's
 		}
-		out = append(out, key)
+		keys = append(keys, key)
 	}
-	sort.Strings(out)
-	return out, nil
+	sort.Strings(keys)
+	return keys, made, nil
+}
+
+// manyWithdrawals reports whether withdrawing n of the made documents in
+// a run's scope looks like a mistake in the data rather than people
+// leaving: more than 20 documents and more than a fifth of them.
+func manyWithdrawals(n, made int) bool {
+	return n > 20 && n*5 > made
 }
 
 // withdraw marks the stale documents 作废 in the run's batch. It returns

@@ -106,3 +106,38 @@ func TestNoLongerMadeIsWithdrawn(t *testing.T) {
 		t.Errorf("form of %s back on the roster: version %d, withdrawn %q", gone.Name, e.Version, e.Withdrawn)
 	}
 }
+
+// TestManyWithdrawalsAreHeld: when more than 20 documents and a fifth of
+// what the job made would be withdrawn at once (half a roster imported),
+// the run withdraws none and says so; asked to (WithdrawMany), it does.
+func TestManyWithdrawalsAreHeld(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders documents")
+	}
+	st := fsStore(t)
+	p0, _ := program.Default()
+	set := sampleSet(t, p0, 30)
+	for i := range set.Applicants {
+		set.Applicants[i].Cohort = 3
+	}
+	pl := testPipeline(t, st, set)
+	ctx := context.Background()
+	req := Request{Job: JobRegistrationClose, Cohorts: []int{3}}
+	if _, _, err := pl.Run(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	half := *set
+	half.Applicants, half.SourceSHA256 = slices.Clone(set.Applicants[:15]), strings.Repeat("d1", 32)
+	if _, _, err := SaveApplicants(ctx, pl.Archive, &half); err != nil {
+		t.Fatal(err)
+	}
+	rec, out, err := pl.Run(ctx, req)
+	if err != nil || len(out.Withdrawn) != 0 || out.WithdrawHeld != 30 || rec.WithdrawHeld != 30 {
+		t.Fatalf("half the roster gone: withdrawn %d, held %d (record %d), %v; want 0 and 30 (their forms and letters)",
+			len(out.Withdrawn), out.WithdrawHeld, rec.WithdrawHeld, err)
+	}
+	req.WithdrawMany = true
+	if _, out, err = pl.Run(ctx, req); err != nil || len(out.Withdrawn) != 30 || out.WithdrawHeld != 0 {
+		t.Errorf("asked to withdraw: withdrawn %d, held %d, %v", len(out.Withdrawn), out.WithdrawHeld, err)
+	}
+}

@@ -62,6 +62,11 @@ func jobLabel(sched *jobs.Schedule, job string, cohorts []int) string {
 
 // printOutcome says what one run did, in one or two lines.
 func printOutcome(e *env, label string, out jobs.Outcome) {
+	defer func() {
+		if out.WithdrawHeld > 0 {
+			fmt.Fprintf(e.stdout, "%s：有 %d 份以前生成的文档这次不再生成，数量异常，未作废；请核对学员数据，确认无误后加 --withdraw-all 再运行一次以作废它们\n", label, out.WithdrawHeld)
+		}
+	}()
 	switch out.Status {
 	case jobs.StatusFailed:
 		if out.Rendered > 0 {
@@ -166,7 +171,7 @@ func containsInt(xs []int, x int) bool {
 
 // runAll runs reqs one after another and prints each outcome. It
 // returns the number of documents rendered and an error if any run failed.
-func runAll(ctx context.Context, e *env, p *jobs.Pipeline, reqs []jobs.Request, force bool, copyDir string) (rendered int, err error) {
+func runAll(ctx context.Context, e *env, p *jobs.Pipeline, reqs []jobs.Request, force, withdrawMany bool, copyDir string) (rendered int, err error) {
 	var errs []error
 	var copy jobs.Sink
 	if copyDir != "" {
@@ -179,7 +184,7 @@ func runAll(ctx context.Context, e *env, p *jobs.Pipeline, reqs []jobs.Request, 
 		copy = dir
 	}
 	for _, req := range reqs {
-		req.Force = force
+		req.Force, req.WithdrawMany = force, withdrawMany
 		req.Copy = copy
 		label := jobLabel(p.Schedule, req.Job, req.Cohorts)
 		progress, finish := progressFor(e, label)
@@ -213,6 +218,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "另存一份可直接打开的副本到此目录（默认不另存）")
 	all := fs.Bool("all", false, "不论触发时间，运行全部生成文档的作业（全部班次）")
 	force := fs.Bool("force", false, "输入未变的文档也重新生成")
+	withdrawAll := fs.Bool("withdraw-all", false, "不再生成的文档即使数量异常多也作废（确认学员数据无误后使用）")
 	daemon := fs.Bool("daemon", false, "常驻运行调度器：按日程在触发时间运行各作业（Ctrl-C 停止）")
 	legacy := fs.String("schedule", "", "（已取消）请改用 --daemon 与日程文件 --schedule-file")
 	fs.Usage = func() {
@@ -248,7 +254,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "现在（%s）没有触发时间已到的作业。linghang jobs list 查看日程。\n", jobs.FormatTime(now.In(l.schedule.Location)))
 		return nil
 	}
-	_, err = runAll(ctx, e, p, reqs, *force, *out)
+	_, err = runAll(ctx, e, p, reqs, *force, *withdrawAll, *out)
 	fmt.Fprintf(e.stdout, "归档位置：%s\n", p.Archive.Endpoint())
 	if *out != "" {
 		abs, _ := filepath.Abs(*out)
@@ -306,7 +312,7 @@ func demoRun(ctx context.Context, e *env, p *jobs.Pipeline, outDir string, seed 
 	total := 0
 	var errs []error
 	for _, req := range reqs {
-		n, err := runAll(ctx, e, p, []jobs.Request{req}, false, outDir)
+		n, err := runAll(ctx, e, p, []jobs.Request{req}, false, false, outDir)
 		total += n
 		if err != nil {
 			errs = append(errs, err)

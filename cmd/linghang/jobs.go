@@ -131,9 +131,10 @@ func jobsRun(ctx context.Context, e *env, args []string) error {
 	s.register(fs)
 	cohort := fs.Int("cohort", 0, "只运行这一期（期数）；默认全部班次")
 	force := fs.Bool("force", false, "输入未变的文档也重新生成")
+	withdrawAll := fs.Bool("withdraw-all", false, "不再生成的文档即使数量异常多也作废（确认学员数据无误后使用）")
 	out := fs.String("out", "", "另存一份可直接打开的副本到此目录")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "用法: linghang jobs run NAME [--cohort N] [--force] [--out 目录]\n\n立即运行作业 NAME（linghang jobs list 查看作业名），不论其触发时间与暂定日期。\n\n参数:")
+		fmt.Fprintln(e.stderr, "用法: linghang jobs run NAME [--cohort N] [--force] [--withdraw-all] [--out 目录]\n\n立即运行作业 NAME（linghang jobs list 查看作业名），不论其触发时间与暂定日期。\n\n参数:")
 		fs.PrintDefaults()
 	}
 	pos, help, err := parseWithArgs(fs, args)
@@ -171,7 +172,7 @@ func jobsRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = runAll(ctx, e, p, []jobs.Request{{Job: name, Cohorts: cohorts}}, *force, *out)
+	_, err = runAll(ctx, e, p, []jobs.Request{{Job: name, Cohorts: cohorts}}, *force, *withdrawAll, *out)
 	return err
 }
 
@@ -229,6 +230,9 @@ func jobsHistory(ctx context.Context, e *env, args []string) error {
 		docs := fmt.Sprintf("%d/%d/%d", r.Docs, r.Rendered, r.Stored)
 		if len(r.Withdrawn) > 0 {
 			docs += fmt.Sprintf("，作废 %d", len(r.Withdrawn))
+		}
+		if r.WithdrawHeld > 0 {
+			docs += fmt.Sprintf("，%d 份不再生成但数量异常未作废", r.WithdrawHeld)
 		}
 		note := r.Err
 		if note == "" && len(r.Failures) > 0 {
