@@ -155,7 +155,12 @@ type Inputs struct {
 	handKept map[handKey]*typeset.Document // laid out, waiting for them
 	handed   int                           // own files written from kept pages (tests)
 
+	// reg is the register of certificate numbers issued (read by
+	// Pipeline.Inputs for entries that need InNumber; empty otherwise).
+	reg certRegister
+
 	certMu sync.Mutex
+	seqs   map[int]map[string]int       // by cohort: applicant ID → certificate sequence
 	certs  map[int][]render.Certificate // by cohort, made once (certificates)
 	certOf map[int]map[string]int       // by cohort: applicant ID → index in certs
 	issue  map[int]map[string]bool      // by cohort: IDs that get a certificate (issued)
@@ -446,7 +451,7 @@ func DefaultCatalogue() Catalogue {
 		},
 		{
 			Name: "certificates", Title: "结业证书（全期合订）", Kind: archive.Certificate, Scope: PerCohortDoc,
-			Jobs: certificateJobs, Needs: certificateNeeds,
+			Jobs: certificateJobs, Needs: append(slices.Clip(certificateNeeds), InNumber),
 			Want: func(in *Inputs, s Subject) bool { return len(eligibility(in, s).Issue) > 0 },
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				e := eligibility(in, s)
@@ -803,6 +808,10 @@ func inputHash(base [2][]byte, in *Inputs, e *Entry, s Subject) (string, error) 
 	if e.needs(InNumber) && s.Applicant != nil {
 		c, _ := certificateOf(in, s)
 		fmt.Fprintf(h, "number %s\n", c.Number)
+	} else if e.needs(InNumber) {
+		for _, c := range certificates(in, s) {
+			fmt.Fprintf(h, "number %s %s\n", c.Applicant.ID, c.Number)
+		}
 	}
 	if e.needs(InCheckinKey) && in.CertifyID != "" {
 		fmt.Fprintf(h, "certify %s\n", in.CertifyID)

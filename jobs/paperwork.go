@@ -65,9 +65,16 @@ func cohortCertificates(in *Inputs, s Subject) []render.Certificate {
 			return in.Certify(in.Programme.Year, s.Cohort.Number, n, a)
 		}
 	}
-	// Numbered among the whole cohort, as program.ResolveCertificate
-	// numbers them: withholding one certificate renumbers no other.
-	all := render.CohortCertificates(in.Programme, s.Cohort.Number, s.Applicants, in.Order, token)
+	// Numbered among the whole cohort: withholding one certificate
+	// renumbers no other. Numbers the register says were issued stay
+	// their holders'; the others follow the highest issued.
+	kept, issued := in.reg.kept(s.Cohort.Number, s.Applicants)
+	nums, seqs := program.CertificateNumbersKept(in.Programme.Year, s.Cohort.Number, s.Applicants, in.Order, kept, issued)
+	if in.seqs == nil {
+		in.seqs = map[int]map[string]int{}
+	}
+	in.seqs[s.Cohort.Number] = seqs
+	all := render.NumberedCertificates(s.Applicants, in.Order, nums, token)
 	issue := map[string]bool{}
 	for _, a := range eligibility(in, s).Issue {
 		issue[a.ID] = true

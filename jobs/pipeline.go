@@ -304,10 +304,13 @@ func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
 	in := &Inputs{Programme: p.Programme, Fonts: p.Fonts, Order: p.Order, Created: p.Programme.Date.Time,
 		Badges: p.Badges, KeyID: p.KeyID, Version: p.Version}
 	in.Certify, in.CertifyID = p.Certify, p.CertifyID
-	needApps, needSums, needAtt := false, false, false
+	needApps, needSums, needAtt, needNums := false, false, false, false
 	for i := range p.Catalogue {
 		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InApplicants) {
 			needApps = true
+		}
+		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InNumber) {
+			needNums = true
 		}
 		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InSummaries) {
 			needSums = true
@@ -315,6 +318,13 @@ func (p *Pipeline) Inputs(ctx context.Context, sel Selection) (*Inputs, error) {
 		if sel.entry(&p.Catalogue[i]) && p.Catalogue[i].needs(InAttendance) {
 			needAtt = true
 		}
+	}
+	if needNums {
+		reg, err := p.readCertRegister(ctx)
+		if err != nil {
+			return nil, err
+		}
+		in.reg = reg
 	}
 	if needSums || needAtt {
 		sums, err := LoadSummaries(ctx, p.Archive, p.Programme)
@@ -444,6 +454,7 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 		out.WithdrawHeld, stale = len(stale), nil
 	}
 	if len(todo) == 0 && len(stale) == 0 {
+		p.register(ctx, plan, in, len(blocked))
 		out.Status, out.Took = StatusNothing, p.Clock().Sub(start)
 		if len(blocked) > 0 {
 			out.Failures = blocked
@@ -516,6 +527,7 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 	if err := p.remember(ctx, plan, todo, sink.entries, forget); err != nil {
 		p.Log.Warn("输入摘要未能保存（下次将重新生成）", "err", err)
 	}
+	p.register(ctx, plan, in, len(blocked)+len(out.Failures))
 	out.Took = p.Clock().Sub(start)
 	out.Failures = append(blocked, out.Failures...)
 	if len(out.Failures) > 0 {
@@ -702,6 +714,26 @@ func (p *Pipeline) stale(ctx context.Context, plan []Planned, sel Selection, in 
 	}
 	sort.Strings(keys)
 	return keys, made, nil
+}
+
+// register records in the certificate register the numbers of the
+// cohorts whose certificates the plan holds, once a run has made all it
+// planned: they are archived with these numbers now, or were before.
+func (p *Pipeline) register(ctx context.Context, plan []Planned, in *Inputs, failed int) {
+	if failed > 0 {
+		return
+	}
+	seqs := map[int]map[string]int{}
+	in.certMu.Lock()
+	for _, d := range plan {
+		if c := d.Subject.Cohort; c != nil && d.Entry.needs(InNumber) && in.seqs[c.Number] != nil {
+			seqs[c.Number] = in.seqs[c.Number]
+		}
+	}
+	in.certMu.Unlock()
+	if err := p.registerNumbers(ctx, seqs); err != nil {
+		p.Log.Warn("证书编号未能登记（下次运行再登记）", "err", err)
+	}
 }
 
 // manyWithdrawals reports whether withdrawing n of the made documents in

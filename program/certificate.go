@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -23,6 +24,44 @@ func CertificateNumbers(year, cohort int, as []Applicant, order Order) map[strin
 		out[a.ID] = fmt.Sprintf("%d-%02d-%03d", year, cohort, i+1)
 	}
 	return out
+}
+
+// CertificateNumbersKept numbers a cohort's certificates keeping those
+// already issued: kept maps an applicant's ID to the sequence issued to
+// them (a register of numbers), and issued is the highest sequence ever
+// issued in the cohort, to holders still on the roster or not.
+// Applicants without a number get the next sequences after it, in the
+// given order, so that a number once issued never changes and is never
+// given to anyone else. With nothing kept it is CertificateNumbers. seqs
+// is the sequence of each applicant, for the register.
+func CertificateNumbersKept(year, cohort int, as []Applicant, order Order, kept map[string]int, issued int) (nums map[string]string, seqs map[string]int) {
+	sorted := append([]Applicant(nil), as...)
+	order.Sort(sorted)
+	last := issued
+	for _, n := range kept {
+		last = max(last, n)
+	}
+	nums, seqs = make(map[string]string, len(sorted)), make(map[string]int, len(sorted))
+	for _, a := range sorted {
+		n, ok := kept[a.ID]
+		if !ok {
+			last++
+			n = last
+		}
+		seqs[a.ID], nums[a.ID] = n, fmt.Sprintf("%d-%02d-%03d", year, cohort, n)
+	}
+	return nums, seqs
+}
+
+// CertificateSequence is the sequence of a certificate number
+// (2022-01-007 → 7); 0 for anything else.
+func CertificateSequence(number string) int {
+	i := strings.LastIndexByte(number, '-')
+	n, err := strconv.Atoi(number[i+1:])
+	if i < 0 || err != nil {
+		return 0
+	}
+	return n
 }
 
 // certificateDomain separates certificate tokens from check-in tokens

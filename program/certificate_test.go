@@ -3,6 +3,8 @@ package program
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -161,6 +163,66 @@ func TestCertificateURL(t *testing.T) {
 	for _, s := range []string{tok, "https://example.cn/certificate", "LH 7K3Q-ZP4M"} {
 		if got := CertificateCode(s); got != strings.TrimSpace(s) {
 			t.Errorf("CertificateCode(%q) = %q", s, got)
+		}
+	}
+}
+
+// TestCertificateNumbersKept: numbers already issued stay; newcomers get
+// the next ones in order; a number is never given twice, even when its
+// holder has left; nothing kept is CertificateNumbers.
+func TestCertificateNumbersKept(t *testing.T) {
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := Sample(p, 12, 4)
+	for i := range as {
+		as[i].Cohort = 3
+	}
+	plain := CertificateNumbers(2022, 3, as, ByStrokes)
+	nums, seqs := CertificateNumbersKept(2022, 3, as, ByStrokes, nil, 0)
+	if !maps.Equal(nums, plain) {
+		t.Errorf("nothing kept: %v, want %v", nums, plain)
+	}
+	// Issued: the first eight. One leaves; two join, one of whom sorts first.
+	kept := map[string]int{}
+	for _, a := range as[:8] {
+		kept[a.ID] = seqs[a.ID]
+	}
+	left := as[2]
+	late := Sample(p, 2, 99)
+	late[0].Name = "丁一"
+	now := append(slices.Delete(slices.Clone(as[:8]), 2, 3), late...)
+	for i := range now {
+		now[i].Cohort = 3
+	}
+	delete(kept, left.ID) // the register still counts their number as issued
+	got, _ := CertificateNumbersKept(2022, 3, now, ByStrokes, kept, 8)
+	seen := map[string]bool{}
+	for _, a := range now {
+		n := got[a.ID]
+		if seen[n] {
+			t.Errorf("number %s given twice", n)
+		}
+		seen[n] = true
+		if k, ok := kept[a.ID]; ok && CertificateSequence(n) != k {
+			t.Errorf("%s had %d, now %s", a.Name, k, n)
+		}
+	}
+	for _, a := range late {
+		if s := CertificateSequence(got[a.ID]); s <= 8 {
+			t.Errorf("late %s got %s, which was issued before", a.Name, got[a.ID])
+		}
+	}
+	if seen[plain[left.ID]] {
+		t.Errorf("the number of %s, who left, was given again", left.Name)
+	}
+	for _, tt := range []struct {
+		in   string
+		want int
+	}{{"2022-01-007", 7}, {"2022-10-1203", 1203}, {"", 0}, {"x", 0}, {"2022-01-", 0}} {
+		if got := CertificateSequence(tt.in); got != tt.want {
+			t.Errorf("CertificateSequence(%q) = %d, want %d", tt.in, got, tt.want)
 		}
 	}
 }

@@ -1,9 +1,11 @@
 package render
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"linghang/program"
@@ -24,9 +26,18 @@ type Certificate struct {
 // (program.CertificateNumbers, in order) and gives each its token when
 // token is not nil. The list follows the numbers.
 func CohortCertificates(p *program.Programme, cohort int, as []program.Applicant, order program.Order, token func(number string, a *program.Applicant) string) []Certificate {
-	nums := program.CertificateNumbers(p.Year, cohort, as, order)
+	return NumberedCertificates(as, order, program.CertificateNumbers(p.Year, cohort, as, order), token)
+}
+
+// NumberedCertificates is CohortCertificates with the numbers given (by
+// applicant ID), as a register of numbers already issued assigns them.
+// The list follows the numbers, then the order.
+func NumberedCertificates(as []program.Applicant, order program.Order, nums map[string]string, token func(number string, a *program.Applicant) string) []Certificate {
 	sorted := append([]program.Applicant(nil), as...)
 	order.Sort(sorted)
+	slices.SortStableFunc(sorted, func(a, b program.Applicant) int {
+		return cmp.Compare(program.CertificateSequence(nums[a.ID]), program.CertificateSequence(nums[b.ID]))
+	})
 	out := make([]Certificate, len(sorted))
 	for i := range sorted {
 		a := &sorted[i]

@@ -217,9 +217,11 @@ func TestCertifierFollowsVerifyURL(t *testing.T) {
 }
 
 // TestIssuedCertificateVerifiesAfterRosterChange: once certificates are
-// made, a code printed on one keeps verifying from the archive after a
-// late applicant renumbers the cohort, on the web page's verifier and
-// with certificate verify, as issued here and replaced by the new number.
+// made, a late applicant who sorts first leaves every issued number as
+// it was, and the printed code verifies as 有效 on the web page's
+// verifier and with certificate verify. Should the certificate register
+// be lost, the cohort is renumbered, and the printed code still verifies
+// from the archive as issued here and replaced by the new number.
 func TestIssuedCertificateVerifiesAfterRosterChange(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders documents")
@@ -233,9 +235,13 @@ func TestIssuedCertificateVerifiesAfterRosterChange(t *testing.T) {
 	if out, _, err := runCLI(t, "import", writeImportCSV(t, dir, "学员.csv", rows...), "--store", store); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	if out, _, err := runCLI(t, "jobs", "run", jobs.JobSummaryTemplate, "--cohort", "3", "--store", store); err != nil {
-		t.Fatalf("jobs run: %v\n%s", err, out)
+	jobsRun := func() {
+		t.Helper()
+		if out, _, err := runCLI(t, "jobs", "run", jobs.JobSummaryTemplate, "--cohort", "3", "--store", store); err != nil {
+			t.Fatalf("jobs run: %v\n%s", err, out)
+		}
 	}
+	jobsRun()
 	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: os.Getenv}
 	cfg := settings{store: store, order: "strokes"}
 	l, err := cfg.load(e)
@@ -262,8 +268,18 @@ func TestIssuedCertificateVerifiesAfterRosterChange(t *testing.T) {
 	if out, _, err := runCLI(t, "import", writeImportCSV(t, dir, "学员2.csv", append(rows, late)...), "--store", store); err != nil {
 		t.Fatalf("import again: %v\n%s", err, out)
 	}
-	if out, _, err := runCLI(t, "jobs", "run", jobs.JobSummaryTemplate, "--cohort", "3", "--store", store); err != nil {
-		t.Fatalf("jobs run again: %v\n%s", err, out)
+	jobsRun()
+	out, _, err := runCLI(t, "certificate", "verify", oldTok, "--store", store)
+	if err != nil || !strings.Contains(out, oldNum) || !strings.Contains(out, "有效") {
+		t.Errorf("certificate verify after 丁一 joined: %v\n%s", err, out)
+	}
+
+	// The register lost: renumbered in order, 丁一 first.
+	if err := os.Remove(filepath.Join(store, "_jobs", "certificates", "2022.json")); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runCLI(t, "jobs", "run", jobs.JobSummaryTemplate, "--cohort", "3", "--force", "--store", store); err != nil {
+		t.Fatalf("jobs run --force: %v\n%s", err, out)
 	}
 	set, err = jobs.LoadApplicantSet(context.Background(), a, 2022)
 	if err != nil {
@@ -281,7 +297,7 @@ func TestIssuedCertificateVerifiesAfterRosterChange(t *testing.T) {
 	if err != nil || got.Number != oldNum || got.Name != who.Name || !strings.Contains(got.Note, newNum) {
 		t.Errorf("web verifier, old code = %+v, %v; want %s superseded by %s", got, err, oldNum, newNum)
 	}
-	out, _, err := runCLI(t, "certificate", "verify", oldTok, "--store", store)
+	out, _, err = runCLI(t, "certificate", "verify", oldTok, "--store", store)
 	if err != nil || !strings.Contains(out, oldNum) || !strings.Contains(out, "现行证书编号 "+newNum) {
 		t.Errorf("certificate verify, old code: %v\n%s", err, out)
 	}
