@@ -51,7 +51,18 @@ func FindCertificate(ctx context.Context, a *archive.Archive, year int, code str
 	if len(es) == 0 {
 		return nil, ErrCertificateNotArchived
 	}
-	e := es[len(es)-1] // the newest version that carries the code
+	// The code's certificate in force (one renamed holder has it under
+	// the new name, the old name's withdrawn), else its newest version.
+	e := es[0]
+	for _, x := range es {
+		if x.Current && x.Withdrawn == "" {
+			e = x
+			break
+		}
+		if x.Archived.After(e.Archived) || (x.Archived.Equal(e.Archived) && x.Key == e.Key && x.Version > e.Version) {
+			e = x
+		}
+	}
 	c := &IssuedCertificate{Number: e.DocNumber, Cohort: e.Cohort, CohortName: e.CohortName, Date: e.Date, Current: e.Current, Withdrawn: e.Withdrawn}
 	if len(e.Names) > 0 {
 		c.Name = e.Names[0]

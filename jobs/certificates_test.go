@@ -93,6 +93,24 @@ func TestCertificateNumbersOutliveRosterChanges(t *testing.T) {
 		t.Errorf("丁二 got %s (%s left with %s; 丁一 has %s)", got, who.Name, nums[who.ID], lateNum)
 	}
 
+	// A name corrected: the same number, the certificate under the old
+	// name withdrawn, the code in force under the new one.
+	renamed := sorted[3]
+	renamedTok := program.CertificateToken(key, 2022, n, nums[renamed.ID], &renamed)
+	fixed := slices.Clone(append(gone, late2))
+	for i := range fixed {
+		if fixed[i].ID == renamed.ID {
+			fixed[i].Name += "改"
+		}
+	}
+	run(fixed, "a3")
+	if got := certNumber(t, pl.Archive, n, renamed.Name+"改"); got != nums[renamed.ID] {
+		t.Errorf("%s renamed got %s, had %s", renamed.Name, got, nums[renamed.ID])
+	}
+	if c, err := FindCertificate(ctx, pl.Archive, 2022, renamedTok); err != nil || !c.Current || c.Withdrawn != "" || c.Name != renamed.Name+"改" {
+		t.Errorf("code of the renamed holder = %+v, %v; want in force under the new name", c, err)
+	}
+
 	// The register lost: the cohort is numbered afresh in order, and the
 	// certificates printed before verify from the archive as superseded.
 	next := sorted[2]
