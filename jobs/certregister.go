@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -103,13 +102,10 @@ func (p *Pipeline) registerNumbers(ctx context.Context, seqs map[int]map[string]
 		if !changed {
 			return nil
 		}
-		b, _ := json.Marshal(reg)
-		opts := storage.PutOptions{ContentType: "application/json", IfMatch: reg.etag, CreateOnly: reg.etag == ""}
-		_, err = p.Store.Put(ctx, certRegisterKey(p.Programme.Year), bytes.NewReader(b), opts)
-		if errors.Is(err, storage.ErrPrecondition) || errors.Is(err, storage.ErrExists) {
-			continue // another run registered numbers: merge again
+		if conflict, err := putJSONAt(ctx, p.Store, certRegisterKey(p.Programme.Year), reg.etag, reg); !conflict {
+			return err
 		}
-		return err
+		// another run registered numbers: merge again
 	}
 	return fmt.Errorf("证书编号登记被并发修改，放弃本次登记")
 }

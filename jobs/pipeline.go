@@ -801,15 +801,28 @@ func (p *Pipeline) remember(ctx context.Context, plan, done []Planned, entries m
 			delete(st.Docs, key)
 			delete(st.Made, key)
 		}
-		b, _ := json.Marshal(st)
-		opts := storage.PutOptions{ContentType: "application/json", IfMatch: st.etag, CreateOnly: st.etag == ""}
-		_, err = p.Store.Put(ctx, inputsKey(p.Programme.Year), bytes.NewReader(b), opts)
-		if errors.Is(err, storage.ErrPrecondition) || errors.Is(err, storage.ErrExists) {
-			continue // another run updated it: merge again
+		if conflict, err := putJSONAt(ctx, p.Store, inputsKey(p.Programme.Year), st.etag, st); !conflict {
+			return err
 		}
-		return err
+		// another run updated it: merge again
 	}
 	return fmt.Errorf("输入摘要被并发修改，放弃本次更新")
+}
+
+// putJSONAt writes v as JSON to key if key is still the version etag
+// read ("": if there is none yet). conflict reports that another writer
+// got there first: read again, merge, and retry.
+func putJSONAt(ctx context.Context, st storage.Store, key, etag string, v any) (conflict bool, err error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return false, err
+	}
+	opts := storage.PutOptions{ContentType: "application/json", IfMatch: etag, CreateOnly: etag == ""}
+	_, err = st.Put(ctx, key, bytes.NewReader(b), opts)
+	if errors.Is(err, storage.ErrPrecondition) || errors.Is(err, storage.ErrExists) {
+		return true, nil
+	}
+	return false, err
 }
 
 // Render makes the selected documents from in into sink without the
