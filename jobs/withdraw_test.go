@@ -19,18 +19,8 @@ func TestNoLongerMadeIsWithdrawn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders documents")
 	}
-	st := fsStore(t)
-	p0, _ := program.Default()
-	set := sampleSet(t, p0, 6)
-	for i := range set.Applicants {
-		set.Applicants[i].Cohort = 3
-	}
-	pl := testPipeline(t, st, set)
+	pl, set, req := madeForCohort3(t, 6)
 	ctx := context.Background()
-	req := Request{Job: JobRegistrationClose, Cohorts: []int{3}}
-	if _, _, err := pl.Run(ctx, req); err != nil {
-		t.Fatal(err)
-	}
 	gone, blocked := set.Applicants[1], set.Applicants[4]
 	form := func(a program.Applicant) archive.Entry {
 		t.Helper()
@@ -114,18 +104,8 @@ func TestManyWithdrawalsAreHeld(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders documents")
 	}
-	st := fsStore(t)
-	p0, _ := program.Default()
-	set := sampleSet(t, p0, 30)
-	for i := range set.Applicants {
-		set.Applicants[i].Cohort = 3
-	}
-	pl := testPipeline(t, st, set)
+	pl, set, req := madeForCohort3(t, 30)
 	ctx := context.Background()
-	req := Request{Job: JobRegistrationClose, Cohorts: []int{3}}
-	if _, _, err := pl.Run(ctx, req); err != nil {
-		t.Fatal(err)
-	}
 	half := *set
 	half.Applicants, half.SourceSHA256 = slices.Clone(set.Applicants[:15]), strings.Repeat("d1", 32)
 	if _, _, err := SaveApplicants(ctx, pl.Archive, &half); err != nil {
@@ -140,4 +120,21 @@ func TestManyWithdrawalsAreHeld(t *testing.T) {
 	if _, out, err = pl.Run(ctx, req); err != nil || len(out.Withdrawn) != 30 || out.WithdrawHeld != 0 {
 		t.Errorf("asked to withdraw: withdrawn %d, held %d, %v", len(out.Withdrawn), out.WithdrawHeld, err)
 	}
+}
+
+// madeForCohort3 is a pipeline over n sample applicants, all in cohort 3,
+// with registration-close run once for the cohort (req).
+func madeForCohort3(t *testing.T, n int) (*Pipeline, *program.ApplicantSet, Request) {
+	t.Helper()
+	p0, _ := program.Default()
+	set := sampleSet(t, p0, n)
+	for i := range set.Applicants {
+		set.Applicants[i].Cohort = 3
+	}
+	pl := testPipeline(t, fsStore(t), set)
+	req := Request{Job: JobRegistrationClose, Cohorts: []int{3}}
+	if _, _, err := pl.Run(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	return pl, set, req
 }
