@@ -15,6 +15,7 @@ import (
 
 	"linghang/jobs"
 	"linghang/program"
+	"linghang/storage/archive"
 	"linghang/web"
 )
 
@@ -142,16 +143,7 @@ func TestCertificateVerifierOnArchive(t *testing.T) {
 	if out, _, err := runCLI(t, "import", writeImportCSV(t, dir, "学员.csv", rows...), "--store", store); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: os.Getenv}
-	cfg := settings{store: store, order: "strokes"}
-	l, err := cfg.load(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _, err := cfg.openArchive(context.Background(), e)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, l, a := openedStore(t, store)
 	verify, err := certificateVerifier(e, a, l)
 	if err != nil {
 		t.Fatal(err)
@@ -242,16 +234,7 @@ func TestIssuedCertificateVerifiesAfterRosterChange(t *testing.T) {
 		}
 	}
 	jobsRun()
-	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: os.Getenv}
-	cfg := settings{store: store, order: "strokes"}
-	l, err := cfg.load(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _, err := cfg.openArchive(context.Background(), e)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, l, a := openedStore(t, store)
 	set, err := jobs.LoadApplicantSet(context.Background(), a, 2022)
 	if err != nil {
 		t.Fatal(err)
@@ -305,4 +288,21 @@ func TestIssuedCertificateVerifiesAfterRosterChange(t *testing.T) {
 	if err != nil || !strings.Contains(out, newNum) || !strings.Contains(out, "有效") {
 		t.Errorf("certificate verify, new code: %v\n%s", err, out)
 	}
+}
+
+// openedStore loads the default programme and opens the archive in
+// store, as serve does, for the web page's certificate verifier.
+func openedStore(t *testing.T, store string) (*env, *loaded, *archive.Archive) {
+	t.Helper()
+	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: os.Getenv}
+	cfg := settings{store: store, order: "strokes"}
+	l, err := cfg.load(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := cfg.openArchive(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, l, a
 }
