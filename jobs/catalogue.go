@@ -162,8 +162,7 @@ type Inputs struct {
 	certMu sync.Mutex
 	seqs   map[int]map[string]int       // by cohort: applicant ID → certificate sequence
 	certs  map[int][]render.Certificate // by cohort, made once (certificates)
-	certOf map[int]map[string]int       // by cohort: applicant ID → index in certs
-	issue  map[int]map[string]bool      // by cohort: IDs that get a certificate (issued)
+	certOf map[int]map[string]int       // by cohort: applicant ID → index in certs (those issued one)
 }
 
 // Blocked is an applicant whose documents cannot be made.
@@ -465,7 +464,7 @@ func DefaultCatalogue() Catalogue {
 		{
 			Name: "certificate", Title: "结业证书（每人一份）", Kind: archive.Certificate, Scope: PerApplicantDoc,
 			Jobs: certificateJobs, Needs: append(slices.Clip(certificateNeeds), InNumber),
-			Want: func(in *Inputs, s Subject) bool { return in.issued(s)[s.Applicant.ID] },
+			Want: func(in *Inputs, s Subject) bool { _, ok := certificateOf(in, s); return ok },
 			Doc: func(in *Inputs, s Subject) archive.Doc {
 				a := s.Applicant
 				d := archive.Doc{Title: fmt.Sprintf("结业证书 %s（%s）", a.Name, s.Cohort.Title()), Author: strings.Join(s.Cohort.Hosts, "、"),

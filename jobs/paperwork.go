@@ -88,26 +88,6 @@ func cohortCertificates(in *Inputs, s Subject) []render.Certificate {
 	return out
 }
 
-// issued is the set of IDs of the subject's cohort who get a
-// certificate, worked out once per cohort: planning asks it for each
-// person.
-func (in *Inputs) issued(s Subject) map[string]bool {
-	in.certMu.Lock()
-	defer in.certMu.Unlock()
-	if m, ok := in.issue[s.Cohort.Number]; ok {
-		return m
-	}
-	m := map[string]bool{}
-	for _, a := range eligibility(in, s).Issue {
-		m[a.ID] = true
-	}
-	if in.issue == nil {
-		in.issue = map[int]map[string]bool{}
-	}
-	in.issue[s.Cohort.Number] = m
-	return m
-}
-
 // eligibility is who of the subject's cohort gets a certificate.
 func eligibility(in *Inputs, s Subject) program.Eligibility {
 	return in.Programme.CertificateEligibility(s.Applicants, in.Attendance[s.Cohort.Number])
