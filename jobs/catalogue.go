@@ -160,7 +160,7 @@ type Inputs struct {
 	reg certRegister
 
 	certMu sync.Mutex
-	seqs   map[int]map[string]int       // by cohort: applicant ID → certificate sequence
+	nums   map[int]map[string]string    // by cohort: applicant ID → certificate number, issued or not
 	certs  map[int][]render.Certificate // by cohort, made once (certificates)
 	certOf map[int]map[string]int       // by cohort: applicant ID → index in certs (those issued one)
 }

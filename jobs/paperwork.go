@@ -69,11 +69,11 @@ func cohortCertificates(in *Inputs, s Subject) []render.Certificate {
 	// renumbers no other. Numbers the register says were issued stay
 	// their holders'; the others follow the highest issued.
 	kept, issued := in.reg.kept(s.Cohort.Number, s.Applicants)
-	nums, seqs := program.CertificateNumbersKept(in.Programme.Year, s.Cohort.Number, s.Applicants, in.Order, kept, issued)
-	if in.seqs == nil {
-		in.seqs = map[int]map[string]int{}
+	nums := program.CertificateNumbersKept(in.Programme.Year, s.Cohort.Number, s.Applicants, in.Order, kept, issued)
+	if in.nums == nil {
+		in.nums = map[int]map[string]string{}
 	}
-	in.seqs[s.Cohort.Number] = seqs
+	in.nums[s.Cohort.Number] = nums
 	all := render.NumberedCertificates(s.Applicants, in.Order, nums, token)
 	issue := map[string]bool{}
 	for _, a := range eligibility(in, s).Issue {

@@ -726,8 +726,13 @@ func (p *Pipeline) register(ctx context.Context, plan []Planned, in *Inputs, fai
 	seqs := map[int]map[string]int{}
 	in.certMu.Lock()
 	for _, d := range plan {
-		if c := d.Subject.Cohort; c != nil && d.Entry.needs(InNumber) && in.seqs[c.Number] != nil {
-			seqs[c.Number] = in.seqs[c.Number]
+		c := d.Subject.Cohort
+		if c == nil || !d.Entry.needs(InNumber) || in.nums[c.Number] == nil || seqs[c.Number] != nil {
+			continue
+		}
+		seqs[c.Number] = map[string]int{}
+		for id, n := range in.nums[c.Number] {
+			seqs[c.Number][id] = program.CertificateSequence(n)
 		}
 	}
 	in.certMu.Unlock()

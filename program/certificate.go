@@ -17,13 +17,7 @@ import (
 // cohort and year keep them unique across cohorts and years. The result
 // maps each applicant's ID to its number.
 func CertificateNumbers(year, cohort int, as []Applicant, order Order) map[string]string {
-	sorted := append([]Applicant(nil), as...)
-	order.Sort(sorted)
-	out := make(map[string]string, len(sorted))
-	for i, a := range sorted {
-		out[a.ID] = fmt.Sprintf("%d-%02d-%03d", year, cohort, i+1)
-	}
-	return out
+	return CertificateNumbersKept(year, cohort, as, order, nil, 0)
 }
 
 // CertificateNumbersKept numbers a cohort's certificates keeping those
@@ -32,25 +26,25 @@ func CertificateNumbers(year, cohort int, as []Applicant, order Order) map[strin
 // issued in the cohort, to holders still on the roster or not.
 // Applicants without a number get the next sequences after it, in the
 // given order, so that a number once issued never changes and is never
-// given to anyone else. With nothing kept it is CertificateNumbers. seqs
-// is the sequence of each applicant, for the register.
-func CertificateNumbersKept(year, cohort int, as []Applicant, order Order, kept map[string]int, issued int) (nums map[string]string, seqs map[string]int) {
+// given to anyone else. With nothing kept it is CertificateNumbers.
+// CertificateSequence reads a number's sequence back, for the register.
+func CertificateNumbersKept(year, cohort int, as []Applicant, order Order, kept map[string]int, issued int) map[string]string {
 	sorted := append([]Applicant(nil), as...)
 	order.Sort(sorted)
 	last := issued
 	for _, n := range kept {
 		last = max(last, n)
 	}
-	nums, seqs = make(map[string]string, len(sorted)), make(map[string]int, len(sorted))
+	nums := make(map[string]string, len(sorted))
 	for _, a := range sorted {
 		n, ok := kept[a.ID]
 		if !ok {
 			last++
 			n = last
 		}
-		seqs[a.ID], nums[a.ID] = n, fmt.Sprintf("%d-%02d-%03d", year, cohort, n)
+		nums[a.ID] = fmt.Sprintf("%d-%02d-%03d", year, cohort, n)
 	}
-	return nums, seqs
+	return nums
 }
 
 // CertificateSequence is the sequence of a certificate number
