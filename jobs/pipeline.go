@@ -437,13 +437,17 @@ func (p *Pipeline) Documents(ctx context.Context, req Request) (Outcome, error) 
 	out.Planned = len(plan)
 	out.InputSHA = planHash(plan)
 	blocked := blockedFailures(in, sel)
+	st, err := p.readInputs(ctx)
+	if err != nil {
+		return out, err
+	}
 	todo := plan
 	if !req.Force {
-		if todo, err = p.changed(ctx, plan); err != nil {
+		if todo, err = p.changed(ctx, st, plan); err != nil {
 			return out, err
 		}
 	}
-	stale, made, err := p.stale(ctx, plan, sel, in)
+	stale, made, err := p.stale(st, plan, sel, in)
 	if err != nil {
 		return out, err
 	}
@@ -655,12 +659,9 @@ func (p *Pipeline) readInputs(ctx context.Context) (inputsState, error) {
 }
 
 // changed returns the planned documents whose inputs differ from those
-// of the current archived version (or that have no current version).
-func (p *Pipeline) changed(ctx context.Context, plan []Planned) ([]Planned, error) {
-	st, err := p.readInputs(ctx)
-	if err != nil {
-		return nil, err
-	}
+// of the current archived version (or that have no current version),
+// by the inputs state st.
+func (p *Pipeline) changed(ctx context.Context, st inputsState, plan []Planned) ([]Planned, error) {
 	versions, err := p.Archive.Versions(ctx, p.Programme.Year)
 	if err != nil {
 		return nil, fmt.Errorf("读取%d年归档索引：%w", p.Programme.Year, err)
@@ -683,10 +684,9 @@ func (p *Pipeline) changed(ctx context.Context, plan []Planned) ([]Planned, erro
 // cohorts in earlier runs (inputsState.Made) that the plan no longer has:
 // a person left the roster, a certificate is withheld. made counts the
 // documents of those entries and cohorts made before, planned or not.
-func (p *Pipeline) stale(ctx context.Context, plan []Planned, sel Selection, in *Inputs) (keys []string, made int, err error) {
-	st, err := p.readInputs(ctx)
-	if err != nil || len(st.Made) == 0 {
-		return nil, 0, err
+func (p *Pipeline) stale(st inputsState, plan []Planned, sel Selection, in *Inputs) (keys []string, made int, err error) {
+	if len(st.Made) == 0 {
+		return nil, 0, nil
 	}
 	planned := make(map[string]bool, len(plan))
 	for _, d := range plan {
