@@ -397,7 +397,7 @@ func (a *Archive) Find(ctx context.Context, q Query) ([]Entry, error) {
 		return nil, err
 	}
 	words := strings.Fields(fold(q.Title))
-	name, docNo := fold(q.Name), fold(q.DocNumber)
+	name, docNo, code := fold(q.Name), fold(q.DocNumber), strings.ToLower(q.VerifySHA256)
 	var out []Entry
 	for _, e := range all {
 		switch {
@@ -408,7 +408,7 @@ func (a *Archive) Find(ctx context.Context, q Query) ([]Entry, error) {
 			q.Prefix != "" && !strings.HasPrefix(e.Key, q.Prefix),
 			docNo != "" && !strings.Contains(fold(e.DocNumber), docNo),
 			name != "" && !hasName(e.Names, name),
-			q.VerifySHA256 != "" && e.VerifySHA256 != strings.ToLower(q.VerifySHA256):
+			code != "" && e.VerifySHA256 != code:
 			continue
 		}
 		if len(words) > 0 && !containsAll(fold(e.Title), words) {
