@@ -80,3 +80,29 @@ func FindCertificate(ctx context.Context, a *archive.Archive, year int, code str
 	}
 	return c, nil
 }
+
+// VerifyCertificate resolves the code on a certificate: among the
+// archived certificates first (FindCertificate; a nil archive skips
+// them), which verify whatever the roster became since they were issued;
+// then, for one archived before certificates recorded their code, by
+// numbering the roster as it is (program.ResolveCertificate with key and
+// order). roster is asked only then. Errors: program.ErrTokenMalformed,
+// program.ErrTokenUnknown, or roster's.
+func VerifyCertificate(ctx context.Context, a *archive.Archive, year int, code string, key []byte, order program.Order,
+	roster func(context.Context) ([]program.Applicant, error)) (*IssuedCertificate, error) {
+	if a != nil {
+		c, err := FindCertificate(ctx, a, year, code)
+		if err == nil || !errors.Is(err, ErrCertificateNotArchived) {
+			return c, err
+		}
+	}
+	as, err := roster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := program.ResolveCertificate(key, year, as, order, code)
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedCertificate{Number: r.Number, Name: r.Applicant.Name, Cohort: r.Cohort, Current: true}, nil
+}

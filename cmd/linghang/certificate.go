@@ -62,36 +62,34 @@ func runCertificate(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	var set *program.ApplicantSet
+	var roster *program.ApplicantSet // read once, when a code needs it
+	loadRoster := func(ctx context.Context) ([]program.Applicant, error) {
+		if roster == nil {
+			set, err := loadApplicants(ctx, e, prog, *applicants, "", *store)
+			if err != nil {
+				return nil, err
+			}
+			roster = set
+		}
+		return roster.Applicants, nil
+	}
 	rows := [][]string{{"核验码", "证书编号", "姓名", "班次", "结果"}}
 	failed := 0
 	for _, t := range tokens {
-		if a != nil {
-			ic, err := jobs.FindCertificate(ctx, a, prog.Year, t)
-			if err == nil {
-				if ic.Withdrawn != "" {
-					failed++ // genuine, but void
-				}
-				v := verified(prog, ic)
-				rows = append(rows, []string{program.NormalizeToken(program.CertificateCode(t)), v.Number, v.Name, v.Cohort, cmp.Or(v.Note, "有效")})
-				continue
-			}
-			if !errors.Is(err, jobs.ErrCertificateNotArchived) && !errors.Is(err, program.ErrTokenMalformed) {
-				return err
-			}
-		}
-		if set == nil {
-			if set, err = loadApplicants(ctx, e, prog, *applicants, "", *store); err != nil {
-				return err
-			}
-		}
-		c, err := program.ResolveCertificate(key, prog.Year, set.Applicants, order, t)
-		if err != nil {
+		c, err := jobs.VerifyCertificate(ctx, a, prog.Year, t, key, order, loadRoster)
+		if errors.Is(err, program.ErrTokenMalformed) || errors.Is(err, program.ErrTokenUnknown) {
 			failed++
 			rows = append(rows, []string{t, "—", "—", "—", "无效：" + err.Error()})
 			continue
 		}
-		rows = append(rows, []string{program.NormalizeToken(program.CertificateCode(t)), c.Number, c.Applicant.Name, cohortTitle(prog, c.Cohort), "有效"})
+		if err != nil {
+			return err
+		}
+		if c.Withdrawn != "" {
+			failed++ // genuine, but void
+		}
+		v := verified(prog, c)
+		rows = append(rows, []string{program.NormalizeToken(program.CertificateCode(t)), v.Number, v.Name, v.Cohort, cmp.Or(v.Note, "有效")})
 	}
 	if err := writeTable(e.stdout, rows); err != nil {
 		return err
@@ -102,41 +100,29 @@ func runCertificate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// certificateVerifier resolves certificate codes for the web page against
-// the year's current applicants in the archive.
+// certificateVerifier resolves certificate codes for the web page
+// (jobs.VerifyCertificate): against the archived certificates, then the
+// year's current applicants in the archive.
 func certificateVerifier(e *env, a *archive.Archive, l *loaded) (web.CertificateVerifier, error) {
 	key, err := checkinKey(e)
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context, code string) (web.VerifiedCertificate, error) {
-		// The archived certificates first: they verify whatever the
-		// roster became since; then the roster, for certificates
-		// archived before they recorded their code.
-		ic, err := jobs.FindCertificate(ctx, a, l.prog.Year, code)
+		c, err := jobs.VerifyCertificate(ctx, a, l.prog.Year, code, key, l.order, func(ctx context.Context) ([]program.Applicant, error) {
+			set, err := jobs.LoadApplicantSet(ctx, a, l.prog.Year)
+			if err != nil {
+				return nil, err
+			}
+			return set.Applicants, nil
+		})
 		switch {
-		case err == nil:
-			return verified(l.prog, ic), nil
-		case errors.Is(err, program.ErrTokenMalformed):
+		case errors.Is(err, program.ErrTokenMalformed), errors.Is(err, program.ErrTokenUnknown), errors.Is(err, jobs.ErrNoApplicants):
 			return web.VerifiedCertificate{}, web.ErrCertificateUnknown
-		case !errors.Is(err, jobs.ErrCertificateNotArchived):
+		case err != nil:
 			return web.VerifiedCertificate{}, err
 		}
-		set, err := jobs.LoadApplicantSet(ctx, a, l.prog.Year)
-		if errors.Is(err, jobs.ErrNoApplicants) {
-			return web.VerifiedCertificate{}, web.ErrCertificateUnknown
-		}
-		if err != nil {
-			return web.VerifiedCertificate{}, err
-		}
-		c, err := program.ResolveCertificate(key, l.prog.Year, set.Applicants, l.order, code)
-		if errors.Is(err, program.ErrTokenMalformed) || errors.Is(err, program.ErrTokenUnknown) {
-			return web.VerifiedCertificate{}, web.ErrCertificateUnknown
-		}
-		if err != nil {
-			return web.VerifiedCertificate{}, err
-		}
-		return web.VerifiedCertificate{Number: c.Number, Name: c.Applicant.Name, Cohort: cohortTitle(l.prog, c.Cohort)}, nil
+		return verified(l.prog, c), nil
 	}, nil
 }
 
