@@ -44,21 +44,8 @@ func TestCertificateNumbersStableAndUnique(t *testing.T) {
 }
 
 func TestCertificateTokenResolves(t *testing.T) {
-	p, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
 	key := []byte("0123456789abcdef0123456789abcdef")
-	as := Sample(p, 60, 9)
-	a := as[17]
-	var cohort []Applicant
-	for _, b := range as {
-		if b.Cohort == a.Cohort {
-			cohort = append(cohort, b)
-		}
-	}
-	num := CertificateNumbers(2022, a.Cohort, cohort, ByStrokes)[a.ID]
-	tok := CertificateToken(key, 2022, a.Cohort, num, &a)
+	as, a, num, tok := sampleCertificate(t, key, 60, 9, 17)
 	got, err := ResolveCertificate(key, 2022, as, ByStrokes, tok)
 	if err != nil || got.Applicant.ID != a.ID || got.Number != num {
 		t.Fatalf("ResolveCertificate = %+v, %v; want %s %s", got, err, a.Name, num)
@@ -116,21 +103,8 @@ func TestCertificateEligibility(t *testing.T) {
 // TestCertificateURL: a verification address carries the token as its
 // code, keeps a query of its own, and resolves like the token itself.
 func TestCertificateURL(t *testing.T) {
-	p, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
 	key := []byte("0123456789abcdef0123456789abcdef")
-	as := Sample(p, 20, 3)
-	a := as[5]
-	var cohort []Applicant
-	for _, b := range as {
-		if b.Cohort == a.Cohort {
-			cohort = append(cohort, b)
-		}
-	}
-	num := CertificateNumbers(2022, a.Cohort, cohort, ByStrokes)[a.ID]
-	tok := CertificateToken(key, 2022, a.Cohort, num, &a)
+	as, a, num, tok := sampleCertificate(t, key, 20, 3, 5)
 	for _, tt := range []struct{ base, want string }{
 		{"https://linghang.example.cn/certificate", "https://linghang.example.cn/certificate?code=" + tok},
 		{"http://10.0.0.7:8080/certificate", "http://10.0.0.7:8080/certificate?code=" + tok},
@@ -225,4 +199,24 @@ func TestCertificateNumbersKept(t *testing.T) {
 			t.Errorf("CertificateSequence(%q) = %d, want %d", tt.in, got, tt.want)
 		}
 	}
+}
+
+// sampleCertificate is n sample applicants (seed), the i-th of them, and
+// the number and token of their certificate among their cohort.
+func sampleCertificate(t *testing.T, key []byte, n int, seed int64, i int) (as []Applicant, a Applicant, num, tok string) {
+	t.Helper()
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	as = Sample(p, n, seed)
+	a = as[i]
+	var cohort []Applicant
+	for _, b := range as {
+		if b.Cohort == a.Cohort {
+			cohort = append(cohort, b)
+		}
+	}
+	num = CertificateNumbers(2022, a.Cohort, cohort, ByStrokes)[a.ID]
+	return as, a, num, CertificateToken(key, 2022, a.Cohort, num, &a)
 }
